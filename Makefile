@@ -1,0 +1,47 @@
+# Lazos — the two commands in the README work on a fresh clone with python3, pip and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test setup build lint format snapshot bench clean
+
+# Set-up: a virtual environment with the project and its test tools installed.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Build the database from the embedded dataset committed in data/ (no network).
+build: setup
+	$(BIN)/lazos build
+
+# The main job: until the web app lands, print the overview and how to explore.
+run: build
+	$(BIN)/lazos overview
+	@echo
+	@echo "Explore:  $(BIN)/lazos --help"
+	@echo "          $(BIN)/lazos country argentina --as-of 2022-03-01"
+	@echo "          $(BIN)/lazos events --kind bri_mou_signed"
+	@echo "          $(BIN)/lazos query \"select kind, count(*) from event group by kind\""
+
+# The whole suite: lint, then tests.
+test: setup
+	$(BIN)/ruff check lazos tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check lazos tests benchmarks
+
+format: setup
+	$(BIN)/ruff format lazos tests benchmarks
+
+# Regenerate the embedded dataset from the raw files in ../shared/data (needs them present).
+snapshot: setup
+	$(BIN)/lazos snapshot
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

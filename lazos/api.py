@@ -1,0 +1,595 @@
+"""The Python API: every interface (command line, web, briefs) reads Lazos through it.
+
+    >>> import lazos
+    >>> db = lazos.open()                      # the default database, or lazos.open("x.duckdb")
+    >>> db.events(country="ARG", as_of="2022-03-01")
+    >>> db.overview(as_of="2020-01-01")["counts"]["bri_signatories"]
+    19
+
+Methods return pandas DataFrames. ``as_of`` (a date, or "YYYY", "YYYY-MM", "YYYY-MM-DD")
+answers from the state of the world at that date; see lazos.store.history for the rules.
+By default only headline values are returned; ``include_alternatives=True`` returns every
+sourced value with an ``is_headline`` flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lazos.countries import CountryResolver
+from lazos.dates import parse_as_of
+from lazos.errors import DatabaseError, LazosError, ReadOnlyError
+from lazos.paths import default_db_path
+from lazos.store import headline
+from lazos.store.history import happened_by, visible
+from lazos.store.migrations import current_version, latest_version
+
+AsOf = date | str | None
+
+BRI_JOIN_KINDS = ("bri_mou_signed", "bri_cooperation_plan_signed")
+BRI_KINDS = (*BRI_JOIN_KINDS, "bri_withdrawal")
+RELATION_KINDS = (
+    "diplomatic_relations_established",
+    "diplomatic_relations_switched",
+    "diplomatic_relations_broken",
+)
+# How a source is named in listings: its publisher, else its title, else its web domain.
+SOURCE_LABEL = (
+    "coalesce(s.publisher, s.title, "
+    "nullif(regexp_extract(s.url, '^[a-z]+://(www[.])?([^/:]+)', 2), ''), s.source_id)"
+)
+# Order in which a project's headline amount is chosen among amount kinds.
+AMOUNT_KIND_ORDER = (
+    "total_cost",
+    "investment",
+    "contract_value",
+    "acquisition",
+    "commitment",
+    "financing",
+    "loan",
+    "grant",
+)
+# Status a project has after each milestone; ties on the same day follow this order.
+MILESTONE_STATUS = {
+    "announced": "planned",
+    "agreement_signed": "planned",
+    "committed": "planned",
+    "construction_started": "under_construction",
+    "resumed": "under_construction",
+    "operational": "operational",
+    "completed": "completed",
+    "suspended": "suspended",
+    "cancelled": "cancelled",
+}
+
+
+@dataclass
+class CountryProfile:
+    """Everything Lazos holds on one country, as of a date."""
+
+    iso3: str
+    info: dict[str, Any]
+    events: pd.DataFrame
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    as_of: date | None = None
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _in_list(column: str, values: tuple[str, ...] | list[str]) -> str:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def _case_order(column: str, values: tuple[str, ...] | list[str]) -> str:
+    whens = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(values))
+    return f"CASE {column} {whens} ELSE {len(values)} END"
+
+
+class Lazos:
+    """A read-only handle on a Lazos database."""
+
+    def __init__(self, path: str | Path | None = None, *, recorded_as_of: datetime | None = None):
+        self.path = Path(path).expanduser() if path else default_db_path()
+        self.recorded_as_of = recorded_as_of
+        if not self.path.exists():
+            raise DatabaseError(f"no Lazos database at {self.path}: run `lazos build` first")
+        try:
+            self.con = duckdb.connect(
+                str(self.path),
+                read_only=True,
+                config={"enable_external_access": False, "lock_configuration": True},
+            )
+        except duckdb.Error as exc:
+            raise DatabaseError(f"cannot open the database at {self.path}: {exc}") from exc
+        found, needed = current_version(self.con), latest_version()
+        if found != needed:
+            self.con.close()
+            raise DatabaseError(
+                f"the database at {self.path} has schema version {found}, this Lazos needs "
+                f"{needed}: run `lazos build` to rebuild it"
+            )
+
+    # ------------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Lazos:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def visible(self, alias: str) -> str:
+        """SQL predicate selecting the row versions this handle sees (see store.history)."""
+        return visible(alias, self.recorded_as_of)
+
+    _v = visible
+
+    def _df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    @cached_property
+    def resolver(self) -> CountryResolver:
+        rows = self.con.execute(
+            f"""
+            SELECT unnest([iso3, iso2, name_en, name_es, name_pt, name_zh]) AS name, iso3
+            FROM country c WHERE {self._v("c")}
+            UNION ALL
+            SELECT alias, iso3 FROM country_alias a WHERE {self._v("a")}
+            """
+        ).fetchall()
+        return CountryResolver(rows)
+
+    def resolve_country(self, name: str) -> str:
+        """ISO3 code for a country name or code in English, Spanish, Portuguese or Chinese."""
+        return self.resolver.resolve(name)
+
+    # ------------------------------------------------------------------ events
+
+    def events(
+        self,
+        *,
+        as_of: AsOf = None,
+        country: str | None = None,
+        kind: str | list[str] | tuple[str, ...] | None = None,
+        category: str | None = None,
+        include_alternatives: bool = False,
+    ) -> pd.DataFrame:
+        """Dated ties with China, oldest first; one headline row per real-world event."""
+        day = parse_as_of(as_of)
+        where = ["TRUE"]
+        if country:
+            where.append(f"country = '{self.resolve_country(country)}'")
+        if kind:
+            where.append(_in_list("kind", [kind] if isinstance(kind, str) else list(kind)))
+        if category:
+            where.append(_in_list("category", [category]))
+        if not include_alternatives:
+            where.append("is_headline")
+        return self._df(
+            f"""
+            WITH ranked AS (
+                SELECT e.*, k.label, k.category, k.pillar, s.url AS source_url,
+                    {SOURCE_LABEL} AS source_label,
+                    row_number() OVER (PARTITION BY e.event_key
+                        ORDER BY {headline.order("e", "date", "s.published_end")})
+                        = 1 AS is_headline,
+                    count(*) OVER (PARTITION BY e.event_key) - 1 AS alternatives
+                FROM event e
+                JOIN event_kind k ON k.kind = e.kind AND {self._v("k")}
+                JOIN source s ON s.source_id = e.source_id AND {self._v("s")}
+                WHERE {self._v("e")} AND {happened_by("e.date_end", day)}
+            )
+            SELECT event_id, event_key, country, kind, label, category, pillar, date,
+                date_precision(date) AS precision, date_start, date_end, detail, confidence,
+                source_id, source_label, source_url, note, is_headline, alternatives
+            FROM ranked WHERE {" AND ".join(where)}
+            ORDER BY date_start NULLS LAST, date_end NULLS LAST, country NULLS FIRST, kind,
+                is_headline DESC, event_id
+            """
+        )
+
+    def _latest_event_by_country(self, kinds: tuple[str, ...], day: date | None) -> pd.DataFrame:
+        """Each country's most recent headline event among ``kinds`` (by the end of its date)."""
+        ev = self.events(as_of=day, kind=kinds)
+        ev = ev[ev["country"].notna() & ev["date_end"].notna()]
+        if ev.empty:
+            return ev
+        ev = ev.sort_values(["country", "date_end", "event_id"])
+        return ev.groupby("country", as_index=False).tail(1).set_index("country")
+
+    def bri_participants(self, *, as_of: AsOf = None) -> pd.DataFrame:
+        """States that have joined the Belt and Road Initiative (MoU or cooperation plan).
+
+        One row per state that ever joined by ``as_of``: when it joined, its latest BRI
+        event, and whether it still participates (a withdrawal ends participation).
+        """
+        day = parse_as_of(as_of)
+        ev = self.events(as_of=day, kind=BRI_KINDS)
+        ev = ev[ev["country"].notna() & ev["date_end"].notna()]
+        joins = ev[ev["kind"].isin(BRI_JOIN_KINDS)]
+        first = joins.sort_values("date_end").groupby("country").head(1).set_index("country")
+        latest = self._latest_event_by_country(BRI_KINDS, day)
+        out = pd.DataFrame(
+            {
+                "joined": first["date"],
+                "joined_by": first["kind"],
+                "source_id": first["source_id"],
+                "source_url": first["source_url"],
+            }
+        )
+        out["status"] = [
+            "withdrawn" if latest.loc[iso, "kind"] == "bri_withdrawal" else "participant"
+            for iso in out.index
+        ]
+        out.index.name = "country"
+        return out.reset_index().sort_values(["joined", "country"]).reset_index(drop=True)
+
+    # ------------------------------------------------------------------ countries
+
+    def countries(self, *, as_of: AsOf = None, include_aggregates: bool = False) -> pd.DataFrame:
+        """The CELAC states, China and territories, with ties to China as of a date."""
+        day = parse_as_of(as_of)
+        kinds = "" if include_aggregates else "AND c.kind <> 'aggregate'"
+        df = self._df(
+            f"""
+            SELECT c.iso3, c.iso2, c.kind, c.celac, c.sovereign, c.name_en, c.name_es, c.name_pt,
+                c.name_zh, c.subregion, c.source_id, c.note
+            FROM country c WHERE {self._v("c")} {kinds}
+            ORDER BY CASE c.kind WHEN 'state' THEN 0 WHEN 'territory' THEN 1 ELSE 2 END,
+                c.celac DESC, c.name_en
+            """
+        )
+        rel = self._latest_event_by_country(RELATION_KINDS, day)
+        bri = self.bri_participants(as_of=day).set_index("country")
+        df["prc_relations_since"] = [
+            rel.loc[i, "date"]
+            if i in rel.index and rel.loc[i, "kind"] != RELATION_KINDS[2]
+            else None
+            for i in df["iso3"]
+        ]
+        df["bri_status"] = [bri.loc[i, "status"] if i in bri.index else None for i in df["iso3"]]
+        df["bri_joined"] = [bri.loc[i, "joined"] if i in bri.index else None for i in df["iso3"]]
+        return df
+
+    # ------------------------------------------------------------------ projects
+
+    def projects(
+        self,
+        *,
+        as_of: AsOf = None,
+        country: str | None = None,
+        sector: str | None = None,
+        status: str | None = None,
+    ) -> pd.DataFrame:
+        """China-linked projects with their headline amount and status (as of a date).
+
+        As of a date, a project is listed once a dated milestone shows it existed, and its
+        status is that of its latest milestone by then; without a date, the status is the
+        one the latest source reports.
+        """
+        day = parse_as_of(as_of)
+        status_case = (
+            "CASE pm.milestone "
+            + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in MILESTONE_STATUS.items())
+            + " END"
+        )
+        where = [self._v("p")]
+        if day is not None:
+            where.append("first.first_date IS NOT NULL")
+        if country:
+            iso = self.resolve_country(country)
+            where.append(
+                f"p.project_id IN (SELECT project_id FROM project_country x "
+                f"WHERE x.country = '{iso}' AND {self._v('x')})"
+            )
+        if sector:
+            where.append(_in_list("p.sector", [sector]))
+        outer = f"WHERE {_in_list('status', [status])}" if status else ""
+        project_status = "p.status" if day is None else "m.status_as_of"
+        return self._df(
+            f"""
+            WITH m AS (
+                SELECT pm.project_id, {status_case} AS status_as_of,
+                    row_number() OVER (PARTITION BY pm.project_id ORDER BY pm.date_end DESC,
+                        {_case_order("pm.milestone", tuple(MILESTONE_STATUS))} DESC) AS rn
+                FROM project_milestone pm
+                WHERE {self._v("pm")} AND {happened_by("pm.date_end", day)}
+            ),
+            first AS (
+                SELECT project_id, min(date_start) AS first_date, max(date_end) AS last_date
+                FROM project_milestone pm
+                WHERE {self._v("pm")} AND {happened_by("pm.date_end", day)}
+                GROUP BY project_id
+            ),
+            a AS (
+                SELECT pa.*, s.url AS amount_source_url,
+                    row_number() OVER (PARTITION BY pa.project_id, pa.amount_kind
+                        ORDER BY {headline.order("pa", "value", "s.published_end")}) AS rn_kind,
+                    count(*) OVER (PARTITION BY pa.project_id, pa.amount_kind) - 1 AS alternatives
+                FROM project_amount pa
+                JOIN source s ON s.source_id = pa.source_id AND {self._v("s")}
+                WHERE {self._v("pa")}
+            ),
+            a1 AS (
+                SELECT *, row_number() OVER (PARTITION BY project_id
+                    ORDER BY {_case_order("amount_kind", AMOUNT_KIND_ORDER)}) AS rn
+                FROM a WHERE rn_kind = 1
+            ),
+            pc AS (
+                SELECT project_id, string_agg(country, ';' ORDER BY country) AS countries
+                FROM project_country x WHERE {self._v("x")} GROUP BY project_id
+            ),
+            listed AS (
+                SELECT p.project_id, p.name, pc.countries, p.sector, p.subsector,
+                    {project_status} AS status, a1.amount_kind, a1.value AS amount,
+                    a1.currency, a1.usd_nominal, a1.usd_constant, a1.usd_constant_year,
+                    a1.qualifier AS amount_qualifier, a1.alternatives AS amount_alternatives,
+                    a1.source_id AS amount_source_id, first.first_date, first.last_date,
+                    p.chinese_entities, p.local_entities, p.lat, p.lon, p.location_note,
+                    p.confidence, p.source_id, {SOURCE_LABEL} AS source_label,
+                    s.url AS source_url, p.note
+                FROM project p
+                JOIN source s ON s.source_id = p.source_id AND {self._v("s")}
+                LEFT JOIN pc ON pc.project_id = p.project_id
+                LEFT JOIN m ON m.project_id = p.project_id AND m.rn = 1
+                LEFT JOIN first ON first.project_id = p.project_id
+                LEFT JOIN a1 ON a1.project_id = p.project_id AND a1.rn = 1
+                WHERE {" AND ".join(where)}
+            )
+            SELECT * FROM listed {outer}
+            ORDER BY countries, first_date NULLS LAST, name
+            """
+        )
+
+    def project_amounts(self, project_id: str | None = None) -> pd.DataFrame:
+        """Every sourced amount of a project (or of all projects), headline first.
+
+        Amounts describe a project rather than a moment, so they carry no as-of filter;
+        as of a date, a project itself is listed only once a milestone shows it existed.
+        """
+        where = [self._v("pa")]
+        if project_id:
+            where.append("pa.project_id = ?")
+        return self._df(
+            f"""
+            SELECT pa.project_id, pa.amount_kind, pa.value, pa.currency, pa.usd_nominal,
+                pa.usd_constant, pa.usd_constant_year, pa.qualifier, pa.confidence,
+                row_number() OVER (PARTITION BY pa.project_id, pa.amount_kind
+                    ORDER BY {headline.order("pa", "value", "s.published_end")}) = 1 AS is_headline,
+                pa.source_id, {SOURCE_LABEL} AS source_label, s.url AS source_url, pa.note
+            FROM project_amount pa
+            JOIN source s ON s.source_id = pa.source_id AND {self._v("s")}
+            WHERE {" AND ".join(where)}
+            ORDER BY pa.project_id, {_case_order("pa.amount_kind", AMOUNT_KIND_ORDER)},
+                is_headline DESC, pa.value
+            """,
+            [project_id] if project_id else [],
+        )
+
+    def project_milestones(
+        self, project_id: str | None = None, *, as_of: AsOf = None
+    ) -> pd.DataFrame:
+        day = parse_as_of(as_of)
+        where = [self._v("pm"), happened_by("pm.date_end", day)]
+        if project_id:
+            where.append("pm.project_id = ?")
+        return self._df(
+            f"""
+            SELECT pm.project_id, pm.milestone, pm.date, pm.date_start, pm.date_end,
+                pm.confidence, pm.source_id, {SOURCE_LABEL} AS source_label,
+                s.url AS source_url, pm.note
+            FROM project_milestone pm
+            JOIN source s ON s.source_id = pm.source_id AND {self._v("s")}
+            WHERE {" AND ".join(where)}
+            ORDER BY pm.project_id, pm.date_start, pm.date_end
+            """,
+            [project_id] if project_id else [],
+        )
+
+    # ------------------------------------------------------------------ observations
+
+    def observations(
+        self,
+        *,
+        as_of: AsOf = None,
+        indicator: str | list[str] | None = None,
+        entity: str | None = None,
+        partner: str | None = None,
+        include_alternatives: bool = False,
+    ) -> pd.DataFrame:
+        """Indicator values; one headline per entity, partner, indicator and period.
+
+        As of a date, a value counts once it was published (its own publication date, else
+        its source's, else the end of the period it describes), and of several vintages of
+        one dataset only the newest published by then counts.
+        """
+        day = parse_as_of(as_of)
+        where = ["TRUE"]
+        if indicator:
+            where.append(
+                _in_list("r.indicator", [indicator] if isinstance(indicator, str) else indicator)
+            )
+        if entity:
+            where.append(f"r.entity = '{self.resolve_country(entity)}'")
+        if partner:
+            where.append(f"r.partner = '{self.resolve_country(partner)}'")
+        if not include_alternatives:
+            where.append("r.is_headline")
+        known = "TRUE" if day is None else f"known_from <= DATE '{day}'"
+        return self._df(
+            f"""
+            WITH o AS (
+                SELECT o.*, s.dataset, s.published_end AS source_published_end,
+                    s.url AS source_url, {SOURCE_LABEL} AS source_label,
+                    coalesce(o.published_end, s.published_end, o.period_end) AS known_from
+                FROM observation o
+                JOIN source s ON s.source_id = o.source_id AND {self._v("s")}
+                WHERE {self._v("o")}
+            ),
+            k AS (
+                SELECT * FROM o WHERE {known}
+            ),
+            newest AS (
+                SELECT *, dataset IS NULL OR source_published_end IS NOT DISTINCT FROM
+                    max(source_published_end) OVER (PARTITION BY dataset) AS is_newest
+                FROM k
+            ),
+            ranked AS (
+                SELECT n.*,
+                    row_number() OVER (PARTITION BY entity, partner, indicator, period
+                        ORDER BY {
+                headline.order("n", "value", "coalesce(n.published_end, n.source_published_end)")
+            }) = 1
+                        AS is_headline,
+                    count(*) OVER (PARTITION BY entity, partner, indicator, period) - 1
+                        AS alternatives
+                FROM newest n WHERE is_newest
+            )
+            SELECT r.entity, r.partner, r.indicator, i.name AS indicator_name, r.period,
+                r.period_start, r.period_end, r.value, r.unit, r.qualifier, r.confidence,
+                r.published, r.source_id, r.source_label, r.source_url, r.note, r.is_headline,
+                r.alternatives
+            FROM ranked r
+            LEFT JOIN indicator i ON i.indicator = r.indicator AND {self._v("i")}
+            WHERE {" AND ".join(where)}
+            ORDER BY r.indicator, r.entity, r.partner NULLS FIRST, r.period_start, r.period_end,
+                r.is_headline DESC, r.source_id
+            """
+        )
+
+    def indicators(self) -> pd.DataFrame:
+        return self._df(
+            f"""
+            SELECT i.indicator, i.name, i.unit, i.topic, i.description, i.source_id,
+                (SELECT count(*) FROM observation o
+                 WHERE o.indicator = i.indicator AND {self._v("o")}) AS observations
+            FROM indicator i WHERE {self._v("i")} ORDER BY i.indicator
+            """
+        )
+
+    # ------------------------------------------------------------------ sources
+
+    def sources(self, *, as_of: AsOf = None) -> pd.DataFrame:
+        """What the data rest on, with licences and how many facts cite each source.
+
+        As of a date, only sources cited by a fact visible at that date are listed.
+        """
+        day = parse_as_of(as_of)
+        ev = self.events(as_of=day, include_alternatives=True)[["source_id"]]
+        ob = self.observations(as_of=day, include_alternatives=True)[["source_id"]]
+        ms = self.project_milestones(as_of=day)[["source_id"]]
+        listed = self.projects(as_of=day)
+        amounts = self.project_amounts()
+        am = amounts[amounts["project_id"].isin(listed["project_id"])][["source_id"]]
+        facts = pd.concat([ev, ob, ms, am, listed[["source_id"]]])
+        cited = facts.groupby("source_id").size().rename("facts")
+        df = self._df(
+            f"""
+            SELECT s.source_id, s.kind, s.title, s.publisher, s.url, s.licence, s.published,
+                s.retrieved, s.content_hash, s.dataset, s.cited_in, s.note
+            FROM source s WHERE {self._v("s")} ORDER BY s.source_id
+            """
+        )
+        df = df.merge(cited, how="left", left_on="source_id", right_index=True)
+        df["facts"] = df["facts"].fillna(0).astype(int)
+        if day is not None:
+            df = df[df["facts"] > 0].reset_index(drop=True)
+        return df
+
+    # ------------------------------------------------------------------ overview
+
+    def overview(self, *, as_of: AsOf = None, recent: int = 10) -> dict[str, Any]:
+        """Headline counts and the most recent events, as of a date."""
+        day = parse_as_of(as_of)
+        countries = self.countries(as_of=day)
+        bri = self.bri_participants(as_of=day)
+        events = self.events(as_of=day)
+        agreements = events[events["category"] == "agreement"]
+        projects = self.projects(as_of=day)
+        sources = self.sources(as_of=day)
+        latest = events[events["date_end"].notna()].sort_values(
+            ["date_end", "event_id"], ascending=[False, True]
+        )
+        return {
+            "as_of": day,
+            "counts": {
+                "countries": int((countries["kind"] == "state").sum()),
+                "celac_states": int(countries["celac"].sum()),
+                "territories": int((countries["kind"] == "territory").sum()),
+                "bri_signatories": int((bri["status"] == "participant").sum()),
+                "bri_ever_joined": len(bri),
+                "agreements": len(agreements),
+                "events": len(events),
+                "projects": len(projects),
+                "observations": len(self.observations(as_of=day)),
+                "sources": len(sources),
+            },
+            "recent_events": latest.head(recent)[
+                ["date", "country", "kind", "label", "detail", "source_url"]
+            ].reset_index(drop=True),
+        }
+
+    # ------------------------------------------------------------------ one country
+
+    def country(self, name: str, *, as_of: AsOf = None) -> CountryProfile:
+        """The ties timeline, projects and latest indicators of one country."""
+        iso = self.resolve_country(name)
+        day = parse_as_of(as_of)
+        countries = self.countries(as_of=day, include_aggregates=True)
+        info = countries[countries["iso3"] == iso].iloc[0].to_dict()
+        events = self.events(as_of=day, country=iso)
+        projects = self.projects(as_of=day, country=iso)
+        obs = self.observations(as_of=day, entity=iso)
+        if not obs.empty:
+            obs = (
+                obs.sort_values(["indicator", "partner", "period_end"])
+                .groupby(["indicator", "partner"], dropna=False)
+                .tail(1)
+                .reset_index(drop=True)
+            )
+        return CountryProfile(
+            iso3=iso, info=info, events=events, projects=projects, indicators=obs, as_of=day
+        )
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, outdir: str | Path, fmt: str = "csv") -> Path:
+        """Write the current content as a data package that `lazos build --from` re-imports."""
+        from lazos.store.export import export
+
+        return export(self, outdir, fmt)
+
+    # ------------------------------------------------------------------ SQL
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run one read-only SELECT statement; anything that would write is refused."""
+        try:
+            statements = self.con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise LazosError(f"invalid SQL: {str(exc).splitlines()[0]}") from exc
+        if len(statements) != 1:
+            raise ReadOnlyError(f"give exactly one statement (found {len(statements)})")
+        kind = statements[0].type.name
+        if kind != "SELECT":
+            raise ReadOnlyError(
+                f"only read-only SELECT queries are allowed; this is a {kind} statement"
+            )
+        try:
+            return self.con.execute(sql).df()
+        except duckdb.Error as exc:
+            raise LazosError(f"query failed: {str(exc).splitlines()[0]}") from exc
+
+
+def open(path: str | Path | None = None, *, recorded_as_of: datetime | None = None) -> Lazos:
+    """Open a Lazos database read-only (the default one unless ``path`` is given)."""
+    return Lazos(path, recorded_as_of=recorded_as_of)

@@ -1,0 +1,518 @@
+"""The ``lazos`` command: a thin layer over the Python API (lazos.api)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from lazos import __version__
+from lazos.api import Lazos
+from lazos.cli.output import Format, console, emit, emit_json, money, plain, table, text
+from lazos.errors import DatabaseError, LazosError
+from lazos.paths import default_db_path
+from lazos.store.build import build as build_database
+
+app = typer.Typer(
+    name="lazos",
+    help="Lazos: a sourced, historied observatory of China–Latin America & Caribbean "
+    "cooperation.\n\n"
+    "Every command reads the database built by `lazos build` (default: the user data directory, "
+    "or --db / $LAZOS_DB). Commands that take --as-of answer from the state at that date "
+    "(YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its last day).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+errors = Console(stderr=True)
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Database file (default: $LAZOS_DB or the user data directory).",
+        show_default=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Answer as of this date: YYYY, YYYY-MM or YYYY-MM-DD.", show_default=False
+    ),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def open_db(db: Path | None) -> Lazos:
+    """Open the database; the default one is built from the embedded data on first use."""
+    path = db or default_db_path()
+    if not path.exists():
+        if db is not None:
+            raise DatabaseError(f"no Lazos database at {path}: run `lazos build --db {path}` first")
+        errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
+        build_database(path)
+    return Lazos(path)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"lazos {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Lazos command line."""
+
+
+# ---------------------------------------------------------------------------- build, snapshot
+
+
+@app.command()
+def build(
+    db: DbOpt = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Data package to build from: a folder or .zip with a datapackage.json "
+            "(default: the embedded dataset).",
+        ),
+    ] = None,
+) -> None:
+    """Build a fresh database from the embedded dataset (or an export), atomically.
+
+    The new database replaces the old one only once it is complete: if anything fails, the
+    previous database is left exactly as it was.
+    """
+    report = build_database(db or default_db_path(), source)
+    summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in report.rows.items() if n)
+    console.print(f"Built [bold]{report.db_path}[/bold] from {report.package_path}: {summary}.")
+
+
+@app.command()
+def snapshot(
+    raw: Annotated[
+        Path | None,
+        typer.Option("--raw", help="Folder of raw files (default: $LAZOS_RAW or ../shared/data)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to write the package (default: data/).")
+    ] = None,
+) -> None:
+    """Regenerate the embedded dataset (data/) from the raw published files.
+
+    Reads each dataset in its published layout, applies the reviewed harmonisation, validates
+    the result as `lazos build` will, and only then replaces the files.
+    """
+    from lazos.sources.snapshot import snapshot as run_snapshot
+
+    counts = run_snapshot(raw, out)
+    console.print(
+        "Wrote " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()) + "."
+    )
+
+
+# ---------------------------------------------------------------------------- overview
+
+
+@app.command()
+def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Counts of countries, BRI signatories, agreements, projects and sources; the latest events."""
+    with open_db(db) as lz:
+        data = lz.overview(as_of=as_of)
+    counts = data["counts"]
+    if fmt is Format.json:
+        emit_json(data)
+        return
+    if fmt is Format.csv:
+        emit(pd.DataFrame({"metric": list(counts), "value": list(counts.values())}), fmt)
+        return
+    when = f" as of {data['as_of']}" if data["as_of"] else ""
+    lines = [
+        f"Countries: [bold]{counts['countries']}[/bold] "
+        f"({counts['celac_states']} CELAC states and China), "
+        f"plus {counts['territories']} territories",
+        f"BRI participants: [bold]{counts['bri_signatories']}[/bold] "
+        f"({counts['bri_ever_joined']} have ever joined)",
+        f"Agreements signed: [bold]{counts['agreements']}[/bold]   Events: {counts['events']}",
+        f"Projects: [bold]{counts['projects']}[/bold]   Observations: {counts['observations']}",
+        f"Sources: [bold]{counts['sources']}[/bold]",
+    ]
+    console.print(Panel("\n".join(lines), title=f"Lazos{when}", expand=False))
+    emit(
+        data["recent_events"],
+        fmt,
+        {
+            "date": "Date",
+            "country": "Country",
+            "label": "Event",
+            "detail": "Detail",
+            "source_url": "Source",
+        },
+        title="Most recent events",
+    )
+
+
+# ---------------------------------------------------------------------------- countries
+
+
+@app.command()
+def countries(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """The 33 CELAC states, China and territories, with their ties to China."""
+    with open_db(db) as lz:
+        df = lz.countries(as_of=as_of)
+    emit(
+        df,
+        fmt,
+        {
+            "iso3": "ISO3",
+            "name_en": "Name",
+            "name_zh": "中文",
+            "subregion": "Subregion",
+            "kind": "Kind",
+            "prc_relations_since": "Relations with PRC since",
+            "bri_status": "BRI",
+            "bri_joined": "Joined BRI",
+        },
+    )
+
+
+@app.command()
+def country(
+    name: Annotated[
+        str, typer.Argument(help="ISO code or name in English, Spanish, Portuguese or Chinese.")
+    ],
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One country: its ties timeline with sources, its projects, its latest indicators.
+
+    NAME may be an ISO code or a name in any of the four languages, accents and case
+    ignored: `lazos country 阿根廷`, `lazos country peru`, `lazos country "República Dominicana"`.
+    With --format csv the timeline is printed; --format json gives everything.
+    """
+    with open_db(db) as lz:
+        profile = lz.country(name, as_of=as_of)
+    if fmt is Format.json:
+        emit_json(
+            {
+                "iso3": profile.iso3,
+                "as_of": profile.as_of,
+                "info": profile.info,
+                "events": profile.events,
+                "projects": profile.projects,
+                "indicators": profile.indicators,
+            }
+        )
+        return
+    if fmt is Format.csv:
+        emit(profile.events, fmt)
+        return
+    info = {k: plain(v) for k, v in profile.info.items()}
+    when = f" — as of {profile.as_of}" if profile.as_of else ""
+    relations = info.get("prc_relations_since")
+    bri = info.get("bri_status")
+    lines = [
+        f"{info['name_en']} · {info['name_es']} · {info['name_pt']} · {info['name_zh']}",
+        f"{info['iso3']} / {info.get('iso2') or '—'} · {info.get('subregion') or info['kind']}"
+        + (" · CELAC member" if info.get("celac") else ""),
+        "Diplomatic relations with the PRC: "
+        + (
+            f"since {relations}"
+            if relations
+            else "none recorded (recognises Taipei or not yet established)"
+        ),
+        "Belt and Road Initiative: "
+        + (f"{bri}, joined {info.get('bri_joined')}" if bri else "has not joined"),
+    ]
+    console.print(Panel("\n".join(lines), title=f"{info['name_en']}{when}", expand=False))
+    events = profile.events.assign(
+        alt=profile.events["alternatives"].map(lambda n: f"+{n}" if n else "")
+    )
+    emit(
+        events,
+        fmt,
+        {
+            "date": "Date",
+            "label": "Event",
+            "detail": "Detail",
+            "confidence": "Confidence",
+            "alt": "Alt.",
+            "source_url": "Source",
+        },
+        title="Ties with China",
+    )
+    projects = profile.projects.assign(
+        value=[
+            money(v, c)
+            for v, c in zip(profile.projects["amount"], profile.projects["currency"], strict=True)
+        ]
+    )
+    emit(
+        projects,
+        fmt,
+        {
+            "name": "Project",
+            "subsector": "Type",
+            "status": "Status",
+            "value": "Amount",
+            "amount_kind": "Measures",
+            "source_url": "Source",
+        },
+        title="Projects",
+    )
+    if profile.indicators.empty:
+        console.print("[dim]Indicators: no indicator series for this country yet.[/dim]")
+    else:
+        emit(
+            profile.indicators,
+            fmt,
+            {
+                "indicator_name": "Indicator",
+                "period": "Period",
+                "value": "Value",
+                "unit": "Unit",
+                "source_url": "Source",
+            },
+            title="Latest indicators",
+        )
+    console.print(
+        "[dim]Alt. = other sourced values for the same event: `lazos events --country "
+        f"{profile.iso3} --all`.[/dim]"
+    )
+
+
+# ---------------------------------------------------------------------------- lists
+
+
+@app.command()
+def events(
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", help="Country name or code.")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", help="Event kind (repeatable).")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            help="Category: diplomacy, agreement, implementation, membership, finance or forum."
+        ),
+    ] = None,
+    all_values: Annotated[
+        bool, typer.Option("--all", help="Show every sourced assertion, not only headlines.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Dated ties with China: relations, BRI documents, agreements, memberships, forums."""
+    with open_db(db) as lz:
+        if kind:
+            known = set(lz.query("SELECT kind FROM event_kind WHERE retired_at IS NULL")["kind"])
+            bad = [k for k in kind if k not in known]
+            if bad:
+                raise LazosError(
+                    f"unknown event kind {bad[0]!r} (known: {', '.join(sorted(known))})"
+                )
+        df = lz.events(
+            as_of=as_of,
+            country=country,
+            kind=kind,
+            category=category,
+            include_alternatives=all_values,
+        )
+    columns = {
+        "date": "Date",
+        "country": "Country",
+        "label": "Event",
+        "detail": "Detail",
+        "confidence": "Confidence",
+        "source_url": "Source",
+    }
+    if all_values:
+        columns = {"event_key": "Event", **columns, "is_headline": "Headline"}
+        del columns["label"]
+    emit(df, fmt, columns)
+
+
+@app.command()
+def projects(
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", help="Country name or code.")
+    ] = None,
+    sector: Annotated[str | None, typer.Option(help="Sector, e.g. transport or energy.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Status, e.g. operational or cancelled.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """China-linked projects with their headline amount and status (as of a date)."""
+    with open_db(db) as lz:
+        df = lz.projects(as_of=as_of, country=country, sector=sector, status=status)
+    df = df.assign(value=[money(v, c) for v, c in zip(df["amount"], df["currency"], strict=True)])
+    emit(
+        df,
+        fmt,
+        {
+            "countries": "Country",
+            "name": "Project",
+            "sector": "Sector",
+            "status": "Status",
+            "value": "Amount",
+            "amount_kind": "Measures",
+            "source_url": "Source",
+        },
+    )
+
+
+@app.command()
+def observations(
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    indicator: Annotated[
+        list[str] | None, typer.Option("--indicator", "-i", help="Indicator code (repeatable).")
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Country or aggregate (e.g. CHN, LAC).")
+    ] = None,
+    partner: Annotated[str | None, typer.Option(help="Partner country or aggregate.")] = None,
+    all_values: Annotated[
+        bool, typer.Option("--all", help="Show every sourced value, not only headlines.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Indicator values: one headline per entity, indicator and period (--all for every source)."""
+    with open_db(db) as lz:
+        df = lz.observations(
+            as_of=as_of,
+            indicator=indicator,
+            entity=entity,
+            partner=partner,
+            include_alternatives=all_values,
+        )
+    df = df.assign(
+        shown=[
+            money(v, u) if isinstance(u, str) and len(u) == 3 and u.isupper() else text(v)
+            for v, u in zip(df["value"], df["unit"], strict=True)
+        ]
+    )
+    columns = {
+        "indicator": "Indicator",
+        "entity": "Entity",
+        "partner": "Partner",
+        "period": "Period",
+        "shown": "Value",
+        "unit": "Unit",
+        "qualifier": "Qualifier",
+        "confidence": "Confidence",
+        "source_url": "Source",
+    }
+    if all_values:
+        columns["is_headline"] = "Headline"
+    else:
+        columns["alternatives"] = "Alt."
+    emit(df, fmt, columns)
+
+
+@app.command()
+def indicators(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """The indicator code list: what each series measures and in which unit."""
+    with open_db(db) as lz:
+        df = lz.indicators()
+    emit(
+        df,
+        fmt,
+        {
+            "indicator": "Indicator",
+            "name": "Name",
+            "unit": "Unit",
+            "topic": "Topic",
+            "observations": "Values",
+        },
+    )
+
+
+@app.command()
+def sources(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """What the data rest on: every source, its licence, and how many facts cite it."""
+    with open_db(db) as lz:
+        df = lz.sources(as_of=as_of)
+    emit(
+        df,
+        fmt,
+        {
+            "source_id": "Source",
+            "kind": "Kind",
+            "publisher": "Publisher",
+            "url": "URL",
+            "licence": "Licence",
+            "facts": "Facts",
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- query, export
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="One SELECT statement.")],
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run a read-only SQL query (DuckDB dialect). Anything that writes is refused.
+
+    Tables: source, country, country_alias, event_kind, event, project, project_country,
+    project_milestone, project_amount, project_external_id, indicator, observation. Rows
+    with retired_at set are earlier versions; current rows have retired_at IS NULL.
+    """
+    with open_db(db) as lz:
+        df = lz.query(sql)
+    emit(df, fmt)
+
+
+@app.command()
+def export(
+    outdir: Annotated[Path, typer.Argument(help="Folder to write to (created if missing).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv, parquet, json or datapackage (a zip).")
+    ] = "csv",
+    db: DbOpt = None,
+) -> None:
+    """Export the whole database as a re-importable data package (`lazos build --from OUTDIR`)."""
+    with open_db(db) as lz:
+        path = lz.export(outdir, fmt)
+    console.print(f"Exported to {path}")
+
+
+def run() -> None:
+    """Console entry point: user errors become one line on stderr and exit status 1."""
+    try:
+        app()
+    except LazosError as exc:
+        errors.print(f"lazos: error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        errors.print("lazos: interrupted", markup=False)
+        sys.exit(130)
+
+
+__all__ = ["app", "run", "table", "text"]

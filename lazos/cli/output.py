@@ -1,0 +1,122 @@
+"""Rendering results for the terminal: rich tables, CSV or JSON, chosen by ``--format``."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+console = Console(soft_wrap=False)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe Python value: NaN and NaT become None, dates become ISO strings."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return plain(value.item())
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return records(value)
+    return value
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def text(value: Any) -> str:
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.4g}"
+    return str(value)
+
+
+def money(value: Any, currency: Any) -> str:
+    """US$3.0 bn, BRL 5.5 bn, US$86.2 m."""
+    value, currency = plain(value), plain(currency)
+    if value is None:
+        return ""
+    prefix = "US$" if currency == "USD" else f"{currency} "
+    for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if abs(value) >= size:
+            return f"{prefix}{value / size:,.2f}".rstrip("0").rstrip(".") + f" {word}"
+    return f"{prefix}{value:,.0f}"
+
+
+def table(
+    df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | None = None
+) -> Table:
+    """A rich table of ``df``; ``columns`` maps column names to headers (and picks them)."""
+    columns = columns or {c: c for c in df.columns}
+    out = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+    for header in columns.values():
+        out.add_column(header, overflow="fold")
+    for row in df.itertuples(index=False):
+        values = row._asdict()
+        out.add_row(*(Text(text(values.get(c))) for c in columns))
+    return out
+
+
+def emit(
+    df: pd.DataFrame, fmt: Format, columns: dict[str, str] | None = None, title: str | None = None
+) -> None:
+    """Print a DataFrame: a table with chosen columns, or every column as CSV or JSON."""
+    if fmt is Format.csv:
+        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif fmt is Format.json:
+        sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=1) + "\n")
+    else:
+        if df.empty:
+            console.print(Text(f"{title + ': ' if title else ''}nothing to show", style="dim"))
+            return
+        refs: dict[tuple[Any, Any], int] = {}
+        if columns and "source_url" in columns:
+            labels = df["source_label"] if "source_label" in df else [None] * len(df)
+            marks = []
+            for label, url in zip(labels, df["source_url"], strict=True):
+                key = (plain(label), plain(url))
+                refs.setdefault(key, len(refs) + 1)
+                marks.append(f"[{refs[key]}]")
+            df = df.assign(source_ref=marks)
+            columns = {("source_ref" if c == "source_url" else c): h for c, h in columns.items()}
+        console.print(table(df, columns, title))
+        for (label, url), n in refs.items():
+            line = f"  [{n}] {label or ''}" + (
+                f" {url}" if url else " (cited second-hand; no URL recorded)"
+            )
+            console.print(Text(line, style="dim"), soft_wrap=True)
+
+
+def emit_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(plain(obj), ensure_ascii=False, indent=1) + "\n")

@@ -1,0 +1,621 @@
+"""Connector: the curated reference facts on China–LAC cooperation.
+
+Raw files: ``curated/{countries,bri_mou,agreements,headline_stats,projects}.csv`` in the
+shared data folder (each row cites the page it was read on, with a quote, a confidence and
+the curators' notes). The connector
+
+1. **snapshots** the five files (their checksums become the compilation's source row),
+2. **reads** them as published, checking their columns,
+3. **harmonises** them with Lazos's review (curated_review.yaml): events, projects with
+   their milestones and amounts, observations, each with its source and confidence,
+4. **publishes** rows for the embedded data package.
+
+Quotes and notes are read only to check facts; they are never copied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lazos.dates import parse_fuzzy
+from lazos.errors import DataError, ValidationError
+from lazos.sources.common import (
+    Contribution,
+    read_csv_rows,
+    short_hash,
+    slug,
+    source_row,
+    web_source,
+)
+
+NAME = "curated"
+COMPILATION = "lazos-curated-2025"
+FILES = {
+    "countries.csv": [
+        "iso3",
+        "iso2",
+        "name_en",
+        "name_es",
+        "name_pt",
+        "name_zh",
+        "subregion",
+        "diplomatic_relations_prc_date",
+        "recognises_roc",
+        "source_url",
+        "quote",
+        "note",
+    ],
+    "bri_mou.csv": ["iso3", "event", "date", "source_url", "quote", "confidence", "note"],
+    "agreements.csv": [
+        "iso3",
+        "kind",
+        "date",
+        "detail",
+        "source_url",
+        "quote",
+        "confidence",
+        "note",
+    ],
+    "headline_stats.csv": [
+        "indicator",
+        "geography",
+        "period",
+        "value",
+        "unit",
+        "source_url",
+        "quote",
+        "confidence",
+        "note",
+    ],
+    "projects.csv": [
+        "name",
+        "iso3",
+        "sector",
+        "subsector",
+        "chinese_entities",
+        "value_usd",
+        "status",
+        "start_year",
+        "completion_year",
+        "lat",
+        "lon",
+        "coords_source",
+        "source_url",
+        "quote",
+        "confidence",
+        "note",
+    ],
+}
+
+
+def load_review() -> dict[str, Any]:
+    text = (
+        importlib_resources.files("lazos.sources")
+        .joinpath("curated_review.yaml")
+        .read_text("utf-8")
+    )
+    return yaml.safe_load(text)
+
+
+def read(raw_dir: Path) -> dict[str, list[dict[str, str]]]:
+    """The five files as published (meadow): text cells, columns checked."""
+    return {name: read_csv_rows(raw_dir / name, cols) for name, cols in FILES.items()}
+
+
+def _compilation_source(raw_dir: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    for name in sorted(FILES):
+        digest.update(name.encode() + b"\0" + (raw_dir / name).read_bytes())
+    return source_row(
+        source_id=COMPILATION,
+        kind="dataset",
+        title="Lazos curated reference facts on China–LAC cooperation (countries, BRI MoUs, "
+        "agreements, headline statistics, notable projects)",
+        publisher="Lazos",
+        licence="ODC-By-1.0",
+        published="2025-12",
+        content_hash=digest.hexdigest(),
+        note="Hand-compiled from public web pages; each fact cites the page it was read on. "
+        "Facts that only its notes report are attributed to it, with the outlet named.",
+    )
+
+
+class _Harmoniser:
+    """Turns the five files plus the review into Lazos rows (one instance per run)."""
+
+    def __init__(self, raw: dict[str, list[dict[str, str]]], review: dict[str, Any], raw_dir: Path):
+        self.raw = raw
+        self.review = review
+        self.out = Contribution()
+        self.errors: list[DataError] = []
+        self.out.add_source(_compilation_source(raw_dir))
+
+    # -------------------------------------------------------------- sources
+
+    def page(self, url: str) -> str:
+        return self.out.add_source(web_source(url.strip()))
+
+    def cited(self, spec: dict[str, Any] | str, context: str) -> str:
+        """Source id for a review entry's ``source``: row, compilation or a cited document."""
+        if spec == "compilation":
+            return COMPILATION
+        if not isinstance(spec, dict):
+            raise ValueError(f"bad source {spec!r} in the review ({context})")
+        if spec.get("url"):
+            return self.out.add_source(
+                web_source(
+                    spec["url"],
+                    kind=spec.get("kind", "web_page"),
+                    title=spec.get("title"),
+                    publisher=spec.get("publisher"),
+                    cited_in=COMPILATION,
+                )
+            )
+        publisher = spec["publisher"]
+        return self.out.add_source(
+            source_row(
+                source_id=f"cited-{slug(publisher, 30)}-{short_hash(context + publisher)}",
+                kind=spec.get("kind", "document"),
+                title=spec.get("title") or f"{publisher}, as cited for {context}",
+                publisher=publisher,
+                cited_in=COMPILATION,
+                note="Not read by Lazos: cited in the curated compilation's notes.",
+            )
+        )
+
+    # -------------------------------------------------------------- events
+
+    def events(self) -> None:
+        rv_c = self.review["countries"]
+        rv_e = self.review["events"]
+        medium = set(rv_c["relations_confidence"]["medium"])
+        switched = set(rv_c["switched_from_taipei"])
+        primaries: list[dict[str, Any]] = []
+        alternatives: list[dict[str, Any]] = []
+
+        for r in self.raw["countries.csv"]:
+            if not r["diplomatic_relations_prc_date"]:
+                continue
+            iso = r["iso3"]
+            kind = (
+                "diplomatic_relations_switched"
+                if iso in switched
+                else "diplomatic_relations_established"
+            )
+            primaries.append(
+                {
+                    "country": iso,
+                    "kind": kind,
+                    "date": r["diplomatic_relations_prc_date"],
+                    "detail": None,
+                    "confidence": "medium"
+                    if iso in medium
+                    else rv_c["relations_confidence"]["default"],
+                    "source_id": self.page(r["source_url"]),
+                    "note": rv_c["notes"].get(iso),
+                }
+            )
+        for e in rv_c["earlier_relations"]:
+            src = self.cited({"publisher": e["publisher"]}, f"earlier relations of {e['country']}")
+            for kind, date in (
+                ("diplomatic_relations_established", e["established"]),
+                ("diplomatic_relations_broken", e["broken"]),
+            ):
+                primaries.append(
+                    {
+                        "country": e["country"],
+                        "kind": kind,
+                        "date": date,
+                        "detail": "Earlier period of relations",
+                        "confidence": e["confidence"],
+                        "source_id": src,
+                        "note": None,
+                    }
+                )
+        for a in rv_c["alternative_dates"]:
+            kind = (
+                "diplomatic_relations_switched"
+                if a["country"] in switched
+                else "diplomatic_relations_established"
+            )
+            alternatives.append(
+                {
+                    "country": a["country"],
+                    "kind": kind,
+                    "date": a["date"],
+                    "detail": None,
+                    "confidence": "low",
+                    "source_id": self.cited(
+                        {"publisher": a["publisher"]}, f"relations date of {a['country']}"
+                    ),
+                    "note": "Alternative date reported by another page.",
+                }
+            )
+
+        for r in self.raw["bri_mou.csv"]:
+            primaries.append(
+                {
+                    "country": r["iso3"],
+                    "kind": rv_e["kinds"][r["event"]],
+                    "date": r["date"],
+                    "detail": None,
+                    "confidence": r["confidence"],
+                    "source_id": self.page(r["source_url"]),
+                    "note": None,
+                }
+            )
+        upgrades = set(rv_e["fta_upgrades"])
+        for r in self.raw["agreements.csv"]:
+            kind = r["kind"]
+            if f"{r['iso3']}:{kind}:{r['date']}" in upgrades:
+                kind = "fta_upgrade_in_force"
+            primaries.append(
+                {
+                    "country": r["iso3"],
+                    "kind": kind,
+                    "date": r["date"],
+                    "detail": r["detail"] or None,
+                    "confidence": r["confidence"],
+                    "source_id": self.page(r["source_url"]),
+                    "note": None,
+                }
+            )
+        for r in self.raw["headline_stats.csv"]:
+            if r["indicator"] != "china_celac_forum_ministerial_meeting":
+                continue
+            ordinal = int(float(r["value"]))
+            place = r["geography"]
+            host = place.rsplit(",", 1)[-1].strip() if "," in place else None
+            suffix = {1: "st", 2: "nd", 3: "rd"}.get(ordinal, "th")
+            primaries.append(
+                {
+                    "country": host,
+                    "kind": "forum_ministerial_meeting",
+                    "date": r["period"],
+                    "detail": f"{ordinal}{suffix} China–CELAC Forum ministerial meeting ({place})",
+                    "confidence": r["confidence"],
+                    "source_id": self.page(r["source_url"]),
+                    "note": None,
+                    "key": f"CELAC:forum_ministerial_meeting:{ordinal}",
+                }
+            )
+        for a in rv_e["add"]:
+            row = {
+                "country": a["country"],
+                "kind": a["kind"],
+                "date": a["date"],
+                "detail": a.get("detail"),
+                "confidence": a["confidence"],
+                "note": a.get("note"),
+                "source_id": self.cited(a["source"], f"{a['country']} {a['kind']} {a['date']}"),
+            }
+            (alternatives if a.get("alternative") else primaries).append(row)
+
+        # Keys: "<ISO3>:<kind>", plus ":<year>" when a state has several events of a kind.
+        counts = Counter((p["country"], p["kind"]) for p in primaries if "key" not in p)
+        for p in primaries:
+            if "key" in p:
+                continue
+            key = f"{p['country']}:{p['kind']}"
+            if counts[(p["country"], p["kind"])] > 1:
+                key += ":" + (p["date"][:4] if p["date"] else "undated")
+            p["key"] = key
+        keys = Counter(p["key"] for p in primaries)
+        dup = [k for k, n in keys.items() if n > 1]
+        if dup:
+            raise ValueError(f"curated events share keys {dup}: give them distinct dates")
+        for a in alternatives:
+            matches = [
+                p["key"]
+                for p in primaries
+                if (p["country"], p["kind"]) == (a["country"], a["kind"])
+            ]
+            if len(matches) != 1:
+                raise ValueError(
+                    f"alternative {a} matches {len(matches)} events; it must match one"
+                )
+            a["key"] = matches[0]
+
+        notes = rv_e["notes"]
+        unknown = set(notes) - set(keys)
+        if unknown:
+            raise ValueError(f"review notes name unknown events: {sorted(unknown)}")
+        ids: Counter[str] = Counter()
+        for e in primaries + alternatives:
+            base = f"{e['key']}:{e['source_id']}"
+            ids[base] += 1
+            event_id = base if ids[base] == 1 else f"{base}:{ids[base]}"
+            note = e["note"]
+            if e in primaries and notes.get(e["key"]):
+                note = notes[e["key"]]
+            self.out.add(
+                "events",
+                {
+                    "event_id": event_id,
+                    "event_key": e["key"],
+                    "country": e["country"],
+                    "kind": e["kind"],
+                    "date": e["date"] or None,
+                    "detail": e["detail"],
+                    "confidence": e["confidence"],
+                    "source_id": e["source_id"],
+                    "note": note,
+                },
+            )
+
+    # -------------------------------------------------------------- countries
+
+    def countries(self) -> None:
+        for r in self.raw["countries.csv"]:
+            self.out.add(
+                "countries",
+                {
+                    "iso3": r["iso3"],
+                    "iso2": r["iso2"],
+                    "kind": "state",
+                    "celac": True,
+                    "sovereign": None,
+                    "name_en": r["name_en"],
+                    "name_es": r["name_es"],
+                    "name_pt": r["name_pt"],
+                    "name_zh": r["name_zh"],
+                    "subregion": r["subregion"],
+                    "source_id": COMPILATION,
+                    "note": None,
+                },
+            )
+
+    # -------------------------------------------------------------- observations
+
+    def observations(self) -> None:
+        rv = self.review["observations"]
+        qualifier_of = {key: q for q, keys in rv["qualifiers"].items() for key in keys}
+        by_key: dict[str, dict[str, Any]] = {}
+        seen_keys: set[str] = set()
+        for r in self.raw["headline_stats.csv"]:
+            if r["indicator"] == "china_celac_forum_ministerial_meeting":
+                continue
+            key = f"{r['indicator']}|{r['period']}|{r['value']}"
+            seen_keys.add(key)
+            entity, _, partner = r["geography"].partition("-")
+            row = {
+                "entity": entity,
+                "partner": partner or None,
+                "indicator": r["indicator"],
+                "period": r["period"],
+                "value": float(r["value"]),
+                "unit": r["unit"],
+                "qualifier": qualifier_of.get(key, "exact"),
+                "confidence": r["confidence"],
+                "published": rv["published"].get(key),
+                "source_id": self.page(r["source_url"]),
+                "note": rv["notes"].get(key),
+            }
+            by_key[key] = row
+            self.out.add("observations", row)
+        referenced = (
+            set(qualifier_of) | set(rv["published"]) | {k for k in rv["notes"] if k.count("|") == 2}
+        )
+        unknown = referenced - seen_keys
+        if unknown:
+            raise ValueError(f"review names unknown headline rows: {sorted(unknown)}")
+        for a in rv["add"]:
+            base = by_key[a["source_of"]]
+            row = {
+                "entity": base["entity"],
+                "partner": base["partner"],
+                "indicator": a["indicator"],
+                "period": a["period"],
+                "value": float(a["value"]),
+                "unit": a.get("unit", base["unit"]),
+                "qualifier": a["qualifier"],
+                "confidence": a["confidence"],
+                "published": None,
+                "source_id": base["source_id"],
+                "note": a.get("note"),
+            }
+            clash = [
+                o
+                for o in self.out.rows["observations"]
+                if all(
+                    o[k] == row[k]
+                    for k in ("entity", "partner", "indicator", "period", "source_id")
+                )
+            ]
+            if clash:
+                if a.get("skip_if_present"):
+                    continue
+                raise ValueError(f"added observation {a} duplicates an existing row")
+            self.out.add("observations", row)
+        roc = rv["recognises_roc"]
+        allies = [r for r in self.raw["countries.csv"] if r["recognises_roc"] == "true"]
+        if {r["iso3"] for r in allies} != set(roc["countries"]):
+            raise ValueError(
+                f"the review lists {sorted(roc['countries'])} as recognising Taipei; "
+                "the file differs"
+            )
+        for r in sorted(allies, key=lambda r: r["iso3"]):
+            self.out.add(
+                "observations",
+                {
+                    "entity": r["iso3"],
+                    "partner": None,
+                    "indicator": "recognises_roc",
+                    "period": roc["period"],
+                    "value": 1.0,
+                    "unit": "boolean",
+                    "qualifier": "exact",
+                    "confidence": "high",
+                    "published": roc["period"],
+                    "source_id": self.page(r["source_url"]),
+                    "note": "Listed among Taipei's diplomatic allies in a Reuters factbox.",
+                },
+            )
+
+    # -------------------------------------------------------------- projects
+
+    def projects(self) -> None:
+        rv = self.review["projects"]
+        excluded = rv.get("exclude", {})
+        seen: set[str] = set()
+        for r in self.raw["projects.csv"]:
+            pid = f"{r['iso3'].lower()}-{slug(r['name'])}"
+            if pid in seen:
+                raise ValueError(f"two curated projects share the id {pid}")
+            seen.add(pid)
+            if pid in excluded:
+                continue
+            spec = rv.get(pid, {})
+            row_src = self.page(r["source_url"])
+            self.out.add(
+                "projects",
+                {
+                    "project_id": pid,
+                    "name": r["name"],
+                    "sector": r["sector"],
+                    "subsector": r["subsector"] or None,
+                    "chinese_entities": r["chinese_entities"] or None,
+                    "local_entities": None,
+                    "status": r["status"] or None,
+                    "lat": float(r["lat"]) if r["lat"] else None,
+                    "lon": float(r["lon"]) if r["lon"] else None,
+                    "location_note": r["coords_source"] or None,
+                    "confidence": r["confidence"],
+                    "source_id": row_src,
+                    "note": spec.get("note"),
+                },
+            )
+            self.out.add(
+                "project_countries",
+                {"project_id": pid, "country": r["iso3"], "role": "host", "source_id": row_src},
+            )
+            self._milestones(pid, r, spec, row_src)
+            self._amounts(pid, r, spec, row_src)
+            for ext in spec.get("ids", []):
+                self.out.add(
+                    "project_ids",
+                    {
+                        "project_id": pid,
+                        "scheme": ext["scheme"],
+                        "external_id": ext["id"],
+                        "source_id": row_src,
+                    },
+                )
+        unknown = set(rv) - seen - {"exclude"}
+        if unknown:
+            raise ValueError(f"the review names unknown projects: {sorted(unknown)}")
+
+    def _src(self, spec: dict[str, Any], default: str, row_src: str, context: str) -> str:
+        which = spec.get("source", default)
+        return row_src if which == "row" else self.cited(which, context)
+
+    def _milestones(self, pid: str, r: dict[str, str], spec: dict[str, Any], row_src: str) -> None:
+        items: list[dict[str, Any]] = []
+        for column, part, default in (
+            ("start_year", "start", "construction_started"),
+            ("completion_year", "completion", "operational"),
+        ):
+            override = spec.get(part, {})
+            date = override.get("date") or r[column]
+            if not date:
+                continue
+            if r[column] and not str(date).startswith(r[column]):
+                raise ValueError(
+                    f"{pid}: the review's {part} date {date} is not in the year {r[column]}"
+                )
+            items.append(
+                {**override, "milestone": override.get("milestone", default), "date": str(date)}
+            )
+        items += spec.get("milestones", [])
+        for m in items:
+            source_id = self._src(m, "compilation", row_src, f"{pid} {m['milestone']}")
+            confidence = m.get("confidence") or (
+                r["confidence"] if source_id == row_src else "medium"
+            )
+            self.out.add(
+                "project_milestones",
+                {
+                    "project_id": pid,
+                    "milestone": m["milestone"],
+                    "date": m["date"],
+                    "confidence": confidence,
+                    "source_id": source_id,
+                    "note": m.get("note"),
+                },
+            )
+
+    def _amounts(self, pid: str, r: dict[str, str], spec: dict[str, Any], row_src: str) -> None:
+        main = spec.get("amount")
+        if r["value_usd"] and not main:
+            raise ValueError(f"{pid}: the review must say what value_usd {r['value_usd']} measures")
+        rows = []
+        if main:
+            currency = main.get("currency", "USD")
+            value = float(main.get("value", r["value_usd"]))
+            rows.append(
+                {
+                    **main,
+                    "kind": main["kind"],
+                    "value": value,
+                    "currency": currency,
+                    "usd_nominal": main.get("usd_nominal", value if currency == "USD" else None),
+                }
+            )
+        for a in spec.get("amounts", []):
+            rows.append(
+                {
+                    **a,
+                    "usd_nominal": a.get(
+                        "usd_nominal", a["value"] if a["currency"] == "USD" else None
+                    ),
+                }
+            )
+        for a in rows:
+            source_id = self._src(a, "row", row_src, f"{pid} {a['kind']} {a['value']}")
+            confidence = a.get("confidence") or (r["confidence"] if source_id == row_src else "low")
+            self.out.add(
+                "project_amounts",
+                {
+                    "project_id": pid,
+                    "amount_kind": a["kind"],
+                    "value": float(a["value"]),
+                    "currency": a["currency"],
+                    "usd_nominal": a["usd_nominal"],
+                    "usd_constant": None,
+                    "usd_constant_year": None,
+                    "qualifier": a.get("qualifier", "exact"),
+                    "confidence": confidence,
+                    "source_id": source_id,
+                    "note": a.get("note"),
+                },
+            )
+
+    def run(self) -> Contribution:
+        self.countries()
+        self.events()
+        self.observations()
+        self.projects()
+        for name, rows in self.raw.items():
+            for i, r in enumerate(rows):
+                for col in ("date", "period", "diplomatic_relations_prc_date"):
+                    if r.get(col):
+                        try:
+                            parse_fuzzy(r[col])
+                        except ValueError as exc:
+                            self.errors.append(
+                                DataError("invalid-date", str(exc), name, i + 2, col)
+                            )
+        if self.errors:
+            raise ValidationError(self.errors)
+        return self.out
+
+
+def contribution(raw_dir: Path) -> Contribution:
+    """Snapshot, read and harmonise the curated files in ``raw_dir``."""
+    return _Harmoniser(read(raw_dir), load_review(), raw_dir).run()

@@ -1,0 +1,1 @@
+"""The store: schema and migrations, validation of data packages, atomic builds, history."""

@@ -1,0 +1,163 @@
+"""The resources of a Lazos data package, read from resources.yaml.
+
+One description of every file and column serves validation, the database load, the
+datapackage.json Table Schemas and the documentation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources as importlib_resources
+from typing import Any
+
+import yaml
+
+FIELD_TYPES = ("string", "integer", "number", "boolean", "fuzzy_date")
+FUZZY_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # file stem, e.g. "events"
+    table: str  # database table, e.g. "event"
+    title: str
+    description: str
+    primary_key: tuple[str, ...]
+    fields: tuple[Field, ...]
+    foreign_keys: tuple[ForeignKey, ...] = field(default=())
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def db_columns(self) -> list[str]:
+        """Columns this resource fills in its table, derived fuzzy-date bounds included."""
+        cols: list[str] = []
+        for f in self.fields:
+            cols.append(f.name)
+            if f.type == "fuzzy_date":
+                cols += [f"{f.name}_start", f"{f.name}_end"]
+        return cols
+
+
+def _field(spec: dict[str, Any]) -> Field:
+    if spec["type"] not in FIELD_TYPES:
+        raise ValueError(f"unknown field type {spec['type']!r} for {spec['name']!r}")
+    return Field(
+        name=spec["name"],
+        type=spec["type"],
+        required=bool(spec.get("required", False)),
+        enum=tuple(spec["enum"]) if "enum" in spec else None,
+        pattern=spec.get("pattern"),
+        minimum=spec.get("minimum"),
+        maximum=spec.get("maximum"),
+        description=" ".join(str(spec.get("description", "")).split()),
+    )
+
+
+@cache
+def all_resources() -> tuple[Resource, ...]:
+    """Every resource, in load order (referenced resources come first)."""
+    text = importlib_resources.files("lazos.store").joinpath("resources.yaml").read_text("utf-8")
+    spec = yaml.safe_load(text)
+    out = []
+    for name, r in spec.items():
+        out.append(
+            Resource(
+                name=name,
+                table=r["table"],
+                title=r["title"],
+                description=" ".join(str(r["description"]).split()),
+                primary_key=tuple(r["primary_key"]),
+                fields=tuple(_field(f) for f in r["fields"]),
+                foreign_keys=tuple(
+                    ForeignKey(tuple(fk["fields"]), fk["resource"], tuple(fk["reference"]))
+                    for fk in r.get("foreign_keys", [])
+                ),
+            )
+        )
+    return tuple(out)
+
+
+def resource(name: str) -> Resource:
+    for r in all_resources():
+        if r.name == name or r.table == name:
+            return r
+    raise KeyError(name)
+
+
+def table_schema(res: Resource) -> dict[str, Any]:
+    """The Frictionless Table Schema of a resource."""
+    fields = []
+    for f in res.fields:
+        out: dict[str, Any] = {"name": f.name}
+        constraints: dict[str, Any] = {}
+        if f.type == "fuzzy_date":
+            out["type"] = "string"
+            out["lazos:type"] = "fuzzy_date"
+            constraints["pattern"] = FUZZY_DATE_PATTERN
+        else:
+            out["type"] = f.type
+        if f.type == "boolean":
+            out["trueValues"] = ["true"]
+            out["falseValues"] = ["false"]
+        if f.description:
+            out["description"] = f.description
+        if f.required:
+            constraints["required"] = True
+        if f.enum:
+            constraints["enum"] = list(f.enum)
+        if f.pattern:
+            constraints["pattern"] = f.pattern
+        if f.minimum is not None:
+            constraints["minimum"] = f.minimum
+        if f.maximum is not None:
+            constraints["maximum"] = f.maximum
+        if constraints:
+            out["constraints"] = constraints
+        fields.append(out)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    # Frictionless requires primary-key fields to be non-null; ours may include an optional
+    # partner (observations), so uniqueness is declared only when every key field is required.
+    if all(res.field(k).required for k in res.primary_key):
+        schema["primaryKey"] = list(res.primary_key)
+    fks = []
+    for fk in res.foreign_keys:
+        fks.append(
+            {
+                "fields": list(fk.fields),
+                "reference": {
+                    "resource": "" if fk.resource == res.name else fk.resource,
+                    "fields": list(fk.reference),
+                },
+            }
+        )
+    if fks:
+        schema["foreignKeys"] = fks
+    return schema
