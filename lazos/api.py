@@ -83,6 +83,10 @@ class CountryProfile:
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NaT
+
+
 def _in_list(column: str, values: tuple[str, ...] | list[str]) -> str:
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
     return f"{column} IN ({quoted})"
@@ -546,7 +550,10 @@ class Lazos:
         iso = self.resolve_country(name)
         day = parse_as_of(as_of)
         countries = self.countries(as_of=day, include_aggregates=True)
-        info = countries[countries["iso3"] == iso].iloc[0].to_dict()
+        info = {
+            k: (None if _missing(v) else v)
+            for k, v in countries[countries["iso3"] == iso].iloc[0].items()
+        }
         events = self.events(as_of=day, country=iso)
         projects = self.projects(as_of=day, country=iso)
         obs = self.observations(as_of=day, entity=iso)

@@ -1,0 +1,93 @@
+"""Shared fixtures: a database built once from the embedded dataset, helpers for the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import lazos
+from lazos.paths import embedded_data_dir
+from lazos.sources.snapshot import default_raw_dir
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database built from the embedded dataset (shared; tests must not modify it)."""
+    path = tmp_path_factory.mktemp("db") / "lazos.duckdb"
+    lazos.build(path)
+    return path
+
+
+@pytest.fixture()
+def db(built_db: Path):
+    handle = lazos.open(built_db)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture()
+def package_copy(tmp_path: Path) -> Path:
+    """A writable copy of the embedded data package, for tests that break it."""
+    target = tmp_path / "package"
+    shutil.copytree(embedded_data_dir(), target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The raw datasets in ../shared/data; tests that need them skip cleanly without them."""
+    path = default_raw_dir()
+    if not (path / "curated" / "countries.csv").exists():
+        pytest.skip(f"raw shared data not found at {path}")
+    return path
+
+
+def table_content(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, without the load timestamps (for comparing databases)."""
+    from lazos.store.resources import all_resources
+
+    with lazos.open(path) as handle:
+        return {
+            res.table: handle.con.execute(
+                f"SELECT {', '.join(res.db_columns())} FROM {res.table} ORDER BY ALL"
+            ).fetchall()
+            for res in all_resources()
+        }
+
+
+@pytest.fixture()
+def content():
+    return table_content
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture()
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, built_db: Path):
+    """Run the real ``lazos`` entry point in-process; returns exit code, stdout and stderr."""
+    from lazos.cli.main import run
+
+    def invoke(*args: str, db: Path | None = built_db) -> Result:
+        argv = ["lazos", *args]
+        if db is not None and args and args[0] not in ("--help", "--version", "snapshot"):
+            argv += ["--db", str(db)]
+        monkeypatch.setattr(sys, "argv", argv)
+        monkeypatch.setenv("COLUMNS", "200")
+        code = 0
+        try:
+            run()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke

@@ -1,0 +1,95 @@
+"""The command line: a thin layer over the API with table, CSV and JSON output and clear errors."""
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from lazos.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_country_as_of_shows_the_february_2022_mou_with_its_source(cli):
+    result = cli("country", "ARG", "--as-of", "2022-03-01")
+    assert result.code == 0, result.err
+    assert "as of 2022-03-01" in result.out
+    assert "2022-02-06" in result.out and "BRI memorandum of understanding signed" in result.out
+    assert "https://sputniknews.com/20220206/argentina-to-join-chinas-belt-and-road" in result.out
+
+
+@pytest.mark.parametrize("name", ["阿根廷", "argentina", "ARGENTINA", "AR"])
+def test_country_accepts_names_in_any_language(cli, name):
+    result = cli("country", name, "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["iso3"] == "ARG"
+
+
+def test_country_json_has_timeline_projects_and_indicators(cli):
+    data = json.loads(cli("country", "República Dominicana", "--format", "json").out)
+    assert data["info"]["name_zh"] == "多米尼加"
+    kinds = {e["kind"] for e in data["events"]}
+    assert {"diplomatic_relations_established", "bri_mou_signed"} <= kinds
+    assert all(e["source_url"] or e["source_label"] for e in data["events"])
+    assert set(data) >= {"projects", "indicators"}
+
+
+def test_overview_counts_as_of_a_date(cli):
+    result = cli("overview", "--as-of", "2020-01-01", "--format", "json")
+    counts = json.loads(result.out)["counts"]
+    assert counts["bri_signatories"] == 19 and counts["countries"] == 34
+    table = cli("overview", "--as-of", "2022-03-01")
+    assert re.search(r"BRI participants: 21\b", table.out)
+
+
+def test_csv_output_is_parseable(cli):
+    result = cli("events", "--kind", "bri_mou_signed", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert len(rows) == 22
+    assert {r["country"] for r in rows} >= {"PAN", "ARG", "HND"}
+
+
+def test_unknown_country_is_one_line_and_exit_1(cli):
+    result = cli("country", "Narnia")
+    assert result.code == 1
+    assert result.err.strip() == "lazos: error: unknown country 'Narnia'"
+
+
+def test_malformed_date_is_one_line_and_exit_1(cli):
+    result = cli("countries", "--as-of", "2022-13-01")
+    assert result.code == 1
+    assert result.err.strip() == (
+        "lazos: error: invalid date '2022-13-01': month 13 is not between 1 and 12"
+    )
+
+
+def test_unknown_event_kind_lists_the_known_ones(cli):
+    result = cli("events", "--kind", "treaty")
+    assert result.code == 1 and "unknown event kind 'treaty' (known: aiib_member" in result.err
+
+
+def test_listing_commands_answer(cli):
+    for args in (
+        ["countries"],
+        ["projects", "--country", "peru"],
+        ["observations", "--entity", "CHN"],
+        ["indicators"],
+        ["sources", "--as-of", "2019"],
+        ["events", "--all", "--country", "SUR"],
+    ):
+        result = cli(*args)
+        assert result.code == 0, (args, result.err)
+        assert result.out.strip(), args
+
+
+def test_every_command_is_documented(cli):
+    """Datasette's habit: a command missing from the docs fails the suite."""
+    commands = {c.name or c.callback.__name__ for c in app.registered_commands}
+    docs = (ROOT / "README.md").read_text("utf-8") + (ROOT / "docs" / "cli.md").read_text("utf-8")
+    for name in commands:
+        assert f"lazos {name}" in docs, f"`lazos {name}` is not documented"
+        result = cli(name, "--help")
+        assert result.code == 0 and "Usage" in result.out

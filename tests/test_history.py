@@ -1,0 +1,40 @@
+"""Every change keeps history: an earlier row version stays queryable as recorded at a time."""
+
+from datetime import datetime, timedelta
+
+import duckdb
+
+import lazos
+
+
+def test_a_changed_value_is_retired_not_overwritten(tmp_path):
+    path = tmp_path / "history.duckdb"
+    lazos.build(path)
+    before = datetime.now() - timedelta(seconds=1)
+    con = duckdb.connect(str(path))
+    built_at = con.execute("SELECT max(recorded_at) FROM observation").fetchone()[0]
+    change = built_at + timedelta(days=1)
+    key = "indicator = 'chn_lac_goods_trade_total' AND period = '2023' AND retired_at IS NULL"
+    con.execute("BEGIN")
+    con.execute(
+        "INSERT INTO load_run VALUES (2, 'import', ?, ?, 'test correction', NULL)", [change, change]
+    )
+    con.execute(
+        "INSERT INTO observation SELECT * REPLACE "
+        f"(489100000000.0 AS value, ? AS recorded_at, 2 AS load_id) FROM observation WHERE {key}",
+        [change],
+    )
+    con.execute(f"UPDATE observation SET retired_at = ? WHERE {key} AND load_id = 1", [change])
+    con.execute("COMMIT")
+    con.close()
+
+    def trade_2023(handle) -> float:
+        df = handle.observations(indicator="chn_lac_goods_trade_total")
+        return df[df["period"] == "2023"].iloc[0]["value"]
+
+    with lazos.open(path) as now:
+        assert trade_2023(now) == 489_100_000_000.0
+    with lazos.open(path, recorded_as_of=built_at + timedelta(hours=1)) as then:
+        assert trade_2023(then) == 489_000_000_000.0
+    with lazos.open(path, recorded_as_of=before - timedelta(days=365)) as never:
+        assert never.observations().empty
