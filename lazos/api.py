@@ -44,6 +44,8 @@ RELATION_KINDS = (
 SOURCE_LABEL = (
     "coalesce(s.publisher, s.title, "
     "nullif(regexp_extract(s.url, '^[a-z]+://(www[.])?([^/:]+)', 2), ''), s.source_id)"
+    " || CASE WHEN s.cited_in IS NOT NULL THEN ' (cited in ' || s.cited_in || ')' ELSE '' END"
+    " || CASE WHEN s.url IS NULL THEN ' [' || s.source_id || ']' ELSE '' END"
 )
 # Order in which a project's headline amount is chosen among amount kinds.
 AMOUNT_KIND_ORDER = (
@@ -84,7 +86,7 @@ class CountryProfile:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is pd.NaT
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def _in_list(column: str, values: tuple[str, ...] | list[str]) -> str:
@@ -355,6 +357,33 @@ class Lazos:
             """
         )
 
+    def project(self, name: str, *, as_of: AsOf = None) -> dict[str, Any]:
+        """One project by id or by (part of) its name: its row, milestones and every amount."""
+        from lazos.countries import normalise
+
+        listed = self.projects(as_of=as_of)
+        wanted = normalise(name)
+        exact = listed[listed["project_id"] == name]
+        if exact.empty:
+            exact = listed[[wanted in normalise(n) for n in listed["name"]]]
+        if len(exact) != 1:
+            names = ", ".join(repr(n) for n in exact["name"].head(5))
+            hint = f": it matches {names}" if len(exact) else ""
+            what = "ambiguous" if len(exact) else "unknown"
+            raise LazosError(f"{what} project {name!r}{hint}")
+        row = exact.iloc[0]
+        pid = row["project_id"]
+        return {
+            "project": {k: (None if _missing(v) else v) for k, v in row.items()},
+            "milestones": self.project_milestones(pid, as_of=as_of),
+            "amounts": self.project_amounts(pid),
+            "external_ids": self._df(
+                f"SELECT scheme, external_id, source_id FROM project_external_id x "
+                f"WHERE x.project_id = ? AND {self._v('x')} ORDER BY scheme",
+                [pid],
+            ),
+        }
+
     def project_amounts(self, project_id: str | None = None) -> pd.DataFrame:
         """Every sourced amount of a project (or of all projects), headline first.
 
@@ -539,7 +568,7 @@ class Lazos:
                 "sources": len(sources),
             },
             "recent_events": latest.head(recent)[
-                ["date", "country", "kind", "label", "detail", "source_url"]
+                ["date", "country", "kind", "label", "detail", "source_label", "source_url"]
             ].reset_index(drop=True),
         }
 

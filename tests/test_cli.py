@@ -90,6 +90,20 @@ def test_every_command_is_documented(cli):
     commands = {c.name or c.callback.__name__ for c in app.registered_commands}
     docs = (ROOT / "README.md").read_text("utf-8") + (ROOT / "docs" / "cli.md").read_text("utf-8")
     for name in commands:
-        assert f"lazos {name}" in docs, f"`lazos {name}` is not documented"
+        assert re.search(rf"`lazos {name}\b", docs), f"`lazos {name}` is not documented"
         result = cli(name, "--help")
         assert result.code == 0 and "Usage" in result.out
+
+
+def test_project_shows_every_sourced_amount_with_the_headline(cli):
+    result = cli("project", "bogota metro", "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["project"]["name"] == "Bogotá Metro Line 1"
+    assert len(data["amounts"]) == 4 and sum(a["is_headline"] for a in data["amounts"]) == 1
+    assert [m["milestone"] for m in data["milestones"]] == [
+        "agreement_signed",
+        "construction_started",
+    ]
+    ambiguous = cli("project", "hydropower")
+    assert ambiguous.code == 1 and "ambiguous project 'hydropower'" in ambiguous.err

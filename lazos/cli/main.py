@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.panel import Panel
+from rich.text import Text
 
 from lazos import __version__
 from lazos.api import Lazos
@@ -380,6 +381,79 @@ def projects(
             "amount_kind": "Measures",
             "source_url": "Source",
         },
+    )
+
+
+@app.command()
+def project(
+    name: Annotated[str, typer.Argument(help="Project id, or a word or two of its name.")],
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One project: its description, dated milestones and every sourced amount.
+
+    NAME is a project id (as `lazos projects --format csv` lists them) or part of its name,
+    accents and case ignored: `lazos project "bogota metro"`.
+    """
+    with open_db(db) as lz:
+        data = lz.project(name, as_of=as_of)
+    if fmt is Format.json:
+        emit_json(data)
+        return
+    if fmt is Format.csv:
+        emit(data["amounts"], fmt)
+        return
+    p = {k: plain(v) for k, v in data["project"].items()}
+    where = (
+        f"{p['lat']}, {p['lon']} ({p['location_note']})"
+        if p.get("lat") is not None
+        else "not recorded"
+    )
+    status = p.get("status") or "unknown"
+    lines = [
+        f"{p['countries']} · {p['sector']} / {p.get('subsector') or '—'} · status: {status}",
+        f"Chinese entities: {p.get('chinese_entities') or '—'}",
+        f"Location: {where}",
+        f"Confidence: {p['confidence']} · source: {p.get('source_label')} "
+        f"{p.get('source_url') or ''}",
+    ]
+    if p.get("note"):
+        lines.append(f"Note: {p['note']}")
+    console.print(Panel(Text("\n".join(lines)), title=p["name"], expand=False))
+    emit(
+        data["milestones"],
+        fmt,
+        {
+            "date": "Date",
+            "milestone": "Milestone",
+            "confidence": "Confidence",
+            "note": "Note",
+            "source_url": "Source",
+        },
+        title="Milestones",
+    )
+    amounts = data["amounts"].assign(
+        shown=[
+            money(v, c)
+            for v, c in zip(data["amounts"]["value"], data["amounts"]["currency"], strict=True)
+        ],
+        usd=[money(v, "USD") for v in data["amounts"]["usd_nominal"]],
+        headline=["yes" if h else "" for h in data["amounts"]["is_headline"]],
+    )
+    emit(
+        amounts,
+        fmt,
+        {
+            "amount_kind": "Measures",
+            "shown": "Amount",
+            "usd": "US$ (nominal)",
+            "qualifier": "Qualifier",
+            "confidence": "Confidence",
+            "headline": "Headline",
+            "source_url": "Source",
+        },
+        title="Amounts (every sourced value)",
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from datetime import date, datetime
 from enum import StrEnum
@@ -26,11 +25,7 @@ console = Console(soft_wrap=False)
 
 def plain(value: Any) -> Any:
     """A JSON-safe Python value: NaN and NaT become None, dates become ISO strings."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NaT:
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat() if value == value.normalize() else value.isoformat()
@@ -112,9 +107,7 @@ def emit(
             columns = {("source_ref" if c == "source_url" else c): h for c, h in columns.items()}
         console.print(table(df, columns, title))
         for (label, url), n in refs.items():
-            line = f"  [{n}] {label or ''}" + (
-                f" {url}" if url else " (cited second-hand; no URL recorded)"
-            )
+            line = f"  [{n}] {label or ''}" + (f" {url}" if url else "")
             console.print(Text(line, style="dim"), soft_wrap=True)
 
 
