@@ -53,6 +53,7 @@ AMOUNT_KIND_ORDER = (
     "investment",
     "contract_value",
     "acquisition",
+    "adjusted_commitment",
     "commitment",
     "financing",
     "loan",
@@ -64,6 +65,7 @@ MILESTONE_STATUS = {
     "agreement_signed": "planned",
     "committed": "planned",
     "construction_started": "under_construction",
+    "implementation_started": "in_progress",
     "resumed": "under_construction",
     "operational": "operational",
     "completed": "completed",
@@ -187,13 +189,14 @@ class Lazos:
                 SELECT e.*, k.label, k.category, k.pillar, s.url AS source_url,
                     {SOURCE_LABEL} AS source_label,
                     row_number() OVER (PARTITION BY e.event_key
-                        ORDER BY {headline.order("e", "date", "s.published_end")})
+                        ORDER BY {headline.order("e", "date", "fuzzy_end(s.published)")})
                         = 1 AS is_headline,
                     count(*) OVER (PARTITION BY e.event_key) - 1 AS alternatives
-                FROM event e
+                FROM (SELECT *, fuzzy_start(date) AS date_start, fuzzy_end(date) AS date_end
+                      FROM event e WHERE {self._v("e")}) e
                 JOIN event_kind k ON k.kind = e.kind AND {self._v("k")}
                 JOIN source s ON s.source_id = e.source_id AND {self._v("s")}
-                WHERE {self._v("e")} AND {happened_by("e.date_end", day)}
+                WHERE {happened_by("e.date_end", day)}
             )
             SELECT event_id, event_key, country, kind, label, category, pillar, date,
                 date_precision(date) AS precision, date_start, date_end, detail, confidence,
@@ -304,23 +307,25 @@ class Lazos:
         project_status = "p.status" if day is None else "m.status_as_of"
         return self._df(
             f"""
-            WITH m AS (
+            WITH milestones AS (
+                SELECT *, fuzzy_start(date) AS date_start, fuzzy_end(date) AS date_end
+                FROM project_milestone pm WHERE {self._v("pm")}
+            ),
+            m AS (
                 SELECT pm.project_id, {status_case} AS status_as_of,
                     row_number() OVER (PARTITION BY pm.project_id ORDER BY pm.date_end DESC,
                         {_case_order("pm.milestone", tuple(MILESTONE_STATUS))} DESC) AS rn
-                FROM project_milestone pm
-                WHERE {self._v("pm")} AND {happened_by("pm.date_end", day)}
+                FROM milestones pm WHERE {happened_by("pm.date_end", day)}
             ),
             first AS (
                 SELECT project_id, min(date_start) AS first_date, max(date_end) AS last_date
-                FROM project_milestone pm
-                WHERE {self._v("pm")} AND {happened_by("pm.date_end", day)}
+                FROM milestones pm WHERE {happened_by("pm.date_end", day)}
                 GROUP BY project_id
             ),
             a AS (
                 SELECT pa.*, s.url AS amount_source_url,
                     row_number() OVER (PARTITION BY pa.project_id, pa.amount_kind
-                        ORDER BY {headline.order("pa", "value", "s.published_end")}) AS rn_kind,
+                        ORDER BY {headline.order("pa", "value", "fuzzy_end(s.published)")}) AS rn_kind,
                     count(*) OVER (PARTITION BY pa.project_id, pa.amount_kind) - 1 AS alternatives
                 FROM project_amount pa
                 JOIN source s ON s.source_id = pa.source_id AND {self._v("s")}
@@ -398,7 +403,7 @@ class Lazos:
             SELECT pa.project_id, pa.amount_kind, pa.value, pa.currency, pa.usd_nominal,
                 pa.usd_constant, pa.usd_constant_year, pa.qualifier, pa.confidence,
                 row_number() OVER (PARTITION BY pa.project_id, pa.amount_kind
-                    ORDER BY {headline.order("pa", "value", "s.published_end")}) = 1 AS is_headline,
+                    ORDER BY {headline.order("pa", "value", "fuzzy_end(s.published)")}) = 1 AS is_headline,
                 pa.source_id, {SOURCE_LABEL} AS source_label, s.url AS source_url, pa.note
             FROM project_amount pa
             JOIN source s ON s.source_id = pa.source_id AND {self._v("s")}
@@ -413,7 +418,7 @@ class Lazos:
         self, project_id: str | None = None, *, as_of: AsOf = None
     ) -> pd.DataFrame:
         day = parse_as_of(as_of)
-        where = [self._v("pm"), happened_by("pm.date_end", day)]
+        where = [happened_by("pm.date_end", day)]
         if project_id:
             where.append("pm.project_id = ?")
         return self._df(
@@ -421,7 +426,8 @@ class Lazos:
             SELECT pm.project_id, pm.milestone, pm.date, pm.date_start, pm.date_end,
                 pm.confidence, pm.source_id, {SOURCE_LABEL} AS source_label,
                 s.url AS source_url, pm.note
-            FROM project_milestone pm
+            FROM (SELECT *, fuzzy_start(date) AS date_start, fuzzy_end(date) AS date_end
+                  FROM project_milestone pm WHERE {self._v("pm")}) pm
             JOIN source s ON s.source_id = pm.source_id AND {self._v("s")}
             WHERE {" AND ".join(where)}
             ORDER BY pm.project_id, pm.date_start, pm.date_end
@@ -443,59 +449,59 @@ class Lazos:
         """Indicator values; one headline per entity, partner, indicator and period.
 
         As of a date, a value counts once it was published (its own publication date, else
-        its source's, else the end of the period it describes), and of several vintages of
-        one dataset only the newest published by then counts.
+        its source's, else the date its source was retrieved, else the end of the period it
+        describes); and of several vintages of one dataset, each series takes its values from
+        the newest vintage published by then.
         """
         day = parse_as_of(as_of)
-        where = ["TRUE"]
+        where = [self._v("o")]
         if indicator:
-            where.append(
-                _in_list("r.indicator", [indicator] if isinstance(indicator, str) else indicator)
-            )
+            where.append(_in_list("o.indicator", [indicator] if isinstance(indicator, str) else indicator))
         if entity:
-            where.append(f"r.entity = '{self.resolve_country(entity)}'")
+            where.append(f"o.entity = '{self.resolve_country(entity)}'")
         if partner:
-            where.append(f"r.partner = '{self.resolve_country(partner)}'")
-        if not include_alternatives:
-            where.append("r.is_headline")
+            where.append(f"o.partner = '{self.resolve_country(partner)}'")
         known = "TRUE" if day is None else f"known_from <= DATE '{day}'"
+        headline_only = "" if include_alternatives else "WHERE r.is_headline"
         return self._df(
             f"""
             WITH o AS (
-                SELECT o.*, s.dataset, s.published_end AS source_published_end,
-                    s.url AS source_url, {SOURCE_LABEL} AS source_label,
-                    coalesce(o.published_end, s.published_end, o.period_end) AS known_from
+                SELECT o.entity, o.partner, o.indicator, o.period, o.value, o.source_id,
+                    coalesce(d.qualifier, 'exact') AS qualifier,
+                    coalesce(d.confidence, 'high') AS confidence, d.published, d.note,
+                    s.dataset, s.url AS source_url, {SOURCE_LABEL} AS source_label,
+                    coalesce(fuzzy_end(s.published), fuzzy_end(s.retrieved)) AS vintage,
+                    coalesce(fuzzy_end(d.published), fuzzy_end(s.published), fuzzy_end(s.retrieved),
+                             fuzzy_end(o.period)) AS known_from
                 FROM observation o
+                LEFT JOIN observation_detail d
+                    ON d.entity = o.entity AND d.partner IS NOT DISTINCT FROM o.partner
+                    AND d.indicator = o.indicator AND d.period = o.period
+                    AND d.source_id = o.source_id AND {self._v("d")}
                 JOIN source s ON s.source_id = o.source_id AND {self._v("s")}
-                WHERE {self._v("o")}
-            ),
-            k AS (
-                SELECT * FROM o WHERE {known}
+                WHERE {" AND ".join(where)}
             ),
             newest AS (
-                SELECT *, dataset IS NULL OR source_published_end IS NOT DISTINCT FROM
-                    max(source_published_end) OVER (PARTITION BY dataset) AS is_newest
-                FROM k
+                SELECT *, dataset IS NULL OR vintage IS NOT DISTINCT FROM
+                    max(vintage) OVER (PARTITION BY dataset, indicator, entity, partner) AS is_newest
+                FROM o WHERE {known}
             ),
             ranked AS (
                 SELECT n.*,
                     row_number() OVER (PARTITION BY entity, partner, indicator, period
-                        ORDER BY {
-                headline.order("n", "value", "coalesce(n.published_end, n.source_published_end)")
-            }) = 1
-                        AS is_headline,
-                    count(*) OVER (PARTITION BY entity, partner, indicator, period) - 1
-                        AS alternatives
+                        ORDER BY {headline.order("n", "value", "coalesce(fuzzy_end(n.published), n.vintage)")})
+                        = 1 AS is_headline,
+                    count(*) OVER (PARTITION BY entity, partner, indicator, period) - 1 AS alternatives
                 FROM newest n WHERE is_newest
             )
             SELECT r.entity, r.partner, r.indicator, i.name AS indicator_name, r.period,
-                r.period_start, r.period_end, r.value, r.unit, r.qualifier, r.confidence,
-                r.published, r.source_id, r.source_label, r.source_url, r.note, r.is_headline,
-                r.alternatives
+                fuzzy_start(r.period) AS period_start, fuzzy_end(r.period) AS period_end, r.value,
+                i.unit, r.qualifier, r.confidence, r.published, r.source_id, r.source_label,
+                r.source_url, r.note, r.is_headline, r.alternatives
             FROM ranked r
             LEFT JOIN indicator i ON i.indicator = r.indicator AND {self._v("i")}
-            WHERE {" AND ".join(where)}
-            ORDER BY r.indicator, r.entity, r.partner NULLS FIRST, r.period_start, r.period_end,
+            {headline_only}
+            ORDER BY r.indicator, r.entity, r.partner NULLS FIRST, period_start, period_end,
                 r.is_headline DESC, r.source_id
             """
         )

@@ -29,12 +29,12 @@ def test_every_row_carries_a_source(built_db):
         if "source_id" in res.field_names:
             missing = con.execute(
                 f"SELECT count(*) FROM {res.table} WHERE source_id IS NULL"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             assert missing == 0, res.table
             dangling = con.execute(
                 f"SELECT count(*) FROM {res.table} t WHERE NOT EXISTS "
                 f"(SELECT 1 FROM source s WHERE s.source_id = t.source_id)"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             assert dangling == 0, res.table
     con.close()
 

@@ -1,6 +1,6 @@
 """Every change keeps history: an earlier row version stays queryable as recorded at a time."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import duckdb
 
@@ -10,19 +10,15 @@ import lazos
 def test_a_changed_value_is_retired_not_overwritten(tmp_path):
     path = tmp_path / "history.duckdb"
     lazos.build(path)
-    before = datetime.now() - timedelta(seconds=1)
     con = duckdb.connect(str(path))
-    built_at = con.execute("SELECT max(recorded_at) FROM observation").fetchone()[0]
+    built_at = con.execute("SELECT started_at FROM load_run WHERE load_id = 1").fetchall()[0][0]
     change = built_at + timedelta(days=1)
     key = "indicator = 'chn_lac_goods_trade_total' AND period = '2023' AND retired_at IS NULL"
     con.execute("BEGIN")
+    con.execute("INSERT INTO load_run VALUES (2, 'import', ?, ?, 'test correction', NULL)", [change, change])
     con.execute(
-        "INSERT INTO load_run VALUES (2, 'import', ?, ?, 'test correction', NULL)", [change, change]
-    )
-    con.execute(
-        "INSERT INTO observation SELECT * REPLACE "
-        f"(489100000000.0 AS value, ? AS recorded_at, 2 AS load_id) FROM observation WHERE {key}",
-        [change],
+        f"INSERT INTO observation SELECT * REPLACE (489100000000.0 AS value, 2 AS load_id) "
+        f"FROM observation WHERE {key}"
     )
     con.execute(f"UPDATE observation SET retired_at = ? WHERE {key} AND load_id = 1", [change])
     con.execute("COMMIT")
@@ -36,5 +32,5 @@ def test_a_changed_value_is_retired_not_overwritten(tmp_path):
         assert trade_2023(now) == 489_100_000_000.0
     with lazos.open(path, recorded_as_of=built_at + timedelta(hours=1)) as then:
         assert trade_2023(then) == 489_000_000_000.0
-    with lazos.open(path, recorded_as_of=before - timedelta(days=365)) as never:
+    with lazos.open(path, recorded_as_of=built_at - timedelta(days=365)) as never:
         assert never.observations().empty

@@ -127,6 +127,71 @@ def snapshot(
     )
 
 
+@app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(help="Dataset: wdi, wgi, gcdf, trade, comtrade, cameo or curated.")],
+    files: Annotated[list[Path], typer.Argument(help="Raw files, in any layout the publisher uses.")],
+    db: DbOpt = None,
+    vintage: Annotated[
+        str | None,
+        typer.Option(help="Publication date of the files when they do not state it (YYYY[-MM[-DD]])."),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Encoding of the files when not UTF-8 (e.g. latin-1, gbk).")
+    ] = None,
+    indicator: Annotated[
+        str | None, typer.Option(help="Indicator code of a long file that does not name it.")
+    ] = None,
+) -> None:
+    """Import raw files of a dataset into the database, in one transaction, keeping history.
+
+    The layout of each file is recognised from its content. A failure (a bad row, Ctrl-C, a
+    killed process) leaves the database exactly as before; importing the same file again
+    changes nothing; a newer vintage is added beside the old one, which stays answerable as
+    of an earlier date.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from lazos.store.importer import import_files
+
+    path = db or default_db_path()
+    if not path.exists() and db is None:
+        errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
+        build_database(path)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task(f"Importing {source}", total=None)
+        report = import_files(
+            path, source, files, vintage=vintage, encoding=encoding,
+            progress=lambda message: bar.update(task, description=f"{source}: {message}"),
+            options={"indicator": indicator} if indicator else {},
+        )
+    for line in report.read:
+        console.print(Text(f"read {line}"))
+    changed = {k: v for k, v in report.changes.items() if v.inserted or v.retired}
+    if not changed:
+        console.print("Nothing changed: the database already holds these files' content.")
+    for name, change in changed.items():
+        console.print(Text(f"{name.replace('_', ' ')}: {change.inserted} added, {change.retired} retired"))
+    for reason, count in report.skipped.items():
+        console.print(Text(f"left out {count} row(s): {reason}", style="dim"))
+
+
+@app.command()
+def migrate(db: DbOpt = None) -> None:
+    """Bring a database's schema up to date (imports and builds do this themselves)."""
+    from lazos.store.importer import connect_for_writing
+    from lazos.store.migrations import migrate as run_migrations
+
+    path = db or default_db_path()
+    con = connect_for_writing(path)
+    try:
+        applied = run_migrations(con)
+    finally:
+        con.close()
+    console.print(f"Applied migrations {applied}." if applied else "The schema is up to date.")
+
+
 # ---------------------------------------------------------------------------- overview
 
 

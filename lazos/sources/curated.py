@@ -25,6 +25,7 @@ import yaml
 
 from lazos.dates import parse_fuzzy
 from lazos.errors import DataError, ValidationError
+from lazos.sources import reference
 from lazos.sources.common import (
     Contribution,
     read_csv_rows,
@@ -596,10 +597,30 @@ class _Harmoniser:
                 },
             )
 
+    def split_observations(self) -> None:
+        """Observations keep their value; qualifier, confidence, dates and notes go to details.
+
+        The unit of each row must be its indicator's unit (reference/indicators.csv).
+        """
+        units = {r["indicator"]: r["unit"] for r in reference.contribution().rows["indicators"]}
+        rows, details = [], []
+        for o in self.out.rows.pop("observations", []):
+            if units.get(o["indicator"]) != o["unit"]:
+                raise ValueError(f"{o['indicator']} {o['period']}: unit {o['unit']!r} is not the indicator's "
+                                 f"{units.get(o['indicator'])!r}")
+            key = {k: o[k] for k in ("entity", "partner", "indicator", "period", "source_id")}
+            rows.append({**key, "value": o["value"]})
+            if (o["qualifier"], o["confidence"], o["published"], o["note"]) != ("exact", "high", None, None):
+                details.append({**key, "qualifier": o["qualifier"], "confidence": o["confidence"],
+                                "published": o["published"], "note": o["note"]})
+        self.out.rows["observations"] = rows
+        self.out.rows["observation_details"] = details
+
     def run(self) -> Contribution:
         self.countries()
         self.events()
         self.observations()
+        self.split_observations()
         self.projects()
         for name, rows in self.raw.items():
             for i, r in enumerate(rows):

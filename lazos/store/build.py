@@ -58,9 +58,7 @@ def _settle_existing(target: Path) -> None:
         con.close()
 
 
-def load_package(
-    con: duckdb.DuckDBPyConnection, package: Package, load_id: int, now: datetime
-) -> dict[str, int]:
+def load_package(con: duckdb.DuckDBPyConnection, package: Package, load_id: int) -> dict[str, int]:
     """Insert every resource of a validated package as current rows of one load."""
     counts = {}
     for res in all_resources():
@@ -69,9 +67,9 @@ def load_package(
         con.register("_incoming", table)
         try:
             con.execute(
-                f"INSERT INTO {res.table} ({', '.join(cols)}, recorded_at, retired_at, load_id) "
-                f"SELECT {', '.join(cols)}, ?, NULL, ? FROM _incoming",
-                [now, load_id],
+                f"INSERT INTO {res.table} ({', '.join(cols)}, retired_at, load_id) "
+                f"SELECT {', '.join(cols)}, NULL, ? FROM _incoming",
+                [load_id],
             )
         finally:
             con.unregister("_incoming")
@@ -96,7 +94,7 @@ def build(db_path: str | Path, package_path: str | Path | None = None) -> BuildR
             "INSERT INTO load_run VALUES (1, 'build', ?, NULL, ?, ?)",
             [now, str(source), package.input_hash],
         )
-        counts = load_package(con, package, 1, now)
+        counts = load_package(con, package, 1)
         con.execute(
             "UPDATE load_run SET finished_at = ? WHERE load_id = 1",
             [datetime.now(UTC).replace(tzinfo=None)],

@@ -2,9 +2,9 @@
 
 Two clocks, kept apart:
 
-* **recorded time** (transaction time): when Lazos stored or retired a row version
-  (``recorded_at`` / ``retired_at``). A database opened ``recorded_as_of=T`` sees exactly
-  the rows that were current at ``T``, so an import never erases what was there before.
+* **recorded time** (transaction time): when Lazos stored a row version (the start of its
+  ``load_run``) or retired it (``retired_at``). A database opened ``recorded_as_of=T`` sees
+  exactly the rows that were current at ``T``, so an import never erases what was there before.
 * **as-of time** (valid time): what was true, or published, on a date. Events count from
   the last day their date may denote; project status follows dated milestones;
   observations count once published; and of several vintages of one dataset only the
@@ -22,8 +22,8 @@ def visible(alias: str, recorded_as_of: datetime | None) -> str:
         return f"{alias}.retired_at IS NULL"
     stamp = recorded_as_of.strftime("%Y-%m-%d %H:%M:%S.%f")
     return (
-        f"({alias}.recorded_at <= TIMESTAMP '{stamp}' AND "
-        f"({alias}.retired_at IS NULL OR {alias}.retired_at > TIMESTAMP '{stamp}'))"
+        f"({alias}.load_id IN (SELECT load_id FROM load_run WHERE started_at <= TIMESTAMP '{stamp}') "
+        f"AND ({alias}.retired_at IS NULL OR {alias}.retired_at > TIMESTAMP '{stamp}'))"
     )
 
 

@@ -41,10 +41,10 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version of a database: 0 when it has no Lazos schema yet."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migration'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migration").fetchone()[0]
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migration").fetchall()[0][0]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from lazos.countries import normalise
 from lazos.dates import parse_fuzzy
 from lazos.errors import DataError, InvalidDateError, ValidationError
-from lazos.store.resources import Field, Resource, all_resources, table_schema
+from lazos.store.resources import Field, Resource, all_resources, row_problems, table_schema
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -161,7 +161,7 @@ _READERS = {"csv": _read_csv, "json": _read_json, "parquet": _read_parquet}
 # ---------------------------------------------------------------- cell conversion
 
 
-def _convert(value: Any, f: Field) -> tuple[Any, str | None]:
+def convert_cell(value: Any, f: Field) -> tuple[Any, str | None]:
     """Convert one cell to the field's type. Returns (value, error message or None)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         value = ""
@@ -244,7 +244,7 @@ def _validate_resource(
         record: dict[str, Any] = {"_row": rownum}
         ok = True
         for f in res.fields:
-            value, problem = _convert(cells[index[f.name]], f)
+            value, problem = convert_cell(cells[index[f.name]], f)
             if problem:
                 if problem == _REQUIRED and f.name == "source_id":
                     kind, problem = (
@@ -258,11 +258,12 @@ def _validate_resource(
                 errors.append(DataError(kind, problem, label, rownum, f.name))
                 ok = False
             record[f.name] = value
+        for field_name, problem in row_problems(res.name, record) if ok else []:
+            errors.append(DataError("invalid-value", problem, label, rownum, field_name))
+            ok = False
         if not ok:
             continue
-        key = tuple(
-            (record[k].text if hasattr(record[k], "text") else record[k]) for k in res.primary_key
-        )
+        key = tuple(_key_part(record[k]) for k in res.primary_key)
         if key in seen:
             errors.append(
                 DataError(
@@ -284,11 +285,11 @@ def _check_foreign_keys(
 ) -> None:
     for res in all_resources():
         for fk in res.foreign_keys:
-            targets = {tuple(r[c] for c in fk.reference) for r in records.get(fk.resource, [])}
+            targets = {tuple(_key_part(r[c]) for c in fk.reference) for r in records.get(fk.resource, [])}
             noun = "country" if fk.resource == "countries" else fk.resource.rstrip("s")
             for r in records.get(res.name, []):
-                value = tuple(r[c] for c in fk.fields)
-                if any(v is None for v in value):
+                value = tuple(_key_part(r[c]) for c in fk.fields)
+                if value[0] is None:
                     continue
                 if value not in targets:
                     shown = value[0] if len(value) == 1 else value
@@ -301,6 +302,11 @@ def _check_foreign_keys(
                             fk.fields[0],
                         )
                     )
+
+
+def _key_part(value: Any) -> Any:
+    """A key cell as compared across resources (fuzzy dates by their text)."""
+    return value.text if hasattr(value, "text") else value
 
 
 def _check_aliases(
@@ -335,26 +341,17 @@ def _check_aliases(
 
 
 def _to_arrow(res: Resource, records: list[dict[str, Any]]) -> pa.Table:
-    columns: dict[str, list[Any]] = defaultdict(list)
-    types: dict[str, pa.DataType] = {}
-    for f in res.fields:
-        if f.type == "fuzzy_date":
-            types[f.name] = pa.string()
-            types[f"{f.name}_start"] = pa.date32()
-            types[f"{f.name}_end"] = pa.date32()
-        else:
-            types[f.name] = ARROW_TYPES[f.type]
+    """Validated records as an Arrow table with the resource's database column types."""
+    types = {f.name: pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type] for f in res.fields}
+    columns: dict[str, list[Any]] = {name: [] for name in types}
     for r in records:
         for f in res.fields:
             v = r[f.name]
             if f.type == "fuzzy_date":
-                columns[f.name].append(v.text if v is not None and v.text else None)
-                columns[f"{f.name}_start"].append(v.start if v is not None else None)
-                columns[f"{f.name}_end"].append(v.end if v is not None else None)
-            else:
-                columns[f.name].append(v)
+                v = v.text if v is not None and v.text else None
+            columns[f.name].append(v)
     schema = pa.schema([(name, types[name]) for name in res.db_columns()])
-    return pa.table({name: columns.get(name, []) for name in schema.names}, schema=schema)
+    return pa.table({name: columns[name] for name in schema.names}, schema=schema)
 
 
 def read_package(path: str | Path) -> Package:
@@ -402,8 +399,8 @@ def read_package(path: str | Path) -> Package:
         data = files.read_bytes(rel)
         digest.update(rel.encode() + b"\0" + data)
         header, rows = _READERS[fmt](data, rel, errors)
-        if header:
-            records[res.name] = _validate_resource(res, rel, header, rows, errors)
+        # An empty JSON list has no header to check; it is simply a resource without rows.
+        records[res.name] = _validate_resource(res, rel, header, rows, errors) if header else []
         if len(errors) > MAX_ERRORS:
             break
     if not errors:

@@ -45,6 +45,7 @@ class Resource:
     primary_key: tuple[str, ...]
     fields: tuple[Field, ...]
     foreign_keys: tuple[ForeignKey, ...] = field(default=())
+    reference: bool = False
 
     @property
     def field_names(self) -> list[str]:
@@ -57,13 +58,8 @@ class Resource:
         raise KeyError(name)
 
     def db_columns(self) -> list[str]:
-        """Columns this resource fills in its table, derived fuzzy-date bounds included."""
-        cols: list[str] = []
-        for f in self.fields:
-            cols.append(f.name)
-            if f.type == "fuzzy_date":
-                cols += [f"{f.name}_start", f"{f.name}_end"]
-        return cols
+        """Columns this resource fills in its table (its fields, in order)."""
+        return self.field_names
 
 
 def _field(spec: dict[str, Any]) -> Field:
@@ -100,6 +96,7 @@ def all_resources() -> tuple[Resource, ...]:
                     ForeignKey(tuple(fk["fields"]), fk["resource"], tuple(fk["reference"]))
                     for fk in r.get("foreign_keys", [])
                 ),
+                reference=bool(r.get("reference", False)),
             )
         )
     return tuple(out)
@@ -161,3 +158,16 @@ def table_schema(res: Resource) -> dict[str, Any]:
     if fks:
         schema["foreignKeys"] = fks
     return schema
+
+
+def row_problems(resource_name: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Checks across the fields of one row, as (field, message) pairs."""
+    problems = []
+    if resource_name == "project_amounts":
+        if all(record.get(f) is None for f in ("value", "usd_nominal", "usd_constant")):
+            problems.append(("value", "an amount needs a value, US dollars nominal or constant"))
+        if (record.get("value") is None) != (record.get("currency") is None):
+            problems.append(("currency", "value and currency go together"))
+        if (record.get("usd_constant") is None) != (record.get("usd_constant_year") is None):
+            problems.append(("usd_constant_year", "constant dollars need their base year"))
+    return problems

@@ -1,0 +1,198 @@
+"""Reading raw published files safely: encodings, headers, DuckDB CSV scans, spreadsheets.
+
+Every reader turns the failures of real files — a wrong encoding, a truncated last line, a
+renamed column, a number with thousands separators, a missing sheet — into DataErrors that
+name the file, the row and the column, so connectors can report them and stop.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lazos.errors import DataError, ValidationError
+
+SNIFF_BYTES = 1 << 16
+_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_CONVERT = re.compile(r'Error when converting column "(.+?)"\. Could not convert string "(.*?)" to')
+_COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def fail(kind: str, message: str, file: Path | str, row: int | None = None, field: str | None = None) -> None:
+    raise ValidationError([DataError(kind, message, str(file), row, field)])
+
+
+def guess_encoding(data: bytes) -> str:
+    """A hint for a file that is not UTF-8: GBK when the bytes read as Chinese, else Latin-1."""
+    try:
+        text = data.decode("gbk")
+        if sum(0x4E00 <= ord(c) <= 0x9FFF for c in text) >= 2:
+            return "gbk"
+    except UnicodeDecodeError:
+        pass
+    return "latin-1"
+
+
+def check_utf8(path: Path, data: bytes) -> None:
+    """Raise a located error if ``data`` (the start of ``path``) is not UTF-8."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 4:  # a character cut at the end of the sample
+            return
+        line = data[: exc.start].count(b"\n") + 1
+        fail(
+            "encoding-error",
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); it looks like {guess_encoding(data)}: "
+            f"convert it, or import with --encoding {guess_encoding(data)}",
+            path,
+            line,
+        )
+    if b"\x00" in data[:SNIFF_BYTES]:
+        fail("binary-file", "the file holds NUL bytes: it is not a text CSV file", path, 1)
+
+
+def head_lines(path: Path, count: int = 8) -> list[str]:
+    """The first lines of a text file, checked for encoding (the whole file is not read)."""
+    if not path.is_file():
+        fail("missing-file", "file not found", path)
+    with path.open("rb") as fh:
+        data = fh.read(SNIFF_BYTES)
+    if not data.strip():
+        fail("blank-file", "the file is empty", path)
+    check_utf8(path, data)
+    text = data.decode("utf-8-sig", errors="replace")
+    return text.splitlines()[:count]
+
+
+def parse_csv_line(line: str) -> list[str]:
+    return next(csv.reader([line]), [])
+
+
+def transcode(path: Path, encoding: str) -> Path:
+    """A UTF-8 copy of a file in another encoding (streamed; the caller deletes it)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise ValidationError([DataError("unknown-encoding", f"unknown encoding {encoding!r}", str(path))]) from exc
+    out = tempfile.NamedTemporaryFile("w", suffix=path.suffix, delete=False, encoding="utf-8", newline="")
+    with out, path.open("r", encoding=encoding, newline="") as src:
+        for block in iter(lambda: src.read(1 << 20), ""):
+            out.write(block)
+    return Path(out.name)
+
+
+def translate_duckdb_error(exc: duckdb.Error, path: Path) -> ValidationError:
+    """Turn a DuckDB CSV error into a located DataError."""
+    text = str(exc)
+    line_match = _LINE.search(text)
+    row = int(line_match.group(1)) if line_match else None
+    convert = _CONVERT.search(text)
+    if convert:
+        column, value = convert.groups()
+        return ValidationError([DataError(
+            "invalid-value",
+            f"{value!r} is not a number (use '.' for decimals and no thousands separators)",
+            str(path), row, column,
+        )])
+    if "not utf-8 encoded" in text:
+        with path.open("rb") as fh:
+            hint = guess_encoding(fh.read(SNIFF_BYTES))
+        return ValidationError([DataError(
+            "encoding-error",
+            f"not valid UTF-8; it looks like {hint}: convert it, or import with --encoding {hint}",
+            str(path), row,
+        )])
+    columns = _COLUMNS.search(text)
+    if columns:
+        expected, found = columns.groups()
+        return ValidationError([DataError(
+            "missing-cell" if int(found) < int(expected) else "extra-cell",
+            f"{found} cells where the header has {expected}"
+            + (" (the file may be truncated)" if int(found) < int(expected) else ""),
+            str(path), row,
+        )])
+    if "unterminated quote" in text:
+        return ValidationError([DataError(
+            "malformed-csv", "a quoted value is never closed (the file may be truncated)", str(path), row
+        )])
+    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("Original Line")), text)
+    return ValidationError([DataError("malformed-csv", first.strip(), str(path), row)])
+
+
+def scan_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    columns: dict[str, str],
+    *,
+    skip: int = 0,
+    nullstr: list[str] | None = None,
+    first_row: int = 2,
+) -> int:
+    """Load a CSV into a temporary table with explicit column types (no guessing).
+
+    Adds ``_row``, the row's position in the file counting the header as ``first_row - 1``.
+    Returns the number of rows. Errors become located ValidationErrors.
+    """
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT (row_number() OVER () + {first_row - 1})::BIGINT AS _row, *
+            FROM read_csv(?, header = true, skip = ?, delim = ',', quote = '"', escape = '"',
+                          auto_detect = false, strict_mode = true, columns = ?, nullstr = ?,
+                          max_line_size = 8388608)
+            """,
+            [str(path), skip, columns, nullstr or [""]],
+        )
+    except duckdb.Error as exc:
+        raise translate_duckdb_error(exc, path) from exc
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+def read_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[str], list[list[Any]]]:
+    """Rows of one worksheet (header first); a missing sheet is a located error."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for non-workbooks
+        fail("malformed-workbook", f"not a readable spreadsheet ({exc})", path)
+    names = book.sheet_names
+    name = sheet if sheet is not None else names[0]
+    if name not in names:
+        fail("missing-sheet", f"the workbook has no sheet {name!r} (sheets: {', '.join(names)})", path)
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    if not rows:
+        fail("blank-file", f"sheet {name!r} is empty", path)
+    header = ["" if h is None else str(h).strip() for h in rows[0]]
+    return name, header, [list(r) for r in rows[1:]]
+
+
+def workbook_modified(path: Path) -> str | None:
+    """The 'last modified' date a workbook records in docProps/core.xml (YYYY-MM-DD)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("docProps/core.xml").decode("utf-8", errors="replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    match = re.search(r"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})", xml)
+    return match.group(1) if match else None
+
+
+def rows_as_csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

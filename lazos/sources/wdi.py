@@ -1,0 +1,569 @@
+"""Connector: World Bank World Development Indicators, in every layout the Bank publishes.
+
+Layouts (detected from the file itself):
+
+* ``bulk``: WDIData.csv, wide, one column per year, BOM, CRLF and a trailing comma;
+* ``api``: the per-indicator download API_<code>_DS2_en_csv_v2_<n>.csv: the bulk layout after
+  a 4-line preamble that gives the vintage ("Last Updated Date");
+* ``databank``: a DataBank "Data Extract": ``2015 [YR2015]`` headers, ``..`` for missing
+  values, and footer lines that give the vintage ("Last Updated: MM/DD/YYYY");
+* ``datahub``: the datahub.io long mirror, ``Country Name,Country Code,Year,Value``, one file
+  per indicator (the code comes from the file or folder name);
+* ``series`` and ``country``: the bulk download's metadata (WDISeries.csv, WDICountry.csv)
+  and the ``Metadata_Country_…`` companion of the API download;
+* ``json``: World Bank API v2 responses (``[pagination, records]`` or a list of records).
+
+The wide layouts are read by DuckDB with explicit types and unpivoted in SQL, so a
+200 MB WDIData.csv imports in seconds; smaller layouts go through Python rows. Every value
+keeps the vintage of its file as its source's publication date, so an older vintage stays
+answerable as of an earlier date.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from functools import cache
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from lazos.errors import DataError, ValidationError
+from lazos.sources.base import Context, origin_of, sha8
+from lazos.sources.common import file_sha256, source_row
+from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, scan_csv, transcode
+from lazos.store.staging import Staging
+
+NAME = "wdi"
+TITLE = "World Bank World Development Indicators"
+DATASET = "wb-wdi"
+LICENCE = "CC-BY-4.0"
+HOME = "https://datacatalog.worldbank.org/search/dataset/0037712/World-Development-Indicators"
+ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
+DATABANK_ID_COLUMNS = ["Country Name", "Country Code", "Series Name", "Series Code"]
+DATAHUB_COLUMNS = ["Country Name", "Country Code", "Year", "Value"]
+_YEAR = re.compile(r"^\d{4}$")
+_DATABANK_YEAR = re.compile(r"^(\d{4}) \[YR\1\]$")
+_CODE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+$")
+
+
+# ---------------------------------------------------------------------------- units
+
+
+@cache
+def _unit_rules() -> list[tuple[re.Pattern[str], str]]:
+    text = importlib_resources.files("lazos.sources").joinpath("reference/units.csv").read_text("utf-8")
+    return [(re.compile(r["pattern"]), r["unit"]) for r in csv.DictReader(text.splitlines())]
+
+
+def unit_from_name(name: str) -> str | None:
+    """The unit a World Bank indicator name states, by the reviewed rules of units.csv."""
+    for pattern, unit in _unit_rules():
+        match = pattern.search(name)
+        if match:
+            return match.expand(unit)
+    return None
+
+
+# ---------------------------------------------------------------------------- layouts
+
+
+def detect(path: Path) -> str:
+    """Which WDI layout a file is in (raises a located error when it is none of them)."""
+    if path.suffix.lower() == ".json":
+        return "json"
+    lines = head_lines(path)
+    first = parse_csv_line(lines[0]) if lines else []
+    if first[:2] == ["Data Source", "World Development Indicators"]:
+        return "api"
+    if first[:4] == ID_COLUMNS:
+        return "bulk"
+    if first[:4] == DATABANK_ID_COLUMNS:
+        return "databank"
+    if first[:4] == DATAHUB_COLUMNS:
+        return "datahub"
+    if first[:2] == ["Series Code", "Topic"]:
+        return "series"
+    if first[:1] == ["Country Code"] and ("Short Name" in first or "TableName" in first):
+        return "country"
+    fail(
+        "unknown-layout",
+        "not a World Development Indicators file: the header matches none of the bulk, API, "
+        f"DataBank, datahub, metadata or JSON layouts (it starts {first[:4]})",
+        path,
+        1,
+    )
+    raise AssertionError  # unreachable
+
+
+def stage(path: Path, staging: Staging, ctx: Context) -> str:
+    """Stage one WDI file, whatever its layout."""
+    original = path
+    if ctx.encoding and ctx.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        path = transcode(path, ctx.encoding)
+    try:
+        layout = detect(path)
+        handler = {
+            "bulk": _stage_wide,
+            "api": _stage_wide,
+            "databank": _stage_databank,
+            "datahub": _stage_datahub,
+            "series": _stage_series,
+            "country": _stage_country,
+            "json": _stage_json,
+        }[layout]
+        return handler(path, staging, ctx, layout, original)
+    finally:
+        if path != original:
+            path.unlink(missing_ok=True)
+
+
+def _source(ctx: Context, original: Path, layout: str, vintage: str | None, label: str, **extra: Any) -> dict:
+    origin = origin_of(ctx, original)
+    vintage = origin.get("published") or vintage or ctx.given_vintage()
+    tag = extra.pop("tag", None)
+    parts = ["wb-wdi", layout] + ([tag] if tag else []) + [vintage or "undated", sha8(original)]
+    return source_row(
+        source_id="-".join(p.lower().replace(".", "-") for p in parts),
+        kind="dataset",
+        title=origin.get("title") or f"World Development Indicators, {label} ({original.name})",
+        publisher="World Bank",
+        url=origin.get("url") or HOME,
+        licence=LICENCE,
+        published=vintage,
+        retrieved=origin.get("retrieved") or ctx.retrieved(),
+        content_hash=file_sha256(original),
+        dataset=DATASET,
+        note=origin.get("note") or extra.get("note"),
+    )
+
+
+def _entity_map(
+    staging: Staging, ctx: Context, table: str, code_col: str, name_col: str, path: Path
+) -> tuple[str, int]:
+    """Resolve the codes of a staged table: a map table of known ones; errors for unknown ones.
+
+    Codes that are Lazos ISO3 codes are matched in SQL; the others (names, variants, codes
+    outside Lazos's scope) go through the shared resolver. Returns the map table's name and
+    the number of rows left out as deliberately excluded.
+    """
+    rows = ctx.con.execute(
+        f"""
+        SELECT f.code, f.name, f.first_row, f.n, c.iso3
+        FROM (SELECT "{code_col}" AS code, any_value("{name_col}") AS name, min(_row) AS first_row,
+                     count(*) AS n FROM {table} GROUP BY 1) f
+        LEFT JOIN (SELECT iso3 FROM country WHERE retired_at IS NULL
+                   UNION SELECT iso3 FROM staged_countries) c ON c.iso3 = f.code
+        ORDER BY f.first_row
+        """
+    ).fetchall()
+    codes, isos, errors, excluded = [], [], [], 0
+    for code, name, first_row, count, iso3 in rows:
+        if code is None:
+            errors.append(DataError("missing-value", "a value is required", str(path), first_row, code_col))
+            continue
+        if iso3 is None:
+            found = ctx.resolver.classify(code)
+            if found.unknown and name:
+                by_name = ctx.resolver.classify(name)
+                found = by_name if not by_name.unknown else found
+            if found.excluded:
+                staging.skip(f"{path.name}: {found.excluded}", count)
+                excluded += count
+                continue
+            if found.unknown:
+                errors.append(DataError(
+                    "unknown-country",
+                    f"unknown country {code!r} ({name}): add it to Lazos's countries, aliases or "
+                    "excluded names (lazos/sources/reference)",
+                    str(path), first_row, code_col,
+                ))
+                continue
+            iso3 = found.iso3
+        codes.append(code)
+        isos.append(iso3)
+    if errors:
+        raise ValidationError(errors)
+    name = ctx.temp_name("entities")
+    mapping = pa.table({"code": pa.array(codes, pa.string()), "iso3": pa.array(isos, pa.string())})
+    ctx.con.register("_entity_batch", mapping)
+    try:
+        ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _entity_batch")
+    finally:
+        ctx.con.unregister("_entity_batch")
+    return name, excluded
+
+
+def _stage_indicators(staging: Staging, ctx: Context, indicators: list[tuple[str, str | None]], path: Path,
+                      source_id: str) -> dict[str, str]:
+    """Stage the file's indicators that Lazos does not know yet; returns every one's unit."""
+    known = dict(ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall())
+    known |= {r["indicator"]: r["unit"] for r in staging.rows("indicators")}
+    units, new, errors = {}, [], []
+    for code, name in indicators:
+        if code in known:
+            units[code] = known[code]
+            continue
+        if not name:
+            errors.append(DataError(
+                "unknown-indicator",
+                f"indicator {code} is not known to Lazos and this file does not name it: import the "
+                "WDI series metadata (WDISeries.csv) first",
+                str(path), None, "Indicator Code",
+            ))
+            continue
+        unit = unit_from_name(name)
+        if unit is None:
+            errors.append(DataError(
+                "unknown-unit",
+                f"cannot tell the unit of {code} from its name {name!r}: add a rule to "
+                "lazos/sources/reference/units.csv",
+                str(path), None, "Indicator Name",
+            ))
+            continue
+        units[code] = known[code] = unit
+        new.append({"indicator": code, "name": name, "unit": unit, "topic": None,
+                    "description": None, "source_id": source_id})
+    if errors:
+        raise ValidationError(errors)
+    staging.add_rows("indicators", new, str(path))
+    return units
+
+
+def _check_unique(ctx: Context, table: str, keys: list[str], path: Path) -> None:
+    dupes = ctx.con.execute(
+        f"SELECT {', '.join(chr(34) + k + chr(34) for k in keys)}, list(_row ORDER BY _row) FROM {table} "
+        f"GROUP BY ALL HAVING count(*) > 1 LIMIT 20"
+    ).fetchall()
+    if dupes:
+        raise ValidationError([
+            DataError("duplicate-key", f"{dict(zip(keys, d[:-1], strict=True))} appears twice (also row {d[-1][0]})",
+                      str(path), d[-1][1])
+            for d in dupes
+        ])
+
+
+def _check_finite(ctx: Context, table: str, columns: list[str], path: Path) -> None:
+    """NaN and infinities parse as numbers in CSV; they are not values (one pass, wide)."""
+    test = " OR ".join(f'NOT isfinite("{c}")' for c in columns)
+    if not ctx.con.execute(f"SELECT count(*) FROM {table} WHERE {test}").fetchall()[0][0]:
+        return
+    cases = " ".join(f"WHEN NOT isfinite(\"{c}\") THEN '{c}'" for c in columns)
+    row, column = ctx.con.execute(
+        f"SELECT _row, CASE {cases} END FROM {table} WHERE {test} ORDER BY _row LIMIT 1"
+    ).fetchall()[0]
+    fail("invalid-value", "not a finite number (NaN or infinity)", path, row, column)
+
+
+def _observations_sql(wide: str, value_columns: list[str], entities: str, code_col: str, source_id: str) -> str:
+    """Long observations from a wide table: codes mapped on the wide rows, then UNPIVOT.
+
+    Mapping before unpivoting joins a few thousand rows instead of millions; a year column's
+    name starts with its year (``1960`` or ``1960 [YR1960]``).
+    """
+    cols = ", ".join(f'"{c}"' for c in value_columns)
+    return f"""
+        SELECT u.entity, CAST(NULL AS VARCHAR) AS partner, u.indicator, left(u.col, 4) AS period,
+            u.value, '{source_id}' AS source_id, u._row, u.col AS year
+        FROM (UNPIVOT (SELECT w._row, m.iso3 AS entity, w."{code_col}" AS indicator, {cols}
+                       FROM {wide} w JOIN {entities} m ON m.code = w."Country Code")
+              ON {cols} INTO NAME col VALUE value) u
+    """
+
+
+def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
+    """The bulk layout and the API download (the same columns after a 4-line preamble)."""
+    lines = head_lines(path, 8)
+    skip, vintage = 0, None
+    if layout == "api":
+        preamble = [parse_csv_line(line) for line in lines[:4]]
+        for cells in preamble:
+            if cells[:1] == ["Last Updated Date"] and len(cells) > 1:
+                vintage = cells[1]
+        skip = next((i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None)
+        if skip is None:
+            fail("missing-column", "no header row after the preamble", original, 5)
+    header = parse_csv_line(lines[skip])
+    missing = [c for c in ID_COLUMNS if c not in header]
+    if missing:
+        raise ValidationError([DataError("missing-column", "the column is missing", str(original), skip + 1, c)
+                               for c in missing])
+    years = [h for h in header[4:] if _YEAR.match(h)]
+    others = [h for h in header[4:] if not _YEAR.match(h)]
+    if [h for h in others if h] or others[:-1]:
+        bad = next(h for h in header[4:] if not _YEAR.match(h))
+        fail("extra-column", f"unexpected column {bad!r} (expected one column per year)", original, skip + 1, bad)
+    if not years:
+        fail("missing-column", "no year columns", original, skip + 1)
+    columns = {c: "VARCHAR" for c in ID_COLUMNS} | {y: "DOUBLE" for y in years}
+    if others:
+        columns["_trailing"] = "VARCHAR"
+    wide = ctx.temp_name("wdi_wide")
+    rows = scan_csv(ctx.con, path, wide, columns, skip=skip, first_row=skip + 2)
+    if others and ctx.con.execute(f"SELECT count(*) FROM {wide} WHERE _trailing IS NOT NULL").fetchall()[0][0]:
+        row = ctx.con.execute(f"SELECT min(_row) FROM {wide} WHERE _trailing IS NOT NULL").fetchall()[0][0]
+        fail("extra-cell", "a value after the last year column", original, row)
+    for col in ("Indicator Code",):
+        row = ctx.con.execute(f'SELECT min(_row) FROM {wide} WHERE "{col}" IS NULL').fetchall()[0][0]
+        if row is not None:
+            fail("missing-value", "a value is required", original, row, col)
+    _check_unique(ctx, wide, ["Country Code", "Indicator Code"], original)
+    source = _source(ctx, original, layout, vintage, "bulk download" if layout == "bulk" else "API download")
+    staging.add_rows("sources", [source], str(original))
+    entities, excluded = _entity_map(staging, ctx, wide, "Country Code", "Country Name", original)
+    indicators = ctx.con.execute(
+        f'SELECT "Indicator Code", any_value("Indicator Name") FROM {wide} GROUP BY 1 ORDER BY 1'
+    ).fetchall()
+    _stage_indicators(staging, ctx, indicators, original, source["source_id"])
+    _check_finite(ctx, wide, years, original)
+    relation = _observations_sql(wide, years, entities, "Indicator Code", source["source_id"])
+    staging.add_relation("observations", relation, [source["source_id"]])
+    return (f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
+            f"{rows} series ({len(indicators)} indicators), {excluded} rows outside Lazos's scope")
+
+
+def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
+    header = parse_csv_line(head_lines(path, 1)[0])
+    year_cols = {h: _DATABANK_YEAR.match(h).group(1) for h in header[4:] if _DATABANK_YEAR.match(h)}
+    extra = [h for h in header[4:] if h not in year_cols]
+    if extra:
+        fail("extra-column", f"unexpected column {extra[0]!r} (expected 'YYYY [YRYYYY]')", original, 1, extra[0])
+    columns = {c: "VARCHAR" for c in DATABANK_ID_COLUMNS} | {h: "DOUBLE" for h in year_cols}
+    wide = ctx.temp_name("wdi_databank")
+    scan_csv(ctx.con, path, wide, columns, nullstr=["..", ""])
+    # The footer starts at the first blank row: "Data from database: …", "Last Updated: …".
+    blank = " AND ".join(f'"{c}" IS NULL' for c in columns)
+    footer_start = ctx.con.execute(f"SELECT min(_row) FROM {wide} WHERE {blank}").fetchall()[0][0]
+    footer = ctx.con.execute(
+        f'SELECT "Country Name" FROM {wide} WHERE _row >= ? AND "Country Name" IS NOT NULL',
+        [footer_start or 0],
+    ).fetchall() if footer_start else []
+    vintage = None
+    for (text,) in footer:
+        match = re.match(r"Last Updated: (\d{1,2})/(\d{1,2})/(\d{4})", text or "")
+        if match:
+            month, day, year = match.groups()
+            vintage = f"{year}-{int(month):02d}-{int(day):02d}"
+    data = ctx.temp_name("wdi_databank_rows")
+    limit = f"WHERE _row < {footer_start}" if footer_start else ""
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {data} AS SELECT * FROM {wide} {limit}")
+    for col in ("Country Code", "Series Code"):
+        row = ctx.con.execute(f'SELECT min(_row) FROM {data} WHERE "{col}" IS NULL').fetchall()[0][0]
+        if row is not None:
+            fail("missing-value", "a value is required", original, row, col)
+    _check_unique(ctx, data, ["Country Code", "Series Code"], original)
+    source = _source(ctx, original, layout, vintage, "DataBank extract")
+    staging.add_rows("sources", [source], str(original))
+    entities, excluded = _entity_map(staging, ctx, data, "Country Code", "Country Name", original)
+    indicators = ctx.con.execute(
+        f'SELECT "Series Code", any_value("Series Name") FROM {data} GROUP BY 1 ORDER BY 1'
+    ).fetchall()
+    _stage_indicators(staging, ctx, indicators, original, source["source_id"])
+    _check_finite(ctx, data, list(year_cols), original)
+    relation = _observations_sql(data, list(year_cols), entities, "Series Code", source["source_id"])
+    staging.add_relation("observations", relation, [source["source_id"]])
+    return f"{original.name}: DataBank extract, vintage {vintage or 'not stated'}, {excluded} rows outside scope"
+
+
+def _datahub_indicator(path: Path, ctx: Context) -> str:
+    given = ctx.options.get("indicator")
+    for candidate in (given, path.stem, path.parent.name):
+        if candidate and _CODE.match(candidate):
+            return candidate.upper()
+    fail("unknown-indicator", "cannot tell which indicator this long file holds: name the file after "
+         "its code (e.g. ny.gdp.mktp.cd.csv) or give --indicator", path)
+    raise AssertionError
+
+
+def _stage_datahub(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
+    code = _datahub_indicator(original, ctx)
+    header = parse_csv_line(head_lines(path, 1)[0])
+    if header != DATAHUB_COLUMNS:
+        extra = [h for h in header if h not in DATAHUB_COLUMNS]
+        fail("extra-column", f"unexpected column {extra[0]!r}", original, 1, extra[0])
+    long = ctx.temp_name("wdi_long")
+    scan_csv(ctx.con, path, long, {"Country Name": "VARCHAR", "Country Code": "VARCHAR", "Year": "INTEGER",
+                                  "Value": "DOUBLE"})
+    for col in ("Country Code", "Year"):
+        row = ctx.con.execute(f'SELECT min(_row) FROM {long} WHERE "{col}" IS NULL').fetchall()[0][0]
+        if row is not None:
+            fail("missing-value", "a value is required", original, row, col)
+    _check_unique(ctx, long, ["Country Code", "Year"], original)
+    source = _source(ctx, original, layout, None, f"datahub.io mirror of {code}", tag=code)
+    staging.add_rows("sources", [source], str(original))
+    entities, excluded = _entity_map(staging, ctx, long, "Country Code", "Country Name", original)
+    _stage_indicators(staging, ctx, [(code, None)], original, source["source_id"])
+    relation = f"""
+        SELECT m.iso3 AS entity, CAST(NULL AS VARCHAR) AS partner, '{code}' AS indicator,
+            CAST(l."Year" AS VARCHAR) AS period, l."Value" AS value,
+            '{source["source_id"]}' AS source_id, l._row AS _row, 'Value' AS year
+        FROM {long} l JOIN {entities} m ON m.code = l."Country Code"
+        WHERE l."Value" IS NOT NULL
+    """
+    _check_finite(ctx, long, ["Value"], original)
+    staging.add_relation("observations", relation, [source["source_id"]])
+    return f"{original.name}: datahub long layout of {code}, {excluded} rows outside scope"
+
+
+def _dict_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    text = path.read_text("utf-8-sig")
+    reader = csv.DictReader(text.splitlines())
+    return list(reader.fieldnames or []), list(reader)
+
+
+def _stage_series(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
+    """WDISeries.csv: indicator names, units, topics and definitions."""
+    _, rows = _dict_rows(path)
+    source = _source(ctx, original, "series", None, "series metadata")
+    staging.add_rows("sources", [source], str(original))
+    out, errors = [], []
+    for i, r in enumerate(rows, start=2):
+        code, name = (r.get("Series Code") or "").strip(), (r.get("Indicator Name") or "").strip()
+        if not code:
+            continue
+        unit = (r.get("Unit of measure") or "").strip() or unit_from_name(name)
+        if unit is None:
+            errors.append(DataError("unknown-unit", f"cannot tell the unit of {code} from {name!r}",
+                                    str(original), i, "Indicator Name"))
+            continue
+        definition = (r.get("Short definition") or "").strip() or (r.get("Long definition") or "").strip()
+        out.append({"indicator": code, "name": name, "unit": unit, "topic": (r.get("Topic") or "").strip() or None,
+                    "description": definition or None, "source_id": source["source_id"], "_row": i})
+    if errors:
+        raise ValidationError(errors)
+    staging.add_rows("indicators", out, str(original))
+    return f"{original.name}: {len(out)} indicator definitions"
+
+
+def _stage_country(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
+    """WDICountry.csv or Metadata_Country_…csv: the Bank's names of each economy, as aliases."""
+    _, rows = _dict_rows(path)
+    source = _source(ctx, original, "country", None, "country metadata")
+    staging.add_rows("sources", [source], str(original))
+    kinds = dict(ctx.con.execute("SELECT iso3, kind FROM country WHERE retired_at IS NULL").fetchall())
+    kinds |= {r["iso3"]: r["kind"] for r in staging.rows("countries")}
+    aliases, seen = [], set()
+    for i, r in enumerate(rows, start=2):
+        code = (r.get("Country Code") or "").strip()
+        found = ctx.resolver.classify(code)
+        if found.iso3 is None:
+            if found.unknown:
+                raise ValidationError([DataError("unknown-country", f"unknown country {code!r}", str(original), i,
+                                                 "Country Code")])
+            staging.skip(f"{original.name}: {found.excluded}")
+            continue
+        if kinds.get(found.iso3) == "aggregate":
+            continue  # the Bank's aggregate names would clash with Lazos's regions
+        for col in ("Short Name", "Table Name", "Long Name", "TableName"):
+            name = (r.get(col) or "").strip()
+            if name and (name, found.iso3) not in seen and ctx.resolver.countries.try_resolve(name) in (None,):
+                seen.add((name, found.iso3))
+                aliases.append({"alias": name, "iso3": found.iso3, "lang": "en",
+                                "source_id": source["source_id"], "_row": i})
+    staging.add_rows("country_aliases", aliases, str(original))
+    return f"{original.name}: {len(aliases)} new name variants"
+
+
+def _period(date: str) -> str | None:
+    if re.fullmatch(r"\d{4}", date):
+        return date
+    match = re.fullmatch(r"(\d{4})M(\d{2})", date)
+    if match:
+        return f"{match.group(1)}-{match.group(2)}"
+    match = re.fullmatch(r"(\d{4})Q([1-4])", date)
+    if match:
+        year, q = match.group(1), int(match.group(2))
+        return f"{year}-{3 * q - 2:02d}/{year}-{3 * q:02d}"
+    return None
+
+
+def parse_api_json(payload: Any, label: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Split a World Bank API v2 body into (pagination, records); raise on its error shape."""
+    if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "message" in payload[0]:
+        messages = payload[0]["message"]
+        text = "; ".join(f"{m.get('key', '')}: {m.get('value', '')}" for m in messages if isinstance(m, dict))
+        raise ValidationError([DataError("api-error", f"the World Bank API answered with an error: {text}", label)])
+    if (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], dict)
+            and isinstance(payload[1], list | type(None))):
+        return payload[0], payload[1] or []
+    if isinstance(payload, list) and all(isinstance(r, dict) for r in payload):
+        return {}, payload
+    raise ValidationError([DataError("malformed-json", "not a World Bank API v2 response", label)])
+
+
+def stage_api_records(records: list[dict[str, Any]], meta: dict[str, Any], staging: Staging, ctx: Context,
+                      label: str, source: dict[str, Any]) -> str:
+    """Stage the records of World Bank API v2 responses (one file, or the pages of a fetch)."""
+    staging.add_rows("sources", [source], label)
+    rows, errors, seen = [], [], Counter()
+    indicators: dict[str, str | None] = {}
+    for i, rec in enumerate(records, start=1):
+        try:
+            code = rec["indicator"]["id"]
+            iso = rec.get("countryiso3code") or rec["country"]["id"]
+            name = rec["country"].get("value")
+            date = str(rec["date"])
+            value = rec.get("value")
+        except (KeyError, TypeError):
+            errors.append(DataError("malformed-json", "record lacks indicator, country or date", label, i))
+            continue
+        indicators.setdefault(code, rec["indicator"].get("value"))
+        if value is None:
+            continue
+        found = ctx.resolver.classify(iso)
+        if found.unknown and name:
+            found = ctx.resolver.classify(name)
+        if found.iso3 is None:
+            if found.unknown:
+                errors.append(DataError("unknown-country", f"unknown country {iso!r} ({name})", label, i, "country"))
+            else:
+                staging.skip(f"{label}: {found.excluded}")
+            continue
+        period = _period(date)
+        if period is None:
+            errors.append(DataError("invalid-date", f"unexpected date {date!r}", label, i, "date"))
+            continue
+        seen[(found.iso3, code, period)] += 1
+        if seen[(found.iso3, code, period)] > 1:
+            errors.append(DataError("duplicate-key", f"{found.iso3} {code} {period} appears twice", label, i))
+            continue
+        rows.append({"entity": found.iso3, "indicator": code, "period": period, "value": value,
+                     "source_id": source["source_id"], "_row": i})
+    if errors:
+        raise ValidationError(errors)
+    _stage_indicators(staging, ctx, sorted(indicators.items()), Path(label), source["source_id"])
+    staging.add_rows("observations", rows, label)
+    return f"{label}: {len(rows)} values of {len(indicators)} indicator(s) from the World Bank API"
+
+
+def _stage_json(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
+    try:
+        payload = json.loads(path.read_text("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValidationError([DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", str(original))]) from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationError([DataError("malformed-json", exc.msg, str(original), exc.lineno)]) from exc
+    meta, records = parse_api_json(payload, str(original))
+    vintage = meta.get("lastupdated")
+    source = _source(ctx, original, "api-json", vintage, "API v2 response")
+    return stage_api_records(records, meta, staging, ctx, str(original), source)
+
+
+# ---------------------------------------------------------------------------- snapshot
+
+
+def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
+    """The WDI files of the shared data folder that go into the embedded dataset.
+
+    The API download repeats the bulk file's vintage, so only the bulk file is kept; every
+    datahub indicator file and the recorded API v2 records are kept.
+    """
+    files = [raw_dir / "wdi" / "WDISeries_lac.csv", raw_dir / "wdi" / "WDICountry_lac.csv",
+             raw_dir / "wdi" / "WDIData_lac.csv", raw_dir / "wdi" / "databank" / "WDI_Data_databank_lac.csv"]
+    files += sorted((raw_dir / "wdi" / "datahub").glob("*.csv"))
+    files += [raw_dir / "api_responses" / "worldbank_v2_NY.GDP.MKTP.CD_12_south_american_countries_records_only.json"]
+    return [stage(f, staging, ctx) for f in files]
