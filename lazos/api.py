@@ -456,7 +456,9 @@ class Lazos:
         day = parse_as_of(as_of)
         where = [self._v("o")]
         if indicator:
-            where.append(_in_list("o.indicator", [indicator] if isinstance(indicator, str) else indicator))
+            where.append(
+                _in_list("o.indicator", [indicator] if isinstance(indicator, str) else indicator)
+            )
         if entity:
             where.append(f"o.entity = '{self.resolve_country(entity)}'")
         if partner:

@@ -129,12 +129,18 @@ def snapshot(
 
 @app.command("import")
 def import_(
-    source: Annotated[str, typer.Argument(help="Dataset: wdi, wgi, gcdf, trade, comtrade, cameo or curated.")],
-    files: Annotated[list[Path], typer.Argument(help="Raw files, in any layout the publisher uses.")],
+    source: Annotated[
+        str, typer.Argument(help="Dataset: wdi, wgi, gcdf, trade, comtrade, cameo or curated.")
+    ],
+    files: Annotated[
+        list[Path], typer.Argument(help="Raw files, in any layout the publisher uses.")
+    ],
     db: DbOpt = None,
     vintage: Annotated[
         str | None,
-        typer.Option(help="Publication date of the files when they do not state it (YYYY[-MM[-DD]])."),
+        typer.Option(
+            help="Publication date of the files when they do not state it (YYYY[-MM[-DD]])."
+        ),
     ] = None,
     encoding: Annotated[
         str | None, typer.Option(help="Encoding of the files when not UTF-8 (e.g. latin-1, gbk).")
@@ -162,7 +168,11 @@ def import_(
     with Progress(*columns, console=errors, transient=True) as bar:
         task = bar.add_task(f"Importing {source}", total=None)
         report = import_files(
-            path, source, files, vintage=vintage, encoding=encoding,
+            path,
+            source,
+            files,
+            vintage=vintage,
+            encoding=encoding,
             progress=lambda message: bar.update(task, description=f"{source}: {message}"),
             options={"indicator": indicator} if indicator else {},
         )
@@ -172,7 +182,9 @@ def import_(
     if not changed:
         console.print("Nothing changed: the database already holds these files' content.")
     for name, change in changed.items():
-        console.print(Text(f"{name.replace('_', ' ')}: {change.inserted} added, {change.retired} retired"))
+        console.print(
+            Text(f"{name.replace('_', ' ')}: {change.inserted} added, {change.retired} retired")
+        )
     for reason, count in report.skipped.items():
         console.print(Text(f"left out {count} row(s): {reason}", style="dim"))
 

@@ -55,9 +55,12 @@ class Context:
 
     def stored(self, resource_table: str, column: str) -> set[str]:
         """Values of a column among the current rows of a table (e.g. known indicators)."""
-        return {r[0] for r in self.con.execute(
-            f'SELECT DISTINCT "{column}" FROM {resource_table} WHERE retired_at IS NULL'
-        ).fetchall()}
+        return {
+            r[0]
+            for r in self.con.execute(
+                f'SELECT DISTINCT "{column}" FROM {resource_table} WHERE retired_at IS NULL'
+            ).fetchall()
+        }
 
     def given_vintage(self) -> str | None:
         if self.vintage is None:
@@ -86,8 +89,10 @@ def load_origins() -> dict[str, dict[str, Any]]:
     from importlib import resources as importlib_resources
 
     text = importlib_resources.files("lazos.sources").joinpath("origins.yaml").read_text("utf-8")
-    return {k: {f: (str(v) if v is not None else None) for f, v in rec.items()}
-            for k, rec in yaml.safe_load(text).items()}
+    return {
+        k: {f: (str(v) if v is not None else None) for f, v in rec.items()}
+        for k, rec in yaml.safe_load(text).items()
+    }
 
 
 def sha8(path: Path) -> str:

@@ -606,13 +606,27 @@ class _Harmoniser:
         rows, details = [], []
         for o in self.out.rows.pop("observations", []):
             if units.get(o["indicator"]) != o["unit"]:
-                raise ValueError(f"{o['indicator']} {o['period']}: unit {o['unit']!r} is not the indicator's "
-                                 f"{units.get(o['indicator'])!r}")
+                raise ValueError(
+                    f"{o['indicator']} {o['period']}: unit {o['unit']!r} is not the indicator's "
+                    f"{units.get(o['indicator'])!r}"
+                )
             key = {k: o[k] for k in ("entity", "partner", "indicator", "period", "source_id")}
             rows.append({**key, "value": o["value"]})
-            if (o["qualifier"], o["confidence"], o["published"], o["note"]) != ("exact", "high", None, None):
-                details.append({**key, "qualifier": o["qualifier"], "confidence": o["confidence"],
-                                "published": o["published"], "note": o["note"]})
+            if (o["qualifier"], o["confidence"], o["published"], o["note"]) != (
+                "exact",
+                "high",
+                None,
+                None,
+            ):
+                details.append(
+                    {
+                        **key,
+                        "qualifier": o["qualifier"],
+                        "confidence": o["confidence"],
+                        "published": o["published"],
+                        "note": o["note"],
+                    }
+                )
         self.out.rows["observations"] = rows
         self.out.rows["observation_details"] = details
 

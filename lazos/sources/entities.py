@@ -27,9 +27,11 @@ from lazos.errors import UnknownCountryError
 
 @cache
 def _reviewed_exclusions() -> dict[str, str]:
-    text = importlib_resources.files("lazos.sources").joinpath(
-        "reference/excluded_entities.csv"
-    ).read_text("utf-8")
+    text = (
+        importlib_resources.files("lazos.sources")
+        .joinpath("reference/excluded_entities.csv")
+        .read_text("utf-8")
+    )
     return {normalise(r["name"]): r["reason"] for r in csv.DictReader(text.splitlines())}
 
 
@@ -38,8 +40,13 @@ def _iso_names() -> dict[str, str]:
     """Every ISO 3166 code and English name, folded, mapped to its alpha-3 code."""
     out: dict[str, str] = {}
     for c in pycountry.countries:
-        for value in (c.alpha_2, c.alpha_3, c.name, getattr(c, "official_name", None),
-                      getattr(c, "common_name", None)):
+        for value in (
+            c.alpha_2,
+            c.alpha_3,
+            c.name,
+            getattr(c, "official_name", None),
+            getattr(c, "common_name", None),
+        ):
             if value:
                 out.setdefault(normalise(value), c.alpha_3)
     return out

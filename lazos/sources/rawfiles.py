@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 import tempfile
 from pathlib import Path
@@ -25,7 +24,9 @@ _CONVERT = re.compile(r'Error when converting column "(.+?)"\. Could not convert
 _COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
-def fail(kind: str, message: str, file: Path | str, row: int | None = None, field: str | None = None) -> None:
+def fail(
+    kind: str, message: str, file: Path | str, row: int | None = None, field: str | None = None
+) -> None:
     raise ValidationError([DataError(kind, message, str(file), row, field)])
 
 
@@ -81,8 +82,12 @@ def transcode(path: Path, encoding: str) -> Path:
     try:
         codecs.lookup(encoding)
     except LookupError as exc:
-        raise ValidationError([DataError("unknown-encoding", f"unknown encoding {encoding!r}", str(path))]) from exc
-    out = tempfile.NamedTemporaryFile("w", suffix=path.suffix, delete=False, encoding="utf-8", newline="")
+        raise ValidationError(
+            [DataError("unknown-encoding", f"unknown encoding {encoding!r}", str(path))]
+        ) from exc
+    out = tempfile.NamedTemporaryFile(
+        "w", suffix=path.suffix, delete=False, encoding="utf-8", newline=""
+    )
     with out, path.open("r", encoding=encoding, newline="") as src:
         for block in iter(lambda: src.read(1 << 20), ""):
             out.write(block)
@@ -97,34 +102,68 @@ def translate_duckdb_error(exc: duckdb.Error, path: Path) -> ValidationError:
     convert = _CONVERT.search(text)
     if convert:
         column, value = convert.groups()
-        return ValidationError([DataError(
-            "invalid-value",
-            f"{value!r} is not a number (use '.' for decimals and no thousands separators)",
-            str(path), row, column,
-        )])
+        return ValidationError(
+            [
+                DataError(
+                    "invalid-value",
+                    f"{value!r} is not a number (use '.' for decimals and no thousands separators)",
+                    str(path),
+                    row,
+                    column,
+                )
+            ]
+        )
     if "not utf-8 encoded" in text:
         with path.open("rb") as fh:
             hint = guess_encoding(fh.read(SNIFF_BYTES))
-        return ValidationError([DataError(
-            "encoding-error",
-            f"not valid UTF-8; it looks like {hint}: convert it, or import with --encoding {hint}",
-            str(path), row,
-        )])
+        return ValidationError(
+            [
+                DataError(
+                    "encoding-error",
+                    f"not valid UTF-8; it looks like {hint}: convert it, or import with --encoding {hint}",
+                    str(path),
+                    row,
+                )
+            ]
+        )
     columns = _COLUMNS.search(text)
     if columns:
         expected, found = columns.groups()
-        return ValidationError([DataError(
-            "missing-cell" if int(found) < int(expected) else "extra-cell",
-            f"{found} cells where the header has {expected}"
-            + (" (the file may be truncated)" if int(found) < int(expected) else ""),
-            str(path), row,
-        )])
+        return ValidationError(
+            [
+                DataError(
+                    "missing-cell" if int(found) < int(expected) else "extra-cell",
+                    f"{found} cells where the header has {expected}"
+                    + (" (the file may be truncated)" if int(found) < int(expected) else ""),
+                    str(path),
+                    row,
+                )
+            ]
+        )
     if "unterminated quote" in text:
-        return ValidationError([DataError(
-            "malformed-csv", "a quoted value is never closed (the file may be truncated)", str(path), row
-        )])
-    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("Original Line")), text)
+        return ValidationError(
+            [
+                DataError(
+                    "malformed-csv",
+                    "a quoted value is never closed (the file may be truncated)",
+                    str(path),
+                    row,
+                )
+            ]
+        )
+    first = next(
+        (ln for ln in text.splitlines() if ln.strip() and not ln.startswith("Original Line")), text
+    )
     return ValidationError([DataError("malformed-csv", first.strip(), str(path), row)])
+
+
+def _read_csv_sql(numbered: bool, first_row: int) -> str:
+    number = f"(row_number() OVER () + {first_row - 1})::BIGINT AS _row, " if numbered else ""
+    return (
+        f"SELECT {number}* FROM read_csv(?, header = true, skip = ?, delim = ',', quote = '\"', "
+        "escape = '\"', auto_detect = false, strict_mode = true, columns = ?, nullstr = ?, "
+        "max_line_size = 8388608)"
+    )
 
 
 def scan_csv(
@@ -136,26 +175,39 @@ def scan_csv(
     skip: int = 0,
     nullstr: list[str] | None = None,
     first_row: int = 2,
+    numbered: bool = True,
 ) -> int:
     """Load a CSV into a temporary table with explicit column types (no guessing).
 
-    Adds ``_row``, the row's position in the file counting the header as ``first_row - 1``.
-    Returns the number of rows. Errors become located ValidationErrors.
+    With ``numbered``, adds ``_row``, the row's position in the file (the header being row
+    ``first_row - 1``); large files skip it and use :func:`locate_row` when an error needs
+    a location. Returns the number of rows. Errors become located ValidationErrors.
     """
     try:
         con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT (row_number() OVER () + {first_row - 1})::BIGINT AS _row, *
-            FROM read_csv(?, header = true, skip = ?, delim = ',', quote = '"', escape = '"',
-                          auto_detect = false, strict_mode = true, columns = ?, nullstr = ?,
-                          max_line_size = 8388608)
-            """,
+            f"CREATE OR REPLACE TEMP TABLE {table} AS {_read_csv_sql(numbered, first_row)}",
             [str(path), skip, columns, nullstr or [""]],
         )
     except duckdb.Error as exc:
         raise translate_duckdb_error(exc, path) from exc
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+def locate_row(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    columns: dict[str, str],
+    where: str,
+    *,
+    skip: int = 0,
+    nullstr: list[str] | None = None,
+    first_row: int = 2,
+) -> int | None:
+    """The first row of a CSV matching a SQL condition (re-reads the file; for error messages)."""
+    return con.execute(
+        f"SELECT min(_row) FROM ({_read_csv_sql(True, first_row)}) WHERE {where}",
+        [str(path), skip, columns, nullstr or [""]],
+    ).fetchall()[0][0]
 
 
 def read_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[str], list[list[Any]]]:
@@ -169,7 +221,11 @@ def read_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[str], li
     names = book.sheet_names
     name = sheet if sheet is not None else names[0]
     if name not in names:
-        fail("missing-sheet", f"the workbook has no sheet {name!r} (sheets: {', '.join(names)})", path)
+        fail(
+            "missing-sheet",
+            f"the workbook has no sheet {name!r} (sheets: {', '.join(names)})",
+            path,
+        )
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     if not rows:
         fail("blank-file", f"sheet {name!r} is empty", path)
@@ -188,11 +244,3 @@ def workbook_modified(path: Path) -> str | None:
         return None
     match = re.search(r"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})", xml)
     return match.group(1) if match else None
-
-
-def rows_as_csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()

@@ -25,6 +25,8 @@ import csv
 import json
 import re
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -33,9 +35,9 @@ from typing import Any
 import pyarrow as pa
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of, sha8
+from lazos.sources.base import Context, origin_of
 from lazos.sources.common import file_sha256, source_row
-from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, scan_csv, transcode
+from lazos.sources.rawfiles import fail, head_lines, locate_row, parse_csv_line, scan_csv, transcode
 from lazos.store.staging import Staging
 
 NAME = "wdi"
@@ -51,12 +53,68 @@ _DATABANK_YEAR = re.compile(r"^(\d{4}) \[YR\1\]$")
 _CODE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+$")
 
 
+@dataclass
+class Scan:
+    """A CSV loaded into a temporary table, and how to find a row in it for an error message."""
+
+    path: Path  # the file read (a UTF-8 copy when transcoded)
+    original: Path  # the file as the user named it
+    table: str
+    columns: dict[str, str]
+    skip: int = 0
+    first_row: int = 2
+    nullstr: list[str] = field(default_factory=lambda: [""])
+    numbered: bool = True
+
+    def load(self, con: Any) -> int:
+        return scan_csv(
+            con,
+            self.path,
+            self.table,
+            self.columns,
+            skip=self.skip,
+            nullstr=self.nullstr,
+            first_row=self.first_row,
+            numbered=self.numbered,
+        )
+
+    def row_of(self, con: Any, where: str) -> int | None:
+        """The first row matching ``where`` (large files are re-read, only on this error path)."""
+        if self.numbered:
+            return con.execute(f"SELECT min(_row) FROM {self.table} WHERE {where}").fetchall()[0][0]
+        return locate_row(
+            con,
+            self.path,
+            self.columns,
+            where,
+            skip=self.skip,
+            nullstr=self.nullstr,
+            first_row=self.first_row,
+        )
+
+    def require(self, con: Any, column: str) -> None:
+        if con.execute(f'SELECT count(*) FROM {self.table} WHERE "{column}" IS NULL').fetchall()[0][
+            0
+        ]:
+            fail(
+                "missing-value",
+                "a value is required",
+                self.original,
+                self.row_of(con, f'"{column}" IS NULL'),
+                column,
+            )
+
+
 # ---------------------------------------------------------------------------- units
 
 
 @cache
 def _unit_rules() -> list[tuple[re.Pattern[str], str]]:
-    text = importlib_resources.files("lazos.sources").joinpath("reference/units.csv").read_text("utf-8")
+    text = (
+        importlib_resources.files("lazos.sources")
+        .joinpath("reference/units.csv")
+        .read_text("utf-8")
+    )
     return [(re.compile(r["pattern"]), r["unit"]) for r in csv.DictReader(text.splitlines())]
 
 
@@ -122,11 +180,22 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
             path.unlink(missing_ok=True)
 
 
-def _source(ctx: Context, original: Path, layout: str, vintage: str | None, label: str, **extra: Any) -> dict:
+def start_hash(path: Path) -> Future[str]:
+    """Compute a large file's checksum on another thread while DuckDB reads it."""
+    return _HASHER.submit(file_sha256, path)
+
+
+_HASHER = ThreadPoolExecutor(max_workers=1)
+
+
+def _source(
+    ctx: Context, original: Path, layout: str, vintage: str | None, label: str, **extra: Any
+) -> dict:
     origin = origin_of(ctx, original)
+    digest = extra.pop("content_hash", None) or file_sha256(original)
     vintage = origin.get("published") or vintage or ctx.given_vintage()
     tag = extra.pop("tag", None)
-    parts = ["wb-wdi", layout] + ([tag] if tag else []) + [vintage or "undated", sha8(original)]
+    parts = ["wb-wdi", layout] + ([tag] if tag else []) + [vintage or "undated", digest[:8]]
     return source_row(
         source_id="-".join(p.lower().replace(".", "-") for p in parts),
         kind="dataset",
@@ -136,36 +205,35 @@ def _source(ctx: Context, original: Path, layout: str, vintage: str | None, labe
         licence=LICENCE,
         published=vintage,
         retrieved=origin.get("retrieved") or ctx.retrieved(),
-        content_hash=file_sha256(original),
+        content_hash=digest,
         dataset=DATASET,
         note=origin.get("note") or extra.get("note"),
     )
 
 
 def _entity_map(
-    staging: Staging, ctx: Context, table: str, code_col: str, name_col: str, path: Path
+    staging: Staging, ctx: Context, scan: Scan, code_col: str, name_col: str
 ) -> tuple[str, int]:
-    """Resolve the codes of a staged table: a map table of known ones; errors for unknown ones.
+    """Resolve the codes of a scanned table: a map table of known ones; errors for unknown ones.
 
     Codes that are Lazos ISO3 codes are matched in SQL; the others (names, variants, codes
     outside Lazos's scope) go through the shared resolver. Returns the map table's name and
     the number of rows left out as deliberately excluded.
     """
+    path = scan.original
+    scan.require(ctx.con, code_col)
     rows = ctx.con.execute(
         f"""
-        SELECT f.code, f.name, f.first_row, f.n, c.iso3
-        FROM (SELECT "{code_col}" AS code, any_value("{name_col}") AS name, min(_row) AS first_row,
-                     count(*) AS n FROM {table} GROUP BY 1) f
+        SELECT f.code, f.name, f.n, c.iso3
+        FROM (SELECT "{code_col}" AS code, any_value("{name_col}") AS name, count(*) AS n
+              FROM {scan.table} GROUP BY 1) f
         LEFT JOIN (SELECT iso3 FROM country WHERE retired_at IS NULL
                    UNION SELECT iso3 FROM staged_countries) c ON c.iso3 = f.code
-        ORDER BY f.first_row
+        ORDER BY f.code
         """
     ).fetchall()
     codes, isos, errors, excluded = [], [], [], 0
-    for code, name, first_row, count, iso3 in rows:
-        if code is None:
-            errors.append(DataError("missing-value", "a value is required", str(path), first_row, code_col))
-            continue
+    for code, name, count, iso3 in rows:
         if iso3 is None:
             found = ctx.resolver.classify(code)
             if found.unknown and name:
@@ -176,12 +244,19 @@ def _entity_map(
                 excluded += count
                 continue
             if found.unknown:
-                errors.append(DataError(
-                    "unknown-country",
-                    f"unknown country {code!r} ({name}): add it to Lazos's countries, aliases or "
-                    "excluded names (lazos/sources/reference)",
-                    str(path), first_row, code_col,
-                ))
+                quoted = code.replace("'", "''")
+                errors.append(
+                    DataError(
+                        "unknown-country",
+                        f"unknown country {code!r} ({name}): add it to Lazos's countries, aliases or "
+                        "excluded names (lazos/sources/reference)",
+                        str(path),
+                        scan.row_of(ctx.con, f"\"{code_col}\" = '{quoted}'"),
+                        code_col,
+                    )
+                )
+                if len(errors) >= 20:
+                    break
                 continue
             iso3 = found.iso3
         codes.append(code)
@@ -198,10 +273,17 @@ def _entity_map(
     return name, excluded
 
 
-def _stage_indicators(staging: Staging, ctx: Context, indicators: list[tuple[str, str | None]], path: Path,
-                      source_id: str) -> dict[str, str]:
+def _stage_indicators(
+    staging: Staging,
+    ctx: Context,
+    indicators: list[tuple[str, str | None]],
+    path: Path,
+    source_id: str,
+) -> dict[str, str]:
     """Stage the file's indicators that Lazos does not know yet; returns every one's unit."""
-    known = dict(ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall())
+    known = dict(
+        ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall()
+    )
     known |= {r["indicator"]: r["unit"] for r in staging.rows("indicators")}
     units, new, errors = {}, [], []
     for code, name in indicators:
@@ -209,68 +291,112 @@ def _stage_indicators(staging: Staging, ctx: Context, indicators: list[tuple[str
             units[code] = known[code]
             continue
         if not name:
-            errors.append(DataError(
-                "unknown-indicator",
-                f"indicator {code} is not known to Lazos and this file does not name it: import the "
-                "WDI series metadata (WDISeries.csv) first",
-                str(path), None, "Indicator Code",
-            ))
+            errors.append(
+                DataError(
+                    "unknown-indicator",
+                    f"indicator {code} is not known to Lazos and this file does not name it: import the "
+                    "WDI series metadata (WDISeries.csv) first",
+                    str(path),
+                    None,
+                    "Indicator Code",
+                )
+            )
             continue
         unit = unit_from_name(name)
         if unit is None:
-            errors.append(DataError(
-                "unknown-unit",
-                f"cannot tell the unit of {code} from its name {name!r}: add a rule to "
-                "lazos/sources/reference/units.csv",
-                str(path), None, "Indicator Name",
-            ))
+            errors.append(
+                DataError(
+                    "unknown-unit",
+                    f"cannot tell the unit of {code} from its name {name!r}: add a rule to "
+                    "lazos/sources/reference/units.csv",
+                    str(path),
+                    None,
+                    "Indicator Name",
+                )
+            )
             continue
         units[code] = known[code] = unit
-        new.append({"indicator": code, "name": name, "unit": unit, "topic": None,
-                    "description": None, "source_id": source_id})
+        new.append(
+            {
+                "indicator": code,
+                "name": name,
+                "unit": unit,
+                "topic": None,
+                "description": None,
+                "source_id": source_id,
+            }
+        )
     if errors:
         raise ValidationError(errors)
     staging.add_rows("indicators", new, str(path))
     return units
 
 
-def _check_unique(ctx: Context, table: str, keys: list[str], path: Path) -> None:
+def _check_unique(ctx: Context, scan: Scan, keys: list[str]) -> None:
+    cols = ", ".join(f'"{k}"' for k in keys)
     dupes = ctx.con.execute(
-        f"SELECT {', '.join(chr(34) + k + chr(34) for k in keys)}, list(_row ORDER BY _row) FROM {table} "
-        f"GROUP BY ALL HAVING count(*) > 1 LIMIT 20"
+        f"SELECT {cols} FROM {scan.table} GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 5"
     ).fetchall()
-    if dupes:
-        raise ValidationError([
-            DataError("duplicate-key", f"{dict(zip(keys, d[:-1], strict=True))} appears twice (also row {d[-1][0]})",
-                      str(path), d[-1][1])
-            for d in dupes
-        ])
+    errors = []
+    for d in dupes:
+        where = " AND ".join(
+            f"\"{k}\" = '{str(v).replace(chr(39), chr(39) * 2)}'"
+            for k, v in zip(keys, d, strict=True)
+        )
+        first = scan.row_of(ctx.con, where)
+        later = scan.row_of(ctx.con, f"({where}) AND _row > {first}") if first is not None else None
+        errors.append(
+            DataError(
+                "duplicate-key",
+                f"{dict(zip(keys, d, strict=True))} appears twice (first at row {first})",
+                str(scan.original),
+                later,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
-def _check_finite(ctx: Context, table: str, columns: list[str], path: Path) -> None:
+def _check_finite(ctx: Context, scan: Scan, columns: list[str]) -> None:
     """NaN and infinities parse as numbers in CSV; they are not values (one pass, wide)."""
     test = " OR ".join(f'NOT isfinite("{c}")' for c in columns)
-    if not ctx.con.execute(f"SELECT count(*) FROM {table} WHERE {test}").fetchall()[0][0]:
+    if not ctx.con.execute(f"SELECT count(*) FROM {scan.table} WHERE {test}").fetchall()[0][0]:
         return
-    cases = " ".join(f"WHEN NOT isfinite(\"{c}\") THEN '{c}'" for c in columns)
-    row, column = ctx.con.execute(
-        f"SELECT _row, CASE {cases} END FROM {table} WHERE {test} ORDER BY _row LIMIT 1"
-    ).fetchall()[0]
-    fail("invalid-value", "not a finite number (NaN or infinity)", path, row, column)
+    column = next(
+        c
+        for c in columns
+        if ctx.con.execute(
+            f'SELECT count(*) FROM {scan.table} WHERE NOT isfinite("{c}")'
+        ).fetchall()[0][0]
+    )
+    fail(
+        "invalid-value",
+        "not a finite number (NaN or infinity)",
+        scan.original,
+        scan.row_of(ctx.con, f'NOT isfinite("{column}")'),
+        column,
+    )
 
 
-def _observations_sql(wide: str, value_columns: list[str], entities: str, code_col: str, source_id: str) -> str:
+def _observations_sql(
+    scan: Scan,
+    value_columns: list[str],
+    entities: str,
+    code_col: str,
+    source_id: str,
+    period: str = "u.col",
+) -> str:
     """Long observations from a wide table: codes mapped on the wide rows, then UNPIVOT.
 
-    Mapping before unpivoting joins a few thousand rows instead of millions; a year column's
-    name starts with its year (``1960`` or ``1960 [YR1960]``).
+    Mapping before unpivoting joins a few thousand rows instead of millions. ``period`` is
+    the SQL giving the year from the year column's name ``u.col``.
     """
     cols = ", ".join(f'"{c}"' for c in value_columns)
     return f"""
-        SELECT u.entity, CAST(NULL AS VARCHAR) AS partner, u.indicator, left(u.col, 4) AS period,
-            u.value, '{source_id}' AS source_id, u._row, u.col AS year
-        FROM (UNPIVOT (SELECT w._row, m.iso3 AS entity, w."{code_col}" AS indicator, {cols}
-                       FROM {wide} w JOIN {entities} m ON m.code = w."Country Code")
+        SELECT u.entity, CAST(NULL AS VARCHAR) AS partner, u.indicator, {period} AS period,
+            u.value, '{source_id}' AS source_id
+        FROM (UNPIVOT (SELECT m.iso3 AS entity, w."{code_col}" AS indicator, {cols}
+                       FROM {scan.table} w JOIN {entities} m ON m.code = w."Country Code")
               ON {cols} INTO NAME col VALUE value) u
     """
 
@@ -280,91 +406,143 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
     lines = head_lines(path, 8)
     skip, vintage = 0, None
     if layout == "api":
-        preamble = [parse_csv_line(line) for line in lines[:4]]
-        for cells in preamble:
+        for cells in (parse_csv_line(line) for line in lines[:4]):
             if cells[:1] == ["Last Updated Date"] and len(cells) > 1:
                 vintage = cells[1]
-        skip = next((i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None)
+        skip = next(
+            (i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None
+        )
         if skip is None:
             fail("missing-column", "no header row after the preamble", original, 5)
     header = parse_csv_line(lines[skip])
     missing = [c for c in ID_COLUMNS if c not in header]
     if missing:
-        raise ValidationError([DataError("missing-column", "the column is missing", str(original), skip + 1, c)
-                               for c in missing])
+        raise ValidationError(
+            [
+                DataError("missing-column", "the column is missing", str(original), skip + 1, c)
+                for c in missing
+            ]
+        )
     years = [h for h in header[4:] if _YEAR.match(h)]
     others = [h for h in header[4:] if not _YEAR.match(h)]
     if [h for h in others if h] or others[:-1]:
         bad = next(h for h in header[4:] if not _YEAR.match(h))
-        fail("extra-column", f"unexpected column {bad!r} (expected one column per year)", original, skip + 1, bad)
+        fail(
+            "extra-column",
+            f"unexpected column {bad!r} (expected one column per year)",
+            original,
+            skip + 1,
+            bad,
+        )
     if not years:
         fail("missing-column", "no year columns", original, skip + 1)
     columns = {c: "VARCHAR" for c in ID_COLUMNS} | {y: "DOUBLE" for y in years}
     if others:
         columns["_trailing"] = "VARCHAR"
-    wide = ctx.temp_name("wdi_wide")
-    rows = scan_csv(ctx.con, path, wide, columns, skip=skip, first_row=skip + 2)
-    if others and ctx.con.execute(f"SELECT count(*) FROM {wide} WHERE _trailing IS NOT NULL").fetchall()[0][0]:
-        row = ctx.con.execute(f"SELECT min(_row) FROM {wide} WHERE _trailing IS NOT NULL").fetchall()[0][0]
-        fail("extra-cell", "a value after the last year column", original, row)
-    for col in ("Indicator Code",):
-        row = ctx.con.execute(f'SELECT min(_row) FROM {wide} WHERE "{col}" IS NULL').fetchall()[0][0]
-        if row is not None:
-            fail("missing-value", "a value is required", original, row, col)
-    _check_unique(ctx, wide, ["Country Code", "Indicator Code"], original)
-    source = _source(ctx, original, layout, vintage, "bulk download" if layout == "bulk" else "API download")
+    hashing = start_hash(original)
+    scan = Scan(
+        path,
+        original,
+        ctx.temp_name("wdi_wide"),
+        columns,
+        skip=skip,
+        first_row=skip + 2,
+        numbered=False,
+    )
+    rows = scan.load(ctx.con)
+    if (
+        others
+        and ctx.con.execute(
+            f"SELECT count(*) FROM {scan.table} WHERE _trailing IS NOT NULL"
+        ).fetchall()[0][0]
+    ):
+        fail(
+            "extra-cell",
+            "a value after the last year column",
+            original,
+            scan.row_of(ctx.con, "_trailing IS NOT NULL"),
+        )
+    scan.require(ctx.con, "Indicator Code")
+    _check_unique(ctx, scan, ["Country Code", "Indicator Code"])
+    source = _source(
+        ctx,
+        original,
+        layout,
+        vintage,
+        "bulk download" if layout == "bulk" else "API download",
+        content_hash=hashing.result(),
+    )
     staging.add_rows("sources", [source], str(original))
-    entities, excluded = _entity_map(staging, ctx, wide, "Country Code", "Country Name", original)
+    entities, excluded = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
     indicators = ctx.con.execute(
-        f'SELECT "Indicator Code", any_value("Indicator Name") FROM {wide} GROUP BY 1 ORDER BY 1'
+        f'SELECT "Indicator Code", any_value("Indicator Name") FROM {scan.table} GROUP BY 1 ORDER BY 1'
     ).fetchall()
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
-    _check_finite(ctx, wide, years, original)
-    relation = _observations_sql(wide, years, entities, "Indicator Code", source["source_id"])
+    _check_finite(ctx, scan, years)
+    relation = _observations_sql(scan, years, entities, "Indicator Code", source["source_id"])
     staging.add_relation("observations", relation, [source["source_id"]])
-    return (f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
-            f"{rows} series ({len(indicators)} indicators), {excluded} rows outside Lazos's scope")
+    return (
+        f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
+        f"{rows} series ({len(indicators)} indicators), {excluded} rows outside Lazos's scope"
+    )
 
 
 def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
     header = parse_csv_line(head_lines(path, 1)[0])
-    year_cols = {h: _DATABANK_YEAR.match(h).group(1) for h in header[4:] if _DATABANK_YEAR.match(h)}
+    missing = [c for c in DATABANK_ID_COLUMNS if c not in header]
+    if missing:
+        raise ValidationError(
+            [
+                DataError("missing-column", "the column is missing", str(original), 1, c)
+                for c in missing
+            ]
+        )
+    year_cols = [h for h in header[4:] if _DATABANK_YEAR.match(h)]
     extra = [h for h in header[4:] if h not in year_cols]
     if extra:
-        fail("extra-column", f"unexpected column {extra[0]!r} (expected 'YYYY [YRYYYY]')", original, 1, extra[0])
+        fail(
+            "extra-column",
+            f"unexpected column {extra[0]!r} (expected 'YYYY [YRYYYY]')",
+            original,
+            1,
+            extra[0],
+        )
     columns = {c: "VARCHAR" for c in DATABANK_ID_COLUMNS} | {h: "DOUBLE" for h in year_cols}
-    wide = ctx.temp_name("wdi_databank")
-    scan_csv(ctx.con, path, wide, columns, nullstr=["..", ""])
+    whole = Scan(path, original, ctx.temp_name("wdi_databank"), columns, nullstr=["..", ""])
+    whole.load(ctx.con)
     # The footer starts at the first blank row: "Data from database: …", "Last Updated: …".
     blank = " AND ".join(f'"{c}" IS NULL' for c in columns)
-    footer_start = ctx.con.execute(f"SELECT min(_row) FROM {wide} WHERE {blank}").fetchall()[0][0]
-    footer = ctx.con.execute(
-        f'SELECT "Country Name" FROM {wide} WHERE _row >= ? AND "Country Name" IS NOT NULL',
-        [footer_start or 0],
-    ).fetchall() if footer_start else []
+    footer_start = ctx.con.execute(f"SELECT min(_row) FROM {whole.table} WHERE {blank}").fetchall()[
+        0
+    ][0]
     vintage = None
-    for (text,) in footer:
-        match = re.match(r"Last Updated: (\d{1,2})/(\d{1,2})/(\d{4})", text or "")
-        if match:
-            month, day, year = match.groups()
-            vintage = f"{year}-{int(month):02d}-{int(day):02d}"
-    data = ctx.temp_name("wdi_databank_rows")
+    if footer_start:
+        for (text,) in ctx.con.execute(
+            f'SELECT "Country Name" FROM {whole.table} WHERE _row >= ? AND "Country Name" IS NOT NULL',
+            [footer_start],
+        ).fetchall():
+            match = re.match(r"Last Updated: (\d{1,2})/(\d{1,2})/(\d{4})", text or "")
+            if match:
+                month, day, year = match.groups()
+                vintage = f"{year}-{int(month):02d}-{int(day):02d}"
+    scan = Scan(path, original, ctx.temp_name("wdi_databank_rows"), columns, nullstr=["..", ""])
     limit = f"WHERE _row < {footer_start}" if footer_start else ""
-    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {data} AS SELECT * FROM {wide} {limit}")
-    for col in ("Country Code", "Series Code"):
-        row = ctx.con.execute(f'SELECT min(_row) FROM {data} WHERE "{col}" IS NULL').fetchall()[0][0]
-        if row is not None:
-            fail("missing-value", "a value is required", original, row, col)
-    _check_unique(ctx, data, ["Country Code", "Series Code"], original)
+    ctx.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {scan.table} AS SELECT * FROM {whole.table} {limit}"
+    )
+    scan.require(ctx.con, "Series Code")
+    _check_unique(ctx, scan, ["Country Code", "Series Code"])
     source = _source(ctx, original, layout, vintage, "DataBank extract")
     staging.add_rows("sources", [source], str(original))
-    entities, excluded = _entity_map(staging, ctx, data, "Country Code", "Country Name", original)
+    entities, excluded = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
     indicators = ctx.con.execute(
-        f'SELECT "Series Code", any_value("Series Name") FROM {data} GROUP BY 1 ORDER BY 1'
+        f'SELECT "Series Code", any_value("Series Name") FROM {scan.table} GROUP BY 1 ORDER BY 1'
     ).fetchall()
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
-    _check_finite(ctx, data, list(year_cols), original)
-    relation = _observations_sql(data, list(year_cols), entities, "Series Code", source["source_id"])
+    _check_finite(ctx, scan, year_cols)
+    relation = _observations_sql(
+        scan, year_cols, entities, "Series Code", source["source_id"], "left(u.col, 4)"
+    )
     staging.add_relation("observations", relation, [source["source_id"]])
     return f"{original.name}: DataBank extract, vintage {vintage or 'not stated'}, {excluded} rows outside scope"
 
@@ -374,8 +552,12 @@ def _datahub_indicator(path: Path, ctx: Context) -> str:
     for candidate in (given, path.stem, path.parent.name):
         if candidate and _CODE.match(candidate):
             return candidate.upper()
-    fail("unknown-indicator", "cannot tell which indicator this long file holds: name the file after "
-         "its code (e.g. ny.gdp.mktp.cd.csv) or give --indicator", path)
+    fail(
+        "unknown-indicator",
+        "cannot tell which indicator this long file holds: name the file after "
+        "its code (e.g. ny.gdp.mktp.cd.csv) or give --indicator",
+        path,
+    )
     raise AssertionError
 
 
@@ -385,26 +567,27 @@ def _stage_datahub(path: Path, staging: Staging, ctx: Context, layout: str, orig
     if header != DATAHUB_COLUMNS:
         extra = [h for h in header if h not in DATAHUB_COLUMNS]
         fail("extra-column", f"unexpected column {extra[0]!r}", original, 1, extra[0])
-    long = ctx.temp_name("wdi_long")
-    scan_csv(ctx.con, path, long, {"Country Name": "VARCHAR", "Country Code": "VARCHAR", "Year": "INTEGER",
-                                  "Value": "DOUBLE"})
-    for col in ("Country Code", "Year"):
-        row = ctx.con.execute(f'SELECT min(_row) FROM {long} WHERE "{col}" IS NULL').fetchall()[0][0]
-        if row is not None:
-            fail("missing-value", "a value is required", original, row, col)
-    _check_unique(ctx, long, ["Country Code", "Year"], original)
+    columns = {
+        "Country Name": "VARCHAR",
+        "Country Code": "VARCHAR",
+        "Year": "INTEGER",
+        "Value": "DOUBLE",
+    }
+    scan = Scan(path, original, ctx.temp_name("wdi_long"), columns)
+    scan.load(ctx.con)
+    scan.require(ctx.con, "Year")
+    _check_unique(ctx, scan, ["Country Code", "Year"])
     source = _source(ctx, original, layout, None, f"datahub.io mirror of {code}", tag=code)
     staging.add_rows("sources", [source], str(original))
-    entities, excluded = _entity_map(staging, ctx, long, "Country Code", "Country Name", original)
+    entities, excluded = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
     _stage_indicators(staging, ctx, [(code, None)], original, source["source_id"])
+    _check_finite(ctx, scan, ["Value"])
     relation = f"""
         SELECT m.iso3 AS entity, CAST(NULL AS VARCHAR) AS partner, '{code}' AS indicator,
-            CAST(l."Year" AS VARCHAR) AS period, l."Value" AS value,
-            '{source["source_id"]}' AS source_id, l._row AS _row, 'Value' AS year
-        FROM {long} l JOIN {entities} m ON m.code = l."Country Code"
+            CAST(l."Year" AS VARCHAR) AS period, l."Value" AS value, '{source["source_id"]}' AS source_id
+        FROM {scan.table} l JOIN {entities} m ON m.code = l."Country Code"
         WHERE l."Value" IS NOT NULL
     """
-    _check_finite(ctx, long, ["Value"], original)
     staging.add_relation("observations", relation, [source["source_id"]])
     return f"{original.name}: datahub long layout of {code}, {excluded} rows outside scope"
 
@@ -427,12 +610,30 @@ def _stage_series(path: Path, staging: Staging, ctx: Context, layout: str, origi
             continue
         unit = (r.get("Unit of measure") or "").strip() or unit_from_name(name)
         if unit is None:
-            errors.append(DataError("unknown-unit", f"cannot tell the unit of {code} from {name!r}",
-                                    str(original), i, "Indicator Name"))
+            errors.append(
+                DataError(
+                    "unknown-unit",
+                    f"cannot tell the unit of {code} from {name!r}",
+                    str(original),
+                    i,
+                    "Indicator Name",
+                )
+            )
             continue
-        definition = (r.get("Short definition") or "").strip() or (r.get("Long definition") or "").strip()
-        out.append({"indicator": code, "name": name, "unit": unit, "topic": (r.get("Topic") or "").strip() or None,
-                    "description": definition or None, "source_id": source["source_id"], "_row": i})
+        definition = (r.get("Short definition") or "").strip() or (
+            r.get("Long definition") or ""
+        ).strip()
+        out.append(
+            {
+                "indicator": code,
+                "name": name,
+                "unit": unit,
+                "topic": (r.get("Topic") or "").strip() or None,
+                "description": definition or None,
+                "source_id": source["source_id"],
+                "_row": i,
+            }
+        )
     if errors:
         raise ValidationError(errors)
     staging.add_rows("indicators", out, str(original))
@@ -444,7 +645,9 @@ def _stage_country(path: Path, staging: Staging, ctx: Context, layout: str, orig
     _, rows = _dict_rows(path)
     source = _source(ctx, original, "country", None, "country metadata")
     staging.add_rows("sources", [source], str(original))
-    kinds = dict(ctx.con.execute("SELECT iso3, kind FROM country WHERE retired_at IS NULL").fetchall())
+    kinds = dict(
+        ctx.con.execute("SELECT iso3, kind FROM country WHERE retired_at IS NULL").fetchall()
+    )
     kinds |= {r["iso3"]: r["kind"] for r in staging.rows("countries")}
     aliases, seen = [], set()
     for i, r in enumerate(rows, start=2):
@@ -452,18 +655,38 @@ def _stage_country(path: Path, staging: Staging, ctx: Context, layout: str, orig
         found = ctx.resolver.classify(code)
         if found.iso3 is None:
             if found.unknown:
-                raise ValidationError([DataError("unknown-country", f"unknown country {code!r}", str(original), i,
-                                                 "Country Code")])
+                raise ValidationError(
+                    [
+                        DataError(
+                            "unknown-country",
+                            f"unknown country {code!r}",
+                            str(original),
+                            i,
+                            "Country Code",
+                        )
+                    ]
+                )
             staging.skip(f"{original.name}: {found.excluded}")
             continue
         if kinds.get(found.iso3) == "aggregate":
             continue  # the Bank's aggregate names would clash with Lazos's regions
         for col in ("Short Name", "Table Name", "Long Name", "TableName"):
             name = (r.get(col) or "").strip()
-            if name and (name, found.iso3) not in seen and ctx.resolver.countries.try_resolve(name) in (None,):
+            if (
+                name
+                and (name, found.iso3) not in seen
+                and ctx.resolver.countries.try_resolve(name) in (None,)
+            ):
                 seen.add((name, found.iso3))
-                aliases.append({"alias": name, "iso3": found.iso3, "lang": "en",
-                                "source_id": source["source_id"], "_row": i})
+                aliases.append(
+                    {
+                        "alias": name,
+                        "iso3": found.iso3,
+                        "lang": "en",
+                        "source_id": source["source_id"],
+                        "_row": i,
+                    }
+                )
     staging.add_rows("country_aliases", aliases, str(original))
     return f"{original.name}: {len(aliases)} new name variants"
 
@@ -483,20 +706,39 @@ def _period(date: str) -> str | None:
 
 def parse_api_json(payload: Any, label: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Split a World Bank API v2 body into (pagination, records); raise on its error shape."""
-    if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "message" in payload[0]:
+    if (
+        isinstance(payload, list)
+        and payload
+        and isinstance(payload[0], dict)
+        and "message" in payload[0]
+    ):
         messages = payload[0]["message"]
-        text = "; ".join(f"{m.get('key', '')}: {m.get('value', '')}" for m in messages if isinstance(m, dict))
-        raise ValidationError([DataError("api-error", f"the World Bank API answered with an error: {text}", label)])
-    if (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], dict)
-            and isinstance(payload[1], list | type(None))):
+        text = "; ".join(
+            f"{m.get('key', '')}: {m.get('value', '')}" for m in messages if isinstance(m, dict)
+        )
+        raise ValidationError(
+            [DataError("api-error", f"the World Bank API answered with an error: {text}", label)]
+        )
+    if (
+        isinstance(payload, list)
+        and len(payload) == 2
+        and isinstance(payload[0], dict)
+        and isinstance(payload[1], list | type(None))
+    ):
         return payload[0], payload[1] or []
     if isinstance(payload, list) and all(isinstance(r, dict) for r in payload):
         return {}, payload
     raise ValidationError([DataError("malformed-json", "not a World Bank API v2 response", label)])
 
 
-def stage_api_records(records: list[dict[str, Any]], meta: dict[str, Any], staging: Staging, ctx: Context,
-                      label: str, source: dict[str, Any]) -> str:
+def stage_api_records(
+    records: list[dict[str, Any]],
+    meta: dict[str, Any],
+    staging: Staging,
+    ctx: Context,
+    label: str,
+    source: dict[str, Any],
+) -> str:
     """Stage the records of World Bank API v2 responses (one file, or the pages of a fetch)."""
     staging.add_rows("sources", [source], label)
     rows, errors, seen = [], [], Counter()
@@ -509,7 +751,9 @@ def stage_api_records(records: list[dict[str, Any]], meta: dict[str, Any], stagi
             date = str(rec["date"])
             value = rec.get("value")
         except (KeyError, TypeError):
-            errors.append(DataError("malformed-json", "record lacks indicator, country or date", label, i))
+            errors.append(
+                DataError("malformed-json", "record lacks indicator, country or date", label, i)
+            )
             continue
         indicators.setdefault(code, rec["indicator"].get("value"))
         if value is None:
@@ -519,7 +763,11 @@ def stage_api_records(records: list[dict[str, Any]], meta: dict[str, Any], stagi
             found = ctx.resolver.classify(name)
         if found.iso3 is None:
             if found.unknown:
-                errors.append(DataError("unknown-country", f"unknown country {iso!r} ({name})", label, i, "country"))
+                errors.append(
+                    DataError(
+                        "unknown-country", f"unknown country {iso!r} ({name})", label, i, "country"
+                    )
+                )
             else:
                 staging.skip(f"{label}: {found.excluded}")
             continue
@@ -529,10 +777,20 @@ def stage_api_records(records: list[dict[str, Any]], meta: dict[str, Any], stagi
             continue
         seen[(found.iso3, code, period)] += 1
         if seen[(found.iso3, code, period)] > 1:
-            errors.append(DataError("duplicate-key", f"{found.iso3} {code} {period} appears twice", label, i))
+            errors.append(
+                DataError("duplicate-key", f"{found.iso3} {code} {period} appears twice", label, i)
+            )
             continue
-        rows.append({"entity": found.iso3, "indicator": code, "period": period, "value": value,
-                     "source_id": source["source_id"], "_row": i})
+        rows.append(
+            {
+                "entity": found.iso3,
+                "indicator": code,
+                "period": period,
+                "value": value,
+                "source_id": source["source_id"],
+                "_row": i,
+            }
+        )
     if errors:
         raise ValidationError(errors)
     _stage_indicators(staging, ctx, sorted(indicators.items()), Path(label), source["source_id"])
@@ -544,9 +802,13 @@ def _stage_json(path: Path, staging: Staging, ctx: Context, layout: str, origina
     try:
         payload = json.loads(path.read_text("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ValidationError([DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", str(original))]) from exc
+        raise ValidationError(
+            [DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", str(original))]
+        ) from exc
     except json.JSONDecodeError as exc:
-        raise ValidationError([DataError("malformed-json", exc.msg, str(original), exc.lineno)]) from exc
+        raise ValidationError(
+            [DataError("malformed-json", exc.msg, str(original), exc.lineno)]
+        ) from exc
     meta, records = parse_api_json(payload, str(original))
     vintage = meta.get("lastupdated")
     source = _source(ctx, original, "api-json", vintage, "API v2 response")
@@ -562,8 +824,16 @@ def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
     The API download repeats the bulk file's vintage, so only the bulk file is kept; every
     datahub indicator file and the recorded API v2 records are kept.
     """
-    files = [raw_dir / "wdi" / "WDISeries_lac.csv", raw_dir / "wdi" / "WDICountry_lac.csv",
-             raw_dir / "wdi" / "WDIData_lac.csv", raw_dir / "wdi" / "databank" / "WDI_Data_databank_lac.csv"]
+    files = [
+        raw_dir / "wdi" / "WDISeries_lac.csv",
+        raw_dir / "wdi" / "WDICountry_lac.csv",
+        raw_dir / "wdi" / "WDIData_lac.csv",
+        raw_dir / "wdi" / "databank" / "WDI_Data_databank_lac.csv",
+    ]
     files += sorted((raw_dir / "wdi" / "datahub").glob("*.csv"))
-    files += [raw_dir / "api_responses" / "worldbank_v2_NY.GDP.MKTP.CD_12_south_american_countries_records_only.json"]
+    files += [
+        raw_dir
+        / "api_responses"
+        / "worldbank_v2_NY.GDP.MKTP.CD_12_south_american_countries_records_only.json"
+    ]
     return [stage(f, staging, ctx) for f in files]

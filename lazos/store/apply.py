@@ -41,36 +41,41 @@ def apply(
 ) -> dict[str, Changes]:
     """Write every staged resource; returns what changed per resource."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _import_sources AS {staging.source_ids()}")
+    staged_rows = staging.table_counts()
     out: dict[str, Changes] = {}
     for res in all_resources():
+        changes = out[res.name] = Changes()
+        incoming = staged_rows[res.name] > 0 or staging.has_relations(res.name)
+        if not incoming and res.reference:
+            continue
         cols = ", ".join(f'"{c}"' for c, _ in column_types(res))
         con.execute(f"CREATE OR REPLACE TEMP VIEW _incoming AS {staging.relation(res.name)}")
         in_scope = f"EXISTS (SELECT 1 FROM _incoming i WHERE {_same_key(res, 'i', 't')})"
         if not res.reference:
             owned = "t.source_id IN (SELECT source_id FROM _import_sources)"
-            in_scope = owned if "source_id" in res.primary_key else f"({owned} OR {in_scope})"
+            in_scope = (
+                owned
+                if "source_id" in res.primary_key or not incoming
+                else f"({owned} OR {in_scope})"
+            )
         scope = f"SELECT {cols} FROM {res.table} t WHERE t.retired_at IS NULL AND {in_scope}"
         has_scope = con.execute(f"SELECT count(*) FROM ({scope} LIMIT 1)").fetchall()[0][0] > 0
-        changes = Changes()
         if has_scope:
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE _retire AS "
                 f"SELECT * FROM ({scope}) EXCEPT SELECT {cols} FROM _incoming"
             )
-            retired = con.execute(
+            changes.retired = con.execute(
                 f"UPDATE {res.table} t SET retired_at = ? WHERE t.retired_at IS NULL AND "
                 f"EXISTS (SELECT 1 FROM _retire r WHERE {_same_key(res, 'r', 't')})",
                 [now],
             ).fetchall()[0][0]
-            changes.retired = retired
-            new_rows = f"SELECT {cols} FROM _incoming EXCEPT ({scope})"
-        else:
-            new_rows = f"SELECT {cols} FROM _incoming"
-        changes.inserted = con.execute(
-            f"INSERT INTO {res.table} ({cols}, retired_at, load_id) SELECT {cols}, NULL, ? FROM ({new_rows})",
-            [load_id],
-        ).fetchall()[0][0]
-        out[res.name] = changes
+        if incoming:
+            new_rows = f"SELECT {cols} FROM _incoming" + (f" EXCEPT ({scope})" if has_scope else "")
+            changes.inserted = con.execute(
+                f"INSERT INTO {res.table} ({cols}, retired_at, load_id) SELECT {cols}, NULL, ? FROM ({new_rows})",
+                [load_id],
+            ).fetchall()[0][0]
     con.execute("DROP VIEW IF EXISTS _incoming")
     con.execute("DROP TABLE IF EXISTS _retire")
     con.execute("DROP TABLE IF EXISTS _import_sources")

@@ -50,20 +50,24 @@ def connect_for_writing(db_path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(db_path))
     except duckdb.IOException as exc:
-        raise DatabaseError(f"cannot open {db_path} for writing: it is in use by another process") from exc
+        raise DatabaseError(
+            f"cannot open {db_path} for writing: it is in use by another process"
+        ) from exc
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     return con
 
 
 def resolver_from(con: duckdb.DuckDBPyConnection) -> EntityResolver:
     """The shared resolver over the database's current countries and aliases (built lazily)."""
-    return EntityResolver(lambda: con.execute(
-        """
+    return EntityResolver(
+        lambda: con.execute(
+            """
         SELECT unnest([iso3, iso2, name_en, name_es, name_pt, name_zh]), iso3
         FROM country WHERE retired_at IS NULL
         UNION ALL SELECT alias, iso3 FROM country_alias WHERE retired_at IS NULL
         """
-    ).fetchall())
+        ).fetchall()
+    )
 
 
 def import_files(
@@ -85,14 +89,23 @@ def import_files(
         now = datetime.now(UTC).replace(tzinfo=None)
         con.execute("BEGIN TRANSACTION")
         try:
-            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_run").fetchall()[0][0]
+            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_run").fetchall()[
+                0
+            ][0]
             con.execute(
                 "INSERT INTO load_run VALUES (?, 'import', ?, NULL, ?, NULL)",
                 [load_id, now, f"{source}: " + ", ".join(str(f) for f in files)],
             )
             staging = Staging(con)
-            ctx = Context(con, resolver_from(con), now, vintage=vintage, encoding=encoding,
-                          progress=progress or (lambda message: None), options=options or {})
+            ctx = Context(
+                con,
+                resolver_from(con),
+                now,
+                vintage=vintage,
+                encoding=encoding,
+                progress=progress or (lambda message: None),
+                options=options or {},
+            )
             read = []
             for path in files:
                 ctx.progress(f"reading {path.name}")

@@ -285,7 +285,9 @@ def _check_foreign_keys(
 ) -> None:
     for res in all_resources():
         for fk in res.foreign_keys:
-            targets = {tuple(_key_part(r[c]) for c in fk.reference) for r in records.get(fk.resource, [])}
+            targets = {
+                tuple(_key_part(r[c]) for c in fk.reference) for r in records.get(fk.resource, [])
+            }
             noun = "country" if fk.resource == "countries" else fk.resource.rstrip("s")
             for r in records.get(res.name, []):
                 value = tuple(_key_part(r[c]) for c in fk.fields)
@@ -342,7 +344,9 @@ def _check_aliases(
 
 def _to_arrow(res: Resource, records: list[dict[str, Any]]) -> pa.Table:
     """Validated records as an Arrow table with the resource's database column types."""
-    types = {f.name: pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type] for f in res.fields}
+    types = {
+        f.name: pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type] for f in res.fields
+    }
     columns: dict[str, list[Any]] = {name: [] for name in types}
     for r in records:
         for f in res.fields:

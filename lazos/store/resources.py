@@ -81,7 +81,7 @@ def _field(spec: dict[str, Any]) -> Field:
 def all_resources() -> tuple[Resource, ...]:
     """Every resource, in load order (referenced resources come first)."""
     text = importlib_resources.files("lazos.store").joinpath("resources.yaml").read_text("utf-8")
-    spec = yaml.safe_load(text)
+    spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     out = []
     for name, r in spec.items():
         out.append(
