@@ -52,8 +52,8 @@ def table_content(path: Path) -> dict[str, list[tuple]]:
 
     with lazos.open(path) as handle:
         return {
-            res.table: handle.con.execute(
-                f"SELECT {', '.join(res.db_columns())} FROM {res.table} ORDER BY ALL"
+            res.name: handle.con.execute(
+                f"SELECT {', '.join(res.db_columns())} FROM {res.read_table} ORDER BY ALL"
             ).fetchall()
             for res in all_resources()
         }

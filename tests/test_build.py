@@ -19,8 +19,8 @@ def test_building_twice_gives_the_same_content_without_duplicates(tmp_path, cont
     first = content(target)
     lazos.build(target)
     assert content(target) == first
-    assert len(first["event"]) == len(set(first["event"]))
-    assert all(first[t] for t in ("source", "country", "event", "project", "observation"))
+    assert len(first["events"]) == len(set(first["events"]))
+    assert all(first[t] for t in ("sources", "countries", "events", "projects", "observations"))
 
 
 def test_every_row_carries_a_source(built_db):
@@ -28,11 +28,11 @@ def test_every_row_carries_a_source(built_db):
     for res in all_resources():
         if "source_id" in res.field_names:
             missing = con.execute(
-                f"SELECT count(*) FROM {res.table} WHERE source_id IS NULL"
+                f"SELECT count(*) FROM {res.read_table} WHERE source_id IS NULL"
             ).fetchall()[0][0]
             assert missing == 0, res.table
             dangling = con.execute(
-                f"SELECT count(*) FROM {res.table} t WHERE NOT EXISTS "
+                f"SELECT count(*) FROM {res.read_table} t WHERE NOT EXISTS "
                 f"(SELECT 1 FROM source s WHERE s.source_id = t.source_id)"
             ).fetchall()[0][0]
             assert dangling == 0, res.table

@@ -6,7 +6,9 @@ A connector is a module with:
 * ``stage(path, staging, ctx) -> str``: read one raw file in any of the layouts the
   dataset is published in, check it, and stage its rows (returns a one-line description);
 * ``snapshot(raw_dir, staging, ctx)``: stage the files of ``raw_dir`` that go into the
-  embedded dataset.
+  embedded dataset;
+* optionally ``finish(staging, ctx)``: stage what the files of one run say together (for
+  datasets whose files describe the same records), called after the last ``stage``.
 
 Connectors read files and stage rows; they never write to the store themselves.
 """
@@ -29,7 +31,7 @@ from lazos.sources.common import file_sha256
 from lazos.sources.entities import EntityResolver
 from lazos.store.staging import Staging
 
-CONNECTORS = ("curated", "wdi")
+CONNECTORS = ("curated", "wdi", "wgi", "gcdf", "trade", "comtrade", "cameo")
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Context:
     encoding: str | None = None  # the encoding the user gave with --encoding
     progress: Callable[[str], None] = lambda message: None
     options: dict[str, Any] = field(default_factory=dict)
+    cleanup: list[Path] = field(default_factory=list)  # temporary files to delete after the run
     _counter: int = 0
 
     def temp_name(self, prefix: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from lazos.errors import DataError, ValidationError
+from lazos.store.rawsql import literal
 
 SNIFF_BYTES = 1 << 16
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -157,12 +158,15 @@ def translate_duckdb_error(exc: duckdb.Error, path: Path) -> ValidationError:
     return ValidationError([DataError("malformed-csv", first.strip(), str(path), row)])
 
 
-def _read_csv_sql(numbered: bool, first_row: int) -> str:
-    number = f"(row_number() OVER () + {first_row - 1})::BIGINT AS _row, " if numbered else ""
+sql_literal = literal
+
+
+def read_csv_sql(path: Path, columns: dict[str, str], *, skip: int = 0, nullstr: list[str] | None = None) -> str:
+    """DuckDB's read_csv over a file with explicit types and dialect (no sniffing), as SQL text."""
     return (
-        f"SELECT {number}* FROM read_csv(?, header = true, skip = ?, delim = ',', quote = '\"', "
-        "escape = '\"', auto_detect = false, strict_mode = true, columns = ?, nullstr = ?, "
-        "max_line_size = 8388608)"
+        f"read_csv({sql_literal(str(path))}, header = true, skip = {int(skip)}, delim = ',', quote = '\"', "
+        f"escape = '\"', auto_detect = false, strict_mode = true, columns = {sql_literal(columns)}, "
+        f"nullstr = {sql_literal(nullstr or [''])}, max_line_size = 8388608)"
     )
 
 
@@ -175,39 +179,26 @@ def scan_csv(
     skip: int = 0,
     nullstr: list[str] | None = None,
     first_row: int = 2,
+    keep: list[str] | None = None,
     numbered: bool = True,
 ) -> int:
-    """Load a CSV into a temporary table with explicit column types (no guessing).
+    """Load a CSV (or only its ``keep`` columns) into a temporary table with explicit types.
 
     With ``numbered``, adds ``_row``, the row's position in the file (the header being row
-    ``first_row - 1``); large files skip it and use :func:`locate_row` when an error needs
-    a location. Returns the number of rows. Errors become located ValidationErrors.
+    ``first_row - 1``); numbering costs a pass, so large files skip it and number rows only
+    when an error needs a location. Returns the number of rows. Errors become located
+    ValidationErrors.
     """
+    projection = ", ".join(f'"{c}"' for c in keep) if keep else "*"
+    number = f"(row_number() OVER () + {first_row - 1})::BIGINT AS _row, " if numbered else ""
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS {_read_csv_sql(numbered, first_row)}",
-            [str(path), skip, columns, nullstr or [""]],
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT {number}{projection} FROM {read_csv_sql(path, columns, skip=skip, nullstr=nullstr)}"
         )
     except duckdb.Error as exc:
         raise translate_duckdb_error(exc, path) from exc
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-
-
-def locate_row(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    columns: dict[str, str],
-    where: str,
-    *,
-    skip: int = 0,
-    nullstr: list[str] | None = None,
-    first_row: int = 2,
-) -> int | None:
-    """The first row of a CSV matching a SQL condition (re-reads the file; for error messages)."""
-    return con.execute(
-        f"SELECT min(_row) FROM ({_read_csv_sql(True, first_row)}) WHERE {where}",
-        [str(path), skip, columns, nullstr or [""]],
-    ).fetchall()[0][0]
 
 
 def read_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[str], list[list[Any]]]:

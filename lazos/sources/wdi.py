@@ -13,10 +13,11 @@ Layouts (detected from the file itself):
   and the ``Metadata_Country_…`` companion of the API download;
 * ``json``: World Bank API v2 responses (``[pagination, records]`` or a list of records).
 
-The wide layouts are read by DuckDB with explicit types and unpivoted in SQL, so a
-200 MB WDIData.csv imports in seconds; smaller layouts go through Python rows. Every value
-keeps the vintage of its file as its source's publication date, so an older vintage stays
-answerable as of an earlier date.
+The wide layouts are checked on a first pass over their identifying columns only (codes,
+names, duplicates, the trailing column); the values are then read, unpivoted and written by
+DuckDB in one streaming statement when the import is applied, so a 200 MB WDIData.csv is
+never held in memory. Every value keeps the vintage of its file as its source's publication
+date, so an older vintage stays answerable as of an earlier date.
 """
 
 from __future__ import annotations
@@ -32,12 +33,21 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
+import duckdb
 
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, origin_of
 from lazos.sources.common import file_sha256, source_row
-from lazos.sources.rawfiles import fail, head_lines, locate_row, parse_csv_line, scan_csv, transcode
+from lazos.sources.rawfiles import (
+    fail,
+    head_lines,
+    parse_csv_line,
+    read_csv_sql,
+    scan_csv,
+    sql_literal,
+    transcode,
+    translate_duckdb_error,
+)
 from lazos.store.staging import Staging
 
 NAME = "wdi"
@@ -51,58 +61,46 @@ DATAHUB_COLUMNS = ["Country Name", "Country Code", "Year", "Value"]
 _YEAR = re.compile(r"^\d{4}$")
 _DATABANK_YEAR = re.compile(r"^(\d{4}) \[YR\1\]$")
 _CODE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+$")
+_NOT_FINITE = re.compile(r"lazos-not-finite\|(.*?)\|(.*?)\|(.*?)\|(.*?)\|")
 
 
 @dataclass
 class Scan:
-    """A CSV loaded into a temporary table, and how to find a row in it for an error message."""
+    """A CSV's identifying columns in a temporary table, numbered, for checks and messages."""
 
     path: Path  # the file read (a UTF-8 copy when transcoded)
     original: Path  # the file as the user named it
     table: str
-    columns: dict[str, str]
+    columns: dict[str, str]  # every column of the file, with its type
+    keep: list[str] | None = None  # the columns loaded (all when None)
     skip: int = 0
     first_row: int = 2
     nullstr: list[str] = field(default_factory=lambda: [""])
-    numbered: bool = True
+    numbered: bool = True  # large files number rows only when an error needs it
 
-    def load(self, con: Any) -> int:
-        return scan_csv(
-            con,
-            self.path,
-            self.table,
-            self.columns,
-            skip=self.skip,
-            nullstr=self.nullstr,
-            first_row=self.first_row,
-            numbered=self.numbered,
-        )
+    def load(self, con: duckdb.DuckDBPyConnection) -> int:
+        return scan_csv(con, self.path, self.table, self.columns, skip=self.skip, nullstr=self.nullstr,
+                        first_row=self.first_row, keep=self.keep, numbered=self.numbered)
 
-    def row_of(self, con: Any, where: str) -> int | None:
-        """The first row matching ``where`` (large files are re-read, only on this error path)."""
+    def source_sql(self) -> str:
+        return read_csv_sql(self.path, self.columns, skip=self.skip, nullstr=self.nullstr)
+
+    def row_of(self, con: duckdb.DuckDBPyConnection, where: str) -> int | None:
+        """The first row matching ``where`` (an unnumbered scan re-reads the file to count)."""
+        if not con.execute(f"SELECT count(*) FROM {self.table} WHERE {where}").fetchall()[0][0]:
+            return None
         if self.numbered:
             return con.execute(f"SELECT min(_row) FROM {self.table} WHERE {where}").fetchall()[0][0]
-        return locate_row(
-            con,
-            self.path,
-            self.columns,
-            where,
-            skip=self.skip,
-            nullstr=self.nullstr,
-            first_row=self.first_row,
-        )
+        projection = ", ".join(f'"{c}"' for c in self.keep) if self.keep else "*"
+        return con.execute(
+            f"SELECT min(_row) FROM (SELECT (row_number() OVER () + {self.first_row - 1})::BIGINT AS _row, "
+            f"{projection} FROM {self.source_sql()}) WHERE {where}"
+        ).fetchall()[0][0]
 
-    def require(self, con: Any, column: str) -> None:
-        if con.execute(f'SELECT count(*) FROM {self.table} WHERE "{column}" IS NULL').fetchall()[0][
-            0
-        ]:
-            fail(
-                "missing-value",
-                "a value is required",
-                self.original,
-                self.row_of(con, f'"{column}" IS NULL'),
-                column,
-            )
+    def require(self, con: duckdb.DuckDBPyConnection, column: str) -> None:
+        row = self.row_of(con, f'"{column}" IS NULL')
+        if row is not None:
+            fail("missing-value", "a value is required", self.original, row, column)
 
 
 # ---------------------------------------------------------------------------- units
@@ -110,11 +108,7 @@ class Scan:
 
 @cache
 def _unit_rules() -> list[tuple[re.Pattern[str], str]]:
-    text = (
-        importlib_resources.files("lazos.sources")
-        .joinpath("reference/units.csv")
-        .read_text("utf-8")
-    )
+    text = importlib_resources.files("lazos.sources").joinpath("reference/units.csv").read_text("utf-8")
     return [(re.compile(r["pattern"]), r["unit"]) for r in csv.DictReader(text.splitlines())]
 
 
@@ -163,21 +157,21 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     original = path
     if ctx.encoding and ctx.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
         path = transcode(path, ctx.encoding)
-    try:
-        layout = detect(path)
-        handler = {
-            "bulk": _stage_wide,
-            "api": _stage_wide,
-            "databank": _stage_databank,
-            "datahub": _stage_datahub,
-            "series": _stage_series,
-            "country": _stage_country,
-            "json": _stage_json,
-        }[layout]
-        return handler(path, staging, ctx, layout, original)
-    finally:
-        if path != original:
-            path.unlink(missing_ok=True)
+        ctx.cleanup.append(path)  # read again when the import is applied
+    layout = detect(path)
+    handler = {
+        "bulk": _stage_wide,
+        "api": _stage_wide,
+        "databank": _stage_databank,
+        "datahub": _stage_datahub,
+        "series": _stage_series,
+        "country": _stage_country,
+        "json": _stage_json,
+    }[layout]
+    return handler(path, staging, ctx, layout, original)
+
+
+_HASHER = ThreadPoolExecutor(max_workers=1)
 
 
 def start_hash(path: Path) -> Future[str]:
@@ -185,12 +179,8 @@ def start_hash(path: Path) -> Future[str]:
     return _HASHER.submit(file_sha256, path)
 
 
-_HASHER = ThreadPoolExecutor(max_workers=1)
-
-
-def _source(
-    ctx: Context, original: Path, layout: str, vintage: str | None, label: str, **extra: Any
-) -> dict:
+def _source(ctx: Context, original: Path, layout: str, vintage: str | None, label: str,
+            **extra: Any) -> dict[str, Any]:
     origin = origin_of(ctx, original)
     digest = extra.pop("content_hash", None) or file_sha256(original)
     vintage = origin.get("published") or vintage or ctx.given_vintage()
@@ -207,18 +197,35 @@ def _source(
         retrieved=origin.get("retrieved") or ctx.retrieved(),
         content_hash=digest,
         dataset=DATASET,
-        note=origin.get("note") or extra.get("note"),
+        note=origin.get("note"),
     )
 
 
-def _entity_map(
-    staging: Staging, ctx: Context, scan: Scan, code_col: str, name_col: str
-) -> tuple[str, int]:
-    """Resolve the codes of a scanned table: a map table of known ones; errors for unknown ones.
+@dataclass
+class EntityMap:
+    """How a file's country codes become Lazos codes, as SQL on the code column."""
+
+    renamed: dict[str, str]  # codes that are not already the Lazos ISO3
+    excluded: list[str]  # codes left out on purpose
+    rows_excluded: int
+
+    def expression(self, column: str) -> str:
+        if not self.renamed:
+            return f'"{column}"'
+        cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in sorted(self.renamed.items()))
+        return f'CASE "{column}" {cases} ELSE "{column}" END'
+
+    def keep(self, column: str) -> str:
+        if not self.excluded:
+            return "TRUE"
+        return f'NOT list_contains({sql_literal(sorted(self.excluded))}, "{column}")'
+
+
+def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_col: str) -> EntityMap:
+    """Resolve a file's country codes; unknown ones stop the import with their row.
 
     Codes that are Lazos ISO3 codes are matched in SQL; the others (names, variants, codes
-    outside Lazos's scope) go through the shared resolver. Returns the map table's name and
-    the number of rows left out as deliberately excluded.
+    outside Lazos's scope) go through the shared resolver.
     """
     path = scan.original
     scan.require(ctx.con, code_col)
@@ -232,58 +239,38 @@ def _entity_map(
         ORDER BY f.code
         """
     ).fetchall()
-    codes, isos, errors, excluded = [], [], [], 0
+    renamed, excluded, errors, count_excluded = {}, [], [], 0
     for code, name, count, iso3 in rows:
-        if iso3 is None:
-            found = ctx.resolver.classify(code)
-            if found.unknown and name:
-                by_name = ctx.resolver.classify(name)
-                found = by_name if not by_name.unknown else found
-            if found.excluded:
-                staging.skip(f"{path.name}: {found.excluded}", count)
-                excluded += count
-                continue
-            if found.unknown:
-                quoted = code.replace("'", "''")
-                errors.append(
-                    DataError(
-                        "unknown-country",
-                        f"unknown country {code!r} ({name}): add it to Lazos's countries, aliases or "
-                        "excluded names (lazos/sources/reference)",
-                        str(path),
-                        scan.row_of(ctx.con, f"\"{code_col}\" = '{quoted}'"),
-                        code_col,
-                    )
-                )
-                if len(errors) >= 20:
-                    break
-                continue
-            iso3 = found.iso3
-        codes.append(code)
-        isos.append(iso3)
+        if iso3 is not None:
+            continue
+        found = ctx.resolver.classify(code)
+        if found.unknown and name:
+            by_name = ctx.resolver.classify(name)
+            found = by_name if not by_name.unknown else found
+        if found.iso3:
+            renamed[code] = found.iso3
+        elif found.excluded:
+            staging.skip(f"{path.name}: {found.excluded}", count)
+            excluded.append(code)
+            count_excluded += count
+        else:
+            errors.append(DataError(
+                "unknown-country",
+                f"unknown country {code!r} ({name}): add it to Lazos's countries, aliases or excluded "
+                "names (lazos/sources/reference)",
+                str(path), scan.row_of(ctx.con, f'"{code_col}" = {sql_literal(code)}'), code_col,
+            ))
+            if len(errors) >= 20:
+                break
     if errors:
         raise ValidationError(errors)
-    name = ctx.temp_name("entities")
-    mapping = pa.table({"code": pa.array(codes, pa.string()), "iso3": pa.array(isos, pa.string())})
-    ctx.con.register("_entity_batch", mapping)
-    try:
-        ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _entity_batch")
-    finally:
-        ctx.con.unregister("_entity_batch")
-    return name, excluded
+    return EntityMap(renamed, excluded, count_excluded)
 
 
-def _stage_indicators(
-    staging: Staging,
-    ctx: Context,
-    indicators: list[tuple[str, str | None]],
-    path: Path,
-    source_id: str,
-) -> dict[str, str]:
+def _stage_indicators(staging: Staging, ctx: Context, indicators: list[tuple[str, str | None]], path: Path,
+                      source_id: str) -> dict[str, str]:
     """Stage the file's indicators that Lazos does not know yet; returns every one's unit."""
-    known = dict(
-        ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall()
-    )
+    known = dict(ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall())
     known |= {r["indicator"]: r["unit"] for r in staging.rows("indicators")}
     units, new, errors = {}, [], []
     for code, name in indicators:
@@ -291,41 +278,25 @@ def _stage_indicators(
             units[code] = known[code]
             continue
         if not name:
-            errors.append(
-                DataError(
-                    "unknown-indicator",
-                    f"indicator {code} is not known to Lazos and this file does not name it: import the "
-                    "WDI series metadata (WDISeries.csv) first",
-                    str(path),
-                    None,
-                    "Indicator Code",
-                )
-            )
+            errors.append(DataError(
+                "unknown-indicator",
+                f"indicator {code} is not known to Lazos and this file does not name it: import the "
+                "WDI series metadata (WDISeries.csv) first",
+                str(path), None, "Indicator Code",
+            ))
             continue
         unit = unit_from_name(name)
         if unit is None:
-            errors.append(
-                DataError(
-                    "unknown-unit",
-                    f"cannot tell the unit of {code} from its name {name!r}: add a rule to "
-                    "lazos/sources/reference/units.csv",
-                    str(path),
-                    None,
-                    "Indicator Name",
-                )
-            )
+            errors.append(DataError(
+                "unknown-unit",
+                f"cannot tell the unit of {code} from its name {name!r}: add a rule to "
+                "lazos/sources/reference/units.csv",
+                str(path), None, "Indicator Name",
+            ))
             continue
         units[code] = known[code] = unit
-        new.append(
-            {
-                "indicator": code,
-                "name": name,
-                "unit": unit,
-                "topic": None,
-                "description": None,
-                "source_id": source_id,
-            }
-        )
+        new.append({"indicator": code, "name": name, "unit": unit, "topic": None,
+                    "description": None, "source_id": source_id})
     if errors:
         raise ValidationError(errors)
     staging.add_rows("indicators", new, str(path))
@@ -339,64 +310,54 @@ def _check_unique(ctx: Context, scan: Scan, keys: list[str]) -> None:
     ).fetchall()
     errors = []
     for d in dupes:
-        where = " AND ".join(
-            f"\"{k}\" = '{str(v).replace(chr(39), chr(39) * 2)}'"
-            for k, v in zip(keys, d, strict=True)
-        )
+        where = " AND ".join(f'"{k}" = {sql_literal(v)}' for k, v in zip(keys, d, strict=True))
         first = scan.row_of(ctx.con, where)
-        later = scan.row_of(ctx.con, f"({where}) AND _row > {first}") if first is not None else None
-        errors.append(
-            DataError(
-                "duplicate-key",
-                f"{dict(zip(keys, d, strict=True))} appears twice (first at row {first})",
-                str(scan.original),
-                later,
-            )
-        )
+        again = scan.row_of(ctx.con, f"{where} AND _row > {first}") if scan.numbered else None
+        errors.append(DataError("duplicate-key", f"{dict(zip(keys, d, strict=True))} appears twice (first at row "
+                                f"{first})", str(scan.original), again))
     if errors:
         raise ValidationError(errors)
 
 
-def _check_finite(ctx: Context, scan: Scan, columns: list[str]) -> None:
-    """NaN and infinities parse as numbers in CSV; they are not values (one pass, wide)."""
-    test = " OR ".join(f'NOT isfinite("{c}")' for c in columns)
-    if not ctx.con.execute(f"SELECT count(*) FROM {scan.table} WHERE {test}").fetchall()[0][0]:
-        return
-    column = next(
-        c
-        for c in columns
-        if ctx.con.execute(
-            f'SELECT count(*) FROM {scan.table} WHERE NOT isfinite("{c}")'
-        ).fetchall()[0][0]
-    )
-    fail(
-        "invalid-value",
-        "not a finite number (NaN or infinity)",
-        scan.original,
-        scan.row_of(ctx.con, f'NOT isfinite("{column}")'),
-        column,
-    )
+def _error_translator(scan: Scan) -> Any:
+    """Turn an error raised while the relation is read (at apply time) into a located one."""
+
+    def translate(exc: duckdb.Error, con: duckdb.DuckDBPyConnection) -> ValidationError | None:
+        text = str(exc)
+        match = _NOT_FINITE.search(text)
+        if match:
+            tag, code, indicator, column = match.groups()
+            if tag != str(scan.path):
+                return None
+            row = scan.row_of(con, f'"{scan.keep[1]}" = {sql_literal(code)} AND "{scan.keep[3]}" = '
+                              f"{sql_literal(indicator)}") if scan.keep else None
+            return ValidationError([DataError("invalid-value", "not a finite number (NaN or infinity)",
+                                              str(scan.original), row, column)])
+        if str(scan.path) in text:
+            return translate_duckdb_error(exc, scan.original)
+        return None
+
+    return translate
 
 
-def _observations_sql(
-    scan: Scan,
-    value_columns: list[str],
-    entities: str,
-    code_col: str,
-    source_id: str,
-    period: str = "u.col",
-) -> str:
-    """Long observations from a wide table: codes mapped on the wide rows, then UNPIVOT.
+def _observations_sql(scan: Scan, value_columns: list[str], entities: EntityMap, code_col: str,
+                      source_id: str, period: str = "u.col") -> str:
+    """Long observations streamed from the file: codes mapped, UNPIVOT, values checked finite.
 
-    Mapping before unpivoting joins a few thousand rows instead of millions. ``period`` is
-    the SQL giving the year from the year column's name ``u.col``.
+    ``period`` gives the year from the year column's name ``u.col`` (``1960`` or
+    ``1960 [YR1960]``).
     """
     cols = ", ".join(f'"{c}"' for c in value_columns)
+    tag = sql_literal(f"lazos-not-finite|{scan.path}|")
     return f"""
         SELECT u.entity, CAST(NULL AS VARCHAR) AS partner, u.indicator, {period} AS period,
-            u.value, '{source_id}' AS source_id
-        FROM (UNPIVOT (SELECT m.iso3 AS entity, w."{code_col}" AS indicator, {cols}
-                       FROM {scan.table} w JOIN {entities} m ON m.code = w."Country Code")
+            CASE WHEN isfinite(u.value) THEN u.value
+                 ELSE error({tag} || u.code || '|' || u.indicator || '|' || u.col || '|') END AS value,
+            {sql_literal(source_id)} AS source_id
+        FROM (UNPIVOT (SELECT {entities.expression("Country Code")} AS entity, "Country Code" AS code,
+                              "{code_col}" AS indicator, {cols}
+                       FROM {scan.source_sql()}
+                       WHERE "{code_col}" IS NOT NULL AND {entities.keep("Country Code")})
               ON {cols} INTO NAME col VALUE value) u
     """
 
@@ -409,142 +370,90 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
         for cells in (parse_csv_line(line) for line in lines[:4]):
             if cells[:1] == ["Last Updated Date"] and len(cells) > 1:
                 vintage = cells[1]
-        skip = next(
-            (i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None
-        )
+        skip = next((i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None)
         if skip is None:
             fail("missing-column", "no header row after the preamble", original, 5)
     header = parse_csv_line(lines[skip])
     missing = [c for c in ID_COLUMNS if c not in header]
     if missing:
-        raise ValidationError(
-            [
-                DataError("missing-column", "the column is missing", str(original), skip + 1, c)
-                for c in missing
-            ]
-        )
+        raise ValidationError([DataError("missing-column", "the column is missing", str(original), skip + 1, c)
+                               for c in missing])
     years = [h for h in header[4:] if _YEAR.match(h)]
     others = [h for h in header[4:] if not _YEAR.match(h)]
     if [h for h in others if h] or others[:-1]:
         bad = next(h for h in header[4:] if not _YEAR.match(h))
-        fail(
-            "extra-column",
-            f"unexpected column {bad!r} (expected one column per year)",
-            original,
-            skip + 1,
-            bad,
-        )
+        fail("extra-column", f"unexpected column {bad!r} (expected one column per year)", original, skip + 1, bad)
     if not years:
         fail("missing-column", "no year columns", original, skip + 1)
     columns = {c: "VARCHAR" for c in ID_COLUMNS} | {y: "DOUBLE" for y in years}
+    keep = [*ID_COLUMNS]
     if others:
         columns["_trailing"] = "VARCHAR"
+        keep.append("_trailing")
     hashing = start_hash(original)
-    scan = Scan(
-        path,
-        original,
-        ctx.temp_name("wdi_wide"),
-        columns,
-        skip=skip,
-        first_row=skip + 2,
-        numbered=False,
-    )
+    scan = Scan(path, original, ctx.temp_name("wdi_ids"), columns, keep=keep, skip=skip, first_row=skip + 2,
+                numbered=False)
     rows = scan.load(ctx.con)
-    if (
-        others
-        and ctx.con.execute(
-            f"SELECT count(*) FROM {scan.table} WHERE _trailing IS NOT NULL"
-        ).fetchall()[0][0]
-    ):
-        fail(
-            "extra-cell",
-            "a value after the last year column",
-            original,
-            scan.row_of(ctx.con, "_trailing IS NOT NULL"),
-        )
+    if others:
+        row = scan.row_of(ctx.con, "_trailing IS NOT NULL")
+        if row is not None:
+            fail("extra-cell", "a value after the last year column", original, row)
     scan.require(ctx.con, "Indicator Code")
     _check_unique(ctx, scan, ["Country Code", "Indicator Code"])
-    source = _source(
-        ctx,
-        original,
-        layout,
-        vintage,
-        "bulk download" if layout == "bulk" else "API download",
-        content_hash=hashing.result(),
-    )
+    source = _source(ctx, original, layout, vintage, "bulk download" if layout == "bulk" else "API download",
+                     content_hash=hashing.result())
     staging.add_rows("sources", [source], str(original))
-    entities, excluded = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
+    entities = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
     indicators = ctx.con.execute(
         f'SELECT "Indicator Code", any_value("Indicator Name") FROM {scan.table} GROUP BY 1 ORDER BY 1'
     ).fetchall()
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
-    _check_finite(ctx, scan, years)
     relation = _observations_sql(scan, years, entities, "Indicator Code", source["source_id"])
-    staging.add_relation("observations", relation, [source["source_id"]])
-    return (
-        f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
-        f"{rows} series ({len(indicators)} indicators), {excluded} rows outside Lazos's scope"
-    )
+    staging.add_relation("observations", relation, [source["source_id"]], _error_translator(scan))
+    return (f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
+            f"{rows} series ({len(indicators)} indicators), {entities.rows_excluded} rows outside Lazos's scope")
 
 
 def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
     header = parse_csv_line(head_lines(path, 1)[0])
     missing = [c for c in DATABANK_ID_COLUMNS if c not in header]
     if missing:
-        raise ValidationError(
-            [
-                DataError("missing-column", "the column is missing", str(original), 1, c)
-                for c in missing
-            ]
-        )
+        raise ValidationError([DataError("missing-column", "the column is missing", str(original), 1, c)
+                               for c in missing])
     year_cols = [h for h in header[4:] if _DATABANK_YEAR.match(h)]
     extra = [h for h in header[4:] if h not in year_cols]
     if extra:
-        fail(
-            "extra-column",
-            f"unexpected column {extra[0]!r} (expected 'YYYY [YRYYYY]')",
-            original,
-            1,
-            extra[0],
-        )
+        fail("extra-column", f"unexpected column {extra[0]!r} (expected 'YYYY [YRYYYY]')", original, 1, extra[0])
     columns = {c: "VARCHAR" for c in DATABANK_ID_COLUMNS} | {h: "DOUBLE" for h in year_cols}
-    whole = Scan(path, original, ctx.temp_name("wdi_databank"), columns, nullstr=["..", ""])
-    whole.load(ctx.con)
+    scan = Scan(path, original, ctx.temp_name("wdi_databank"), columns, keep=DATABANK_ID_COLUMNS,
+                nullstr=["..", ""])
+    scan.load(ctx.con)
     # The footer starts at the first blank row: "Data from database: …", "Last Updated: …".
-    blank = " AND ".join(f'"{c}" IS NULL' for c in columns)
-    footer_start = ctx.con.execute(f"SELECT min(_row) FROM {whole.table} WHERE {blank}").fetchall()[
-        0
-    ][0]
+    blank = " AND ".join(f'"{c}" IS NULL' for c in ["Country Code", "Series Name", "Series Code"])
+    footer_start = scan.row_of(ctx.con, f'{blank} AND "Country Name" IS NULL')
     vintage = None
-    if footer_start:
+    if footer_start is not None:
         for (text,) in ctx.con.execute(
-            f'SELECT "Country Name" FROM {whole.table} WHERE _row >= ? AND "Country Name" IS NOT NULL',
-            [footer_start],
+            f'SELECT "Country Name" FROM {scan.table} WHERE _row >= ? AND "Country Name" IS NOT NULL', [footer_start]
         ).fetchall():
             match = re.match(r"Last Updated: (\d{1,2})/(\d{1,2})/(\d{4})", text or "")
             if match:
                 month, day, year = match.groups()
                 vintage = f"{year}-{int(month):02d}-{int(day):02d}"
-    scan = Scan(path, original, ctx.temp_name("wdi_databank_rows"), columns, nullstr=["..", ""])
-    limit = f"WHERE _row < {footer_start}" if footer_start else ""
-    ctx.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {scan.table} AS SELECT * FROM {whole.table} {limit}"
-    )
+        ctx.con.execute(f"DELETE FROM {scan.table} WHERE _row >= ?", [footer_start])
     scan.require(ctx.con, "Series Code")
     _check_unique(ctx, scan, ["Country Code", "Series Code"])
     source = _source(ctx, original, layout, vintage, "DataBank extract")
     staging.add_rows("sources", [source], str(original))
-    entities, excluded = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
+    entities = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
     indicators = ctx.con.execute(
         f'SELECT "Series Code", any_value("Series Name") FROM {scan.table} GROUP BY 1 ORDER BY 1'
     ).fetchall()
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
-    _check_finite(ctx, scan, year_cols)
-    relation = _observations_sql(
-        scan, year_cols, entities, "Series Code", source["source_id"], "left(u.col, 4)"
-    )
-    staging.add_relation("observations", relation, [source["source_id"]])
-    return f"{original.name}: DataBank extract, vintage {vintage or 'not stated'}, {excluded} rows outside scope"
+    relation = _observations_sql(scan, year_cols, entities, "Series Code", source["source_id"], "left(u.col, 4)")
+    staging.add_relation("observations", relation, [source["source_id"]], _error_translator(scan))
+    return (f"{original.name}: DataBank extract, vintage {vintage or 'not stated'}, "
+            f"{entities.rows_excluded} rows outside scope")
 
 
 def _datahub_indicator(path: Path, ctx: Context) -> str:
@@ -552,12 +461,8 @@ def _datahub_indicator(path: Path, ctx: Context) -> str:
     for candidate in (given, path.stem, path.parent.name):
         if candidate and _CODE.match(candidate):
             return candidate.upper()
-    fail(
-        "unknown-indicator",
-        "cannot tell which indicator this long file holds: name the file after "
-        "its code (e.g. ny.gdp.mktp.cd.csv) or give --indicator",
-        path,
-    )
+    fail("unknown-indicator", "cannot tell which indicator this long file holds: name the file after "
+         "its code (e.g. ny.gdp.mktp.cd.csv) or give --indicator", path)
     raise AssertionError
 
 
@@ -565,31 +470,29 @@ def _stage_datahub(path: Path, staging: Staging, ctx: Context, layout: str, orig
     code = _datahub_indicator(original, ctx)
     header = parse_csv_line(head_lines(path, 1)[0])
     if header != DATAHUB_COLUMNS:
-        extra = [h for h in header if h not in DATAHUB_COLUMNS]
-        fail("extra-column", f"unexpected column {extra[0]!r}", original, 1, extra[0])
-    columns = {
-        "Country Name": "VARCHAR",
-        "Country Code": "VARCHAR",
-        "Year": "INTEGER",
-        "Value": "DOUBLE",
-    }
+        extra = [h for h in header if h not in DATAHUB_COLUMNS] or [h for h in DATAHUB_COLUMNS if h not in header]
+        fail("extra-column" if len(header) > 4 else "missing-column", f"unexpected header at {extra[0]!r}",
+             original, 1, extra[0])
+    columns = {"Country Name": "VARCHAR", "Country Code": "VARCHAR", "Year": "INTEGER", "Value": "DOUBLE"}
     scan = Scan(path, original, ctx.temp_name("wdi_long"), columns)
     scan.load(ctx.con)
     scan.require(ctx.con, "Year")
     _check_unique(ctx, scan, ["Country Code", "Year"])
+    row = scan.row_of(ctx.con, 'NOT isfinite("Value")')
+    if row is not None:
+        fail("invalid-value", "not a finite number (NaN or infinity)", original, row, "Value")
     source = _source(ctx, original, layout, None, f"datahub.io mirror of {code}", tag=code)
     staging.add_rows("sources", [source], str(original))
-    entities, excluded = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
+    entities = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
     _stage_indicators(staging, ctx, [(code, None)], original, source["source_id"])
-    _check_finite(ctx, scan, ["Value"])
     relation = f"""
-        SELECT m.iso3 AS entity, CAST(NULL AS VARCHAR) AS partner, '{code}' AS indicator,
-            CAST(l."Year" AS VARCHAR) AS period, l."Value" AS value, '{source["source_id"]}' AS source_id
-        FROM {scan.table} l JOIN {entities} m ON m.code = l."Country Code"
-        WHERE l."Value" IS NOT NULL
+        SELECT {entities.expression("Country Code")} AS entity, CAST(NULL AS VARCHAR) AS partner,
+            {sql_literal(code)} AS indicator, CAST("Year" AS VARCHAR) AS period, "Value" AS value,
+            {sql_literal(source["source_id"])} AS source_id
+        FROM {scan.table} WHERE "Value" IS NOT NULL AND {entities.keep("Country Code")}
     """
     staging.add_relation("observations", relation, [source["source_id"]])
-    return f"{original.name}: datahub long layout of {code}, {excluded} rows outside scope"
+    return f"{original.name}: datahub long layout of {code}, {entities.rows_excluded} rows outside scope"
 
 
 def _dict_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:

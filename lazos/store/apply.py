@@ -22,6 +22,7 @@ from datetime import datetime
 
 import duckdb
 
+from lazos.store.keys import assign_source_keys, key_case
 from lazos.store.resources import Resource, all_resources
 from lazos.store.staging import Staging, column_types
 
@@ -34,6 +35,12 @@ class Changes:
 
 def _same_key(res: Resource, left: str, right: str) -> str:
     return " AND ".join(f'{left}."{k}" IS NOT DISTINCT FROM {right}."{k}"' for k in res.primary_key)
+
+
+def _stored_key(res: Resource, left: str, right: str) -> str:
+    """Match rows of ``left`` (with key columns) to the stored table ``right``."""
+    keys = [("source_key" if res.source_key and k == "source_id" else k) for k in res.primary_key]
+    return " AND ".join(f'{left}."{k}" IS NOT DISTINCT FROM {right}."{k}"' for k in keys)
 
 
 def apply(
@@ -53,29 +60,38 @@ def apply(
         in_scope = f"EXISTS (SELECT 1 FROM _incoming i WHERE {_same_key(res, 'i', 't')})"
         if not res.reference:
             owned = "t.source_id IN (SELECT source_id FROM _import_sources)"
-            in_scope = (
-                owned
-                if "source_id" in res.primary_key or not incoming
-                else f"({owned} OR {in_scope})"
-            )
-        scope = f"SELECT {cols} FROM {res.table} t WHERE t.retired_at IS NULL AND {in_scope}"
+            in_scope = owned if "source_id" in res.primary_key or not incoming else f"({owned} OR {in_scope})"
+        scope = f"SELECT {cols} FROM {res.read_table} t WHERE t.retired_at IS NULL AND {in_scope}"
         has_scope = con.execute(f"SELECT count(*) FROM ({scope} LIMIT 1)").fetchall()[0][0] > 0
+        key = key_case(con, "SELECT source_id FROM _import_sources", "r.source_id") if res.source_key else None
         if has_scope:
+            extra = f", {key} AS source_key" if key else ""
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE _retire AS "
-                f"SELECT * FROM ({scope}) EXCEPT SELECT {cols} FROM _incoming"
+                f"CREATE OR REPLACE TEMP TABLE _retire AS SELECT r.*{extra} FROM "
+                f"(SELECT * FROM ({scope}) EXCEPT SELECT {cols} FROM _incoming) r"
             )
             changes.retired = con.execute(
                 f"UPDATE {res.table} t SET retired_at = ? WHERE t.retired_at IS NULL AND "
-                f"EXISTS (SELECT 1 FROM _retire r WHERE {_same_key(res, 'r', 't')})",
+                f"EXISTS (SELECT 1 FROM _retire r WHERE {_stored_key(res, 'r', 't')})",
                 [now],
             ).fetchall()[0][0]
         if incoming:
             new_rows = f"SELECT {cols} FROM _incoming" + (f" EXCEPT ({scope})" if has_scope else "")
-            changes.inserted = con.execute(
-                f"INSERT INTO {res.table} ({cols}, retired_at, load_id) SELECT {cols}, NULL, ? FROM ({new_rows})",
-                [load_id],
-            ).fetchall()[0][0]
+            stored = ", ".join(f'"{c}"' for c in res.stored_columns())
+            values = ", ".join((key if c == "source_key" else f'r."{c}"') for c in res.stored_columns())
+            try:
+                changes.inserted = con.execute(
+                    f"INSERT INTO {res.table} ({stored}, retired_at, load_id) "
+                    f"SELECT {values}, NULL, ? FROM ({new_rows}) r",
+                    [load_id],
+                ).fetchall()[0][0]
+            except duckdb.Error as exc:
+                located = staging.explain(exc)
+                if located is None:
+                    raise
+                raise located from exc
+        if res.name == "sources":
+            assign_source_keys(con)
     con.execute("DROP VIEW IF EXISTS _incoming")
     con.execute("DROP TABLE IF EXISTS _retire")
     con.execute("DROP TABLE IF EXISTS _import_sources")

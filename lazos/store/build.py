@@ -17,6 +17,7 @@ import duckdb
 
 from lazos.errors import DatabaseError
 from lazos.paths import embedded_data_dir
+from lazos.store.keys import assign_source_keys
 from lazos.store.migrations import migrate
 from lazos.store.package import Package, read_package
 from lazos.store.resources import all_resources
@@ -63,16 +64,21 @@ def load_package(con: duckdb.DuckDBPyConnection, package: Package, load_id: int)
     counts = {}
     for res in all_resources():
         table = package.tables[res.name]
-        cols = res.db_columns()
+        stored = res.stored_columns()
+        values = ["k.source_key" if c == "source_key" else f'i."{c}"' for c in stored]
+        join = (" JOIN (SELECT DISTINCT source_id, source_key FROM source) k ON k.source_id = i.source_id"
+                if res.source_key else "")
         con.register("_incoming", table)
         try:
             con.execute(
-                f"INSERT INTO {res.table} ({', '.join(cols)}, retired_at, load_id) "
-                f"SELECT {', '.join(cols)}, NULL, ? FROM _incoming",
+                f"INSERT INTO {res.table} ({', '.join(stored)}, retired_at, load_id) "
+                f"SELECT {', '.join(values)}, NULL, ? FROM _incoming i{join}",
                 [load_id],
             )
         finally:
             con.unregister("_incoming")
+        if res.name == "sources":
+            assign_source_keys(con)
         counts[res.name] = table.num_rows
     return counts
 

@@ -110,6 +110,8 @@ def import_files(
             for path in files:
                 ctx.progress(f"reading {path.name}")
                 read.append(mod.stage(path, staging, ctx))
+            if hasattr(mod, "finish"):
+                mod.finish(staging, ctx)
             ctx.progress("checking")
             errors = staging.check()
             if errors:
@@ -126,6 +128,9 @@ def import_files(
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
+        finally:
+            for path in ctx.cleanup if "ctx" in locals() else []:
+                path.unlink(missing_ok=True)
         con.execute("CHECKPOINT")
     finally:
         con.close()

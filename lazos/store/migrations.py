@@ -9,6 +9,8 @@ from importlib import resources as importlib_resources
 
 import duckdb
 
+from lazos.errors import DatabaseError
+
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -62,6 +64,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 [m.version, m.name, datetime.now(UTC).replace(tzinfo=None)],
             )
             con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise DatabaseError(
+                f"migration {m.version} ({m.name}) failed, the database is unchanged: {str(exc).splitlines()[0]}"
+            ) from exc
         except BaseException:
             con.execute("ROLLBACK")
             raise

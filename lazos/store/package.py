@@ -30,6 +30,8 @@ from lazos.errors import DataError, InvalidDateError, ValidationError
 from lazos.store.resources import Field, Resource, all_resources, row_problems, table_schema
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
+# GeoJSON shapes are long cells; the csv module's default limit (128 KiB) is too small.
+csv.field_size_limit(1 << 26)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 MAX_ERRORS = 200

@@ -46,6 +46,17 @@ class Resource:
     fields: tuple[Field, ...]
     foreign_keys: tuple[ForeignKey, ...] = field(default=())
     reference: bool = False
+    view: str | None = None  # what queries read, when the stored table differs
+    source_key: bool = False  # stored with source.source_key instead of source_id
+
+    @property
+    def read_table(self) -> str:
+        """The table or view to read current rows from (with the resource's fields)."""
+        return self.view or self.table
+
+    def stored_columns(self) -> list[str]:
+        """Columns of the stored table that the resource fills."""
+        return [("source_key" if self.source_key and c == "source_id" else c) for c in self.db_columns()]
 
     @property
     def field_names(self) -> list[str]:
@@ -97,6 +108,8 @@ def all_resources() -> tuple[Resource, ...]:
                     for fk in r.get("foreign_keys", [])
                 ),
                 reference=bool(r.get("reference", False)),
+                view=r.get("view"),
+                source_key=bool(r.get("source_key", False)),
             )
         )
     return tuple(out)

@@ -11,7 +11,7 @@ and returns every problem with its location.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import duckdb
@@ -42,6 +42,7 @@ class Staging:
         self._views: dict[str, list[str]] = {r.name: [] for r in all_resources()}
         self._sources: dict[str, dict[str, Any]] = {}
         self._relation_sources: set[str] = set()
+        self._error_handlers: list[Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None]] = []
         for res in all_resources():
             cols = ", ".join(f'"{c}" {t}' for c, t in column_types(res))
             con.execute(
@@ -120,14 +121,31 @@ class Staging:
         finally:
             self.con.unregister("_staged_batch")
 
-    def add_relation(self, resource: str, select_sql: str, sources: Iterable[str]) -> None:
+    def add_relation(
+        self,
+        resource: str,
+        select_sql: str,
+        sources: Iterable[str],
+        on_error: Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None] | None = None,
+    ) -> None:
         """Stage a trusted SQL SELECT yielding the resource's database columns (large imports).
 
         The connector has checked the input itself and names the sources its rows cite; the
-        relation is read once, when applied.
+        relation is read once, when applied. ``on_error`` turns an error raised while reading
+        it (a bad value deep in a file) into a located error, or returns None if not its own.
         """
         self._views[resource].append(select_sql)
         self._relation_sources.update(sources)
+        if on_error is not None:
+            self._error_handlers.append(on_error)
+
+    def explain(self, exc: duckdb.Error) -> Exception | None:
+        """The located error a connector gives for a failure while reading its relation."""
+        for handler in self._error_handlers:
+            found = handler(exc, self.con)
+            if found is not None:
+                return found
+        return None
 
     def source_ids(self) -> str:
         """SQL listing the source ids of every staged fact row (tables and relations)."""
@@ -220,7 +238,7 @@ class Staging:
                     SELECT _file, _row, [{shown}] FROM {table} s
                     WHERE s."{fk.fields[0]}" IS NOT NULL
                       AND NOT EXISTS (SELECT 1 FROM ({self.relation(target.name)}) t WHERE {match})
-                      AND NOT EXISTS (SELECT 1 FROM {target.table} t WHERE t.{current} AND {match})
+                      AND NOT EXISTS (SELECT 1 FROM {target.read_table} t WHERE t.{current} AND {match})
                     ORDER BY _file, _row LIMIT {MAX_REPORTED}
                     """
                 ).fetchall()
