@@ -67,10 +67,12 @@ def test_unknown_country_code_is_refused(package_copy):
 
 def test_duplicate_key_is_refused(package_copy):
     projects = package_copy / "projects.csv"
-    lines = projects.read_text("utf-8").splitlines()
-    projects.write_text("\n".join([*lines, lines[1]]) + "\n", "utf-8")
+    with projects.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with projects.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(rows[1])
     message = first_error(package_copy)
-    assert message.startswith(f"projects.csv, row {len(lines) + 1}: duplicate key")
+    assert message.startswith(f"projects.csv, row {len(rows) + 1}: duplicate key")
     assert "(first at row 2)" in message
 
 

@@ -14,7 +14,18 @@ from rich.text import Text
 
 from lazos import __version__
 from lazos.api import Lazos
-from lazos.cli.output import Format, console, emit, emit_json, money, plain, table, text
+from lazos.cli.output import (
+    Format,
+    amount_text,
+    console,
+    emit,
+    emit_json,
+    money,
+    plain,
+    table,
+    text,
+    value_text,
+)
 from lazos.errors import DatabaseError, LazosError
 from lazos.paths import default_db_path
 from lazos.store.build import build as build_database
@@ -336,10 +347,7 @@ def country(
         title="Ties with China",
     )
     projects = profile.projects.assign(
-        value=[
-            money(v, c)
-            for v, c in zip(profile.projects["amount"], profile.projects["currency"], strict=True)
-        ]
+        value=[amount_text(r) for r in profile.projects.to_dict("records")]
     )
     emit(
         projects,
@@ -357,13 +365,22 @@ def country(
     if profile.indicators.empty:
         console.print("[dim]Indicators: no indicator series for this country yet.[/dim]")
     else:
+        indicators = profile.indicators.assign(
+            shown=[
+                value_text(v, u)
+                for v, u in zip(
+                    profile.indicators["value"], profile.indicators["unit"], strict=True
+                )
+            ]
+        )
         emit(
-            profile.indicators,
+            indicators,
             fmt,
             {
                 "indicator_name": "Indicator",
+                "partner": "Partner",
                 "period": "Period",
-                "value": "Value",
+                "shown": "Value",
                 "unit": "Unit",
                 "source_url": "Source",
             },
@@ -445,7 +462,7 @@ def projects(
     """China-linked projects with their headline amount and status (as of a date)."""
     with open_db(db) as lz:
         df = lz.projects(as_of=as_of, country=country, sector=sector, status=status)
-    df = df.assign(value=[money(v, c) for v, c in zip(df["amount"], df["currency"], strict=True)])
+    df = df.assign(value=[amount_text(r) for r in df.to_dict("records")])
     emit(
         df,
         fmt,
@@ -559,12 +576,7 @@ def observations(
             partner=partner,
             include_alternatives=all_values,
         )
-    df = df.assign(
-        shown=[
-            money(v, u) if isinstance(u, str) and len(u) == 3 and u.isupper() else text(v)
-            for v, u in zip(df["value"], df["unit"], strict=True)
-        ]
-    )
+    df = df.assign(shown=[value_text(v, u) for v, u in zip(df["value"], df["unit"], strict=True)])
     columns = {
         "indicator": "Indicator",
         "entity": "Entity",

@@ -62,9 +62,10 @@ def money(value: Any, currency: Any) -> str:
     value, currency = plain(value), plain(currency)
     if value is None:
         return ""
-    prefix = "US$" if currency == "USD" else f"{currency} "
+    prefix = ("-" if value < 0 else "") + ("US$" if currency == "USD" else f"{currency} ")
+    value = abs(value)
     for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-        if abs(value) >= size:
+        if value >= size:
             return f"{prefix}{value / size:,.2f}".rstrip("0").rstrip(".") + f" {word}"
     return f"{prefix}{value:,.0f}"
 
@@ -113,3 +114,22 @@ def emit(
 
 def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(plain(obj), ensure_ascii=False, indent=1) + "\n")
+
+
+def amount_text(row: dict[str, Any]) -> str:
+    """A project amount as read: its currency, else nominal, else constant US dollars."""
+    if plain(row.get("amount")) is not None and plain(row.get("currency")):
+        return money(row["amount"], row["currency"])
+    if plain(row.get("usd_nominal")) is not None:
+        return money(row["usd_nominal"], "USD")
+    if plain(row.get("usd_constant")) is not None:
+        return f"{money(row['usd_constant'], 'USD')} ({int(row['usd_constant_year'])} prices)"
+    return ""
+
+
+def value_text(value: Any, unit: Any) -> str:
+    """An indicator value in its unit: money for currencies, plain numbers otherwise."""
+    unit = plain(unit)
+    if isinstance(unit, str) and len(unit) == 3 and unit.isupper():
+        return money(value, unit)
+    return text(value)

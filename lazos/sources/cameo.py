@@ -34,11 +34,17 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     origin = origin_of(ctx, path)
     digest = file_sha256(path)
     source = source_row(
-        source_id=f"gdelt-cameo-eventcodes-{digest[:8]}", kind="reference",
-        title=origin.get("title") or f"GDELT CAMEO event codes ({path.name})", publisher="The GDELT Project",
-        url=origin.get("url") or "http://gdeltproject.org/data/lookups/CAMEO.eventcodes.txt", licence=None,
-        published=origin.get("published"), retrieved=origin.get("retrieved") or ctx.retrieved(),
-        content_hash=digest, note="GDELT's lookup tables are published for unrestricted use.")
+        source_id=f"gdelt-cameo-eventcodes-{digest[:8]}",
+        kind="reference",
+        title=origin.get("title") or f"GDELT CAMEO event codes ({path.name})",
+        publisher="The GDELT Project",
+        url=origin.get("url") or "http://gdeltproject.org/data/lookups/CAMEO.eventcodes.txt",
+        licence=None,
+        published=origin.get("published"),
+        retrieved=origin.get("retrieved") or ctx.retrieved(),
+        content_hash=digest,
+        note="GDELT's lookup tables are published for unrestricted use.",
+    )
     staging.add_rows("sources", [source], str(path))
     rows, errors, seen = [], [], set()
     for i, line in enumerate(lines[1:], start=2):
@@ -46,20 +52,45 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
             continue
         cells = line.split("\t")
         if len(cells) != 2:
-            errors.append(DataError("malformed-csv", f"{len(cells)} tab-separated cells where 2 are expected",
-                                    str(path), i))
+            errors.append(
+                DataError(
+                    "malformed-csv",
+                    f"{len(cells)} tab-separated cells where 2 are expected",
+                    str(path),
+                    i,
+                )
+            )
             continue
         code, label = cells[0].strip(), cells[1].strip()
         if not _CODE.match(code):
-            errors.append(DataError("invalid-value", f"{code!r} is not a CAMEO code (2 to 4 digits)", str(path), i,
-                                    "CAMEOEVENTCODE"))
+            errors.append(
+                DataError(
+                    "invalid-value",
+                    f"{code!r} is not a CAMEO code (2 to 4 digits)",
+                    str(path),
+                    i,
+                    "CAMEOEVENTCODE",
+                )
+            )
             continue
         if code in seen:
-            errors.append(DataError("duplicate-key", f"code {code} appears twice", str(path), i, "CAMEOEVENTCODE"))
+            errors.append(
+                DataError(
+                    "duplicate-key", f"code {code} appears twice", str(path), i, "CAMEOEVENTCODE"
+                )
+            )
             continue
         seen.add(code)
-        rows.append({"scheme": "cameo", "code": code, "label": label, "parent": code[:-1] if len(code) > 2 else None,
-                     "source_id": source["source_id"], "_row": i})
+        rows.append(
+            {
+                "scheme": "cameo",
+                "code": code,
+                "label": label,
+                "parent": code[:-1] if len(code) > 2 else None,
+                "source_id": source["source_id"],
+                "_row": i,
+            }
+        )
     missing_parents = sorted({r["parent"] for r in rows if r["parent"] and r["parent"] not in seen})
     for r in rows:  # a four-digit code whose three-digit parent is absent hangs on the root
         if r["parent"] in missing_parents:

@@ -43,14 +43,22 @@ FLOWS = {
     ("S", "M"): ("services_imports", None),
 }
 EXTRA_INDICATORS = {
-    "goods_reexports_fob": ("Goods re-exports to the partner (FOB, reported by the exporter)",
-                            "Re-exports of the entity to the partner, valued free on board."),
-    "goods_reimports_cif": ("Goods re-imports from the partner (CIF, reported by the importer)",
-                            "Re-imports of the entity from the partner, valued CIF."),
-    "services_exports": ("Services exports to the partner (reported by the exporter)",
-                         "Exports of services of the entity to the partner."),
-    "services_imports": ("Services imports from the partner (reported by the importer)",
-                         "Imports of services of the entity from the partner."),
+    "goods_reexports_fob": (
+        "Goods re-exports to the partner (FOB, reported by the exporter)",
+        "Re-exports of the entity to the partner, valued free on board.",
+    ),
+    "goods_reimports_cif": (
+        "Goods re-imports from the partner (CIF, reported by the importer)",
+        "Re-imports of the entity from the partner, valued CIF.",
+    ),
+    "services_exports": (
+        "Services exports to the partner (reported by the exporter)",
+        "Exports of services of the entity to the partner.",
+    ),
+    "services_imports": (
+        "Services imports from the partner (reported by the importer)",
+        "Imports of services of the entity from the partner.",
+    ),
 }
 
 
@@ -62,17 +70,37 @@ def _base_indicators() -> dict[str, tuple[str, str]]:
 def parse_body(payload: Any, label: str) -> list[dict[str, Any]]:
     """The records of a Comtrade v1 body; raise with the API's own message on an error body."""
     if not isinstance(payload, dict):
-        raise ValidationError([DataError("malformed-json", "not a UN Comtrade API response", label)])
+        raise ValidationError(
+            [DataError("malformed-json", "not a UN Comtrade API response", label)]
+        )
     if "statusCode" in payload and payload.get("statusCode") not in (200, None):
-        raise ValidationError([DataError(
-            "api-error", f"UN Comtrade refused the request ({payload['statusCode']}): {payload.get('message', '')}"
-            + (f" Set {KEY_ENV} to a subscription key." if payload["statusCode"] == 401 else ""), label)])
+        raise ValidationError(
+            [
+                DataError(
+                    "api-error",
+                    f"UN Comtrade refused the request ({payload['statusCode']}): {payload.get('message', '')}"
+                    + (
+                        f" Set {KEY_ENV} to a subscription key."
+                        if payload["statusCode"] == 401
+                        else ""
+                    ),
+                    label,
+                )
+            ]
+        )
     if payload.get("error"):
-        raise ValidationError([DataError("api-error", f"UN Comtrade answered with an error: {payload['error']}",
-                                         label)])
+        raise ValidationError(
+            [
+                DataError(
+                    "api-error", f"UN Comtrade answered with an error: {payload['error']}", label
+                )
+            ]
+        )
     data = payload.get("data")
     if not isinstance(data, list):
-        raise ValidationError([DataError("malformed-json", "the response has no 'data' list", label)])
+        raise ValidationError(
+            [DataError("malformed-json", "the response has no 'data' list", label)]
+        )
     return data
 
 
@@ -90,10 +118,17 @@ def _iso3(record: dict[str, Any], side: str) -> str | None:
     return None
 
 
-def stage_records(records: list[dict[str, Any]], staging: Staging, ctx: Context, label: str,
-                  source: dict[str, Any]) -> str:
+def stage_records(
+    records: list[dict[str, Any]],
+    staging: Staging,
+    ctx: Context,
+    label: str,
+    source: dict[str, Any],
+) -> str:
     staging.add_rows("sources", [source], label)
-    known = ctx.stored("indicator", "indicator") | {r["indicator"] for r in staging.rows("indicators")}
+    known = ctx.stored("indicator", "indicator") | {
+        r["indicator"] for r in staging.rows("indicators")
+    }
     base = _base_indicators()
     new_indicators: dict[str, dict[str, Any]] = {}
     rows, errors, seen = [], [], set()
@@ -102,9 +137,14 @@ def stage_records(records: list[dict[str, Any]], staging: Staging, ctx: Context,
         if (kind, flow) not in FLOWS:
             staging.skip(f"{label}: flows other than exports, imports, re-exports and re-imports")
             continue
-        if str(rec.get("customsCode", "C00")) != "C00" or str(rec.get("motCode", 0)) != "0" or \
-                str(rec.get("partner2Code", 0)) != "0":
-            staging.skip(f"{label}: breakdowns by customs procedure, transport mode or second partner")
+        if (
+            str(rec.get("customsCode", "C00")) != "C00"
+            or str(rec.get("motCode", 0)) != "0"
+            or str(rec.get("partner2Code", 0)) != "0"
+        ):
+            staging.skip(
+                f"{label}: breakdowns by customs procedure, transport mode or second partner"
+            )
             continue
         indicator, preferred = FLOWS[(kind, flow)]
         cmd = str(rec.get("cmdCode", "TOTAL"))
@@ -114,24 +154,45 @@ def stage_records(records: list[dict[str, Any]], staging: Staging, ctx: Context,
             new_code = f"{indicator}.{scheme}.{cmd}"
             if new_code not in known:
                 new_indicators[new_code] = {
-                    "indicator": new_code, "name": f"{name}: {rec.get('cmdDesc') or cmd} ({scheme.upper()} {cmd})",
-                    "unit": "USD", "topic": "trade", "description": text, "source_id": source["source_id"]}
+                    "indicator": new_code,
+                    "name": f"{name}: {rec.get('cmdDesc') or cmd} ({scheme.upper()} {cmd})",
+                    "unit": "USD",
+                    "topic": "trade",
+                    "description": text,
+                    "source_id": source["source_id"],
+                }
             indicator = new_code
         elif indicator not in known:
             name, text = base[indicator]
-            new_indicators[indicator] = {"indicator": indicator, "name": name, "unit": "USD", "topic": "trade",
-                                         "description": text, "source_id": source["source_id"]}
+            new_indicators[indicator] = {
+                "indicator": indicator,
+                "name": name,
+                "unit": "USD",
+                "topic": "trade",
+                "description": text,
+                "source_id": source["source_id"],
+            }
         reporter, partner = _iso3(rec, "reporter"), _iso3(rec, "partner")
-        value = rec.get(preferred) if preferred and rec.get(preferred) is not None else rec.get("primaryValue")
+        value = (
+            rec.get(preferred)
+            if preferred and rec.get(preferred) is not None
+            else rec.get("primaryValue")
+        )
         period = str(rec.get("period") or rec.get("refYear") or "")
         if len(period) == 6 and period.isdigit():
             period = f"{period[:4]}-{period[4:]}"
         if not reporter or not partner or value is None or not (len(period) in (4, 7)):
-            errors.append(DataError("malformed-json", "record lacks reporter, partner, period or value", label, i))
+            errors.append(
+                DataError(
+                    "malformed-json", "record lacks reporter, partner, period or value", label, i
+                )
+            )
             continue
         found = [ctx.resolver.classify(c) for c in (reporter, partner)]
         if any(f.unknown for f in found):
-            errors.append(DataError("unknown-country", f"unknown country in {reporter}–{partner}", label, i))
+            errors.append(
+                DataError("unknown-country", f"unknown country in {reporter}–{partner}", label, i)
+            )
             continue
         if any(f.iso3 is None for f in found):
             staging.skip(f"{label}: {next(f.excluded for f in found if f.iso3 is None)}")
@@ -141,16 +202,29 @@ def stage_records(records: list[dict[str, Any]], staging: Staging, ctx: Context,
             errors.append(DataError("duplicate-key", f"{key} appears twice", label, i))
             continue
         seen.add(key)
-        rows.append({"entity": key[0], "partner": key[1], "indicator": indicator, "period": period,
-                     "value": float(value), "source_id": source["source_id"], "_row": i})
+        rows.append(
+            {
+                "entity": key[0],
+                "partner": key[1],
+                "indicator": indicator,
+                "period": period,
+                "value": float(value),
+                "source_id": source["source_id"],
+                "_row": i,
+            }
+        )
     if errors:
         raise ValidationError(errors)
     staging.add_rows("indicators", list(new_indicators.values()), label)
     staging.add_rows("observations", rows, label)
-    return f"{label}: {len(rows)} values from UN Comtrade" + ("" if rows else " (the response holds no data)")
+    return f"{label}: {len(rows)} values from UN Comtrade" + (
+        "" if rows else " (the response holds no data)"
+    )
 
 
-def _source(ctx: Context, label: str, digest: str, url: str | None, retrieved: str | None) -> dict[str, Any]:
+def _source(
+    ctx: Context, label: str, digest: str, url: str | None, retrieved: str | None
+) -> dict[str, Any]:
     return source_row(
         source_id=f"un-comtrade-api-{digest[:12]}",
         kind="dataset",
@@ -178,7 +252,9 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         fail("malformed-json", exc.msg, path, exc.lineno)
     records = parse_body(payload, str(path))
     origin = origin_of(ctx, path)
-    source = _source(ctx, path.name, hashlib.sha256(data).hexdigest(), origin.get("url"), origin.get("retrieved"))
+    source = _source(
+        ctx, path.name, hashlib.sha256(data).hexdigest(), origin.get("url"), origin.get("retrieved")
+    )
     if origin.get("title"):
         source["title"] = origin["title"]
     return stage_records(records, staging, ctx, str(path), source)
@@ -187,37 +263,69 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
 def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
     """The recorded API responses (China's goods trade with Argentina in 2010; an empty answer)."""
     folder = raw_dir / "api_responses"
-    return [stage(folder / name, staging, ctx) for name in (
-        "comtrade_v1_get_C_A_HS_reporter156_partners32-276_2010.json",
-        "comtrade_v1_get_S_A_EB_reporter156_2010_empty.json")]
+    return [
+        stage(folder / name, staging, ctx)
+        for name in (
+            "comtrade_v1_get_C_A_HS_reporter156_partners32-276_2010.json",
+            "comtrade_v1_get_S_A_EB_reporter156_2010_empty.json",
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------- online
 
 
-def request_url(reporter: list[str], partner: list[str], period: list[str], *, flow: str = "M,X",
-                kind: str = "C", frequency: str = "A", commodity: str = "TOTAL", key: str | None = None) -> str:
+def request_url(
+    reporter: list[str],
+    partner: list[str],
+    period: list[str],
+    *,
+    flow: str = "M,X",
+    kind: str = "C",
+    frequency: str = "A",
+    commodity: str = "TOTAL",
+    key: str | None = None,
+) -> str:
     """The v1 URL for a request; without a key, the public preview endpoint (500 records at most)."""
     from urllib.parse import urlencode
 
     def m49(code: str) -> str:
         if code.upper() in ("WLD", "0", "W00"):
             return "0"
-        found = pycountry.countries.get(alpha_3=code.upper()) or pycountry.countries.get(alpha_2=code.upper())
+        found = pycountry.countries.get(alpha_3=code.upper()) or pycountry.countries.get(
+            alpha_2=code.upper()
+        )
         if found is None:
             raise LazosError(f"unknown country code {code!r} for UN Comtrade")
         return str(int(found.numeric))
 
     classification = "HS" if kind == "C" else "EB"
     base = f"{API}/data/v1/get" if key else f"{API}/public/v1/preview"
-    query = {"reporterCode": ",".join(m49(c) for c in reporter), "partnerCode": ",".join(m49(c) for c in partner),
-             "period": ",".join(period), "flowCode": flow, "cmdCode": commodity, "customsCode": "C00",
-             "motCode": "0", "partner2Code": "0", "includeDesc": "true"}
+    query = {
+        "reporterCode": ",".join(m49(c) for c in reporter),
+        "partnerCode": ",".join(m49(c) for c in partner),
+        "period": ",".join(period),
+        "flowCode": flow,
+        "cmdCode": commodity,
+        "customsCode": "C00",
+        "motCode": "0",
+        "partner2Code": "0",
+        "includeDesc": "true",
+    }
     return f"{base}/{kind}/{frequency}/{classification}?{urlencode(query)}"
 
 
-def fetch(staging: Staging, ctx: Context, *, reporter: list[str], partner: list[str], period: list[str],
-          flow: str = "M,X", kind: str = "C", client: Any = None) -> str:
+def fetch(
+    staging: Staging,
+    ctx: Context,
+    *,
+    reporter: list[str],
+    partner: list[str],
+    period: list[str],
+    flow: str = "M,X",
+    kind: str = "C",
+    client: Any = None,
+) -> str:
     """Download one request from the API and stage its records (``lazos fetch comtrade``)."""
     import httpx
 
@@ -236,10 +344,17 @@ def fetch(staging: Staging, ctx: Context, *, reporter: list[str], partner: list[
     try:
         payload = response.json()
     except ValueError as exc:
-        raise LazosError(f"UN Comtrade answered {response.status_code} with a body that is not JSON") from exc
+        raise LazosError(
+            f"UN Comtrade answered {response.status_code} with a body that is not JSON"
+        ) from exc
     if response.status_code != 200 and isinstance(payload, dict):
         payload.setdefault("statusCode", response.status_code)
     records = parse_body(payload, url)
-    source = _source(ctx, f"{kind} {flow} {'/'.join(reporter)}–{'/'.join(partner)} {'/'.join(period)}",
-                     hashlib.sha256(response.content).hexdigest(), url, None)
+    source = _source(
+        ctx,
+        f"{kind} {flow} {'/'.join(reporter)}–{'/'.join(partner)} {'/'.join(period)}",
+        hashlib.sha256(response.content).hexdigest(),
+        url,
+        None,
+    )
     return stage_records(records, staging, ctx, url, source)

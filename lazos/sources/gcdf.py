@@ -43,62 +43,114 @@ from lazos.store.staging import Staging
 NAME = "gcdf"
 TITLE = "AidData Global Chinese Development Finance Dataset 3.0"
 DATASET = "aiddata-gcdf"
-HOME = "https://www.aiddata.org/data/aiddatas-global-chinese-development-finance-dataset-version-3-0"
+HOME = (
+    "https://www.aiddata.org/data/aiddatas-global-chinese-development-finance-dataset-version-3-0"
+)
 LICENCE = "ODC-By-1.0"
 GEOMETRY_LICENCE = "ODbL-1.0"
 SHEET = "GCDF_3.0"
 RANK = {"geojson": 0, "adm": 0, "geocoded": 1, "subset": 2, "full": 3}
 
 GEOCODED = {
-    "id": "AidData.Record.ID", "amount_constant": "Amount.(Constant.USD.2021)", "title": "Title",
-    "status": "Status", "sector": "Sector.Name", "recipient": "Recipient", "iso3": "Recipient.ISO-3",
-    "infrastructure": "Infrastructure", "commitment_year": "Commitment.Year",
-    "start_year": "Implementation.Start.Year", "completion_year": "Completion.Year",
+    "id": "AidData.Record.ID",
+    "amount_constant": "Amount.(Constant.USD.2021)",
+    "title": "Title",
+    "status": "Status",
+    "sector": "Sector.Name",
+    "recipient": "Recipient",
+    "iso3": "Recipient.ISO-3",
+    "infrastructure": "Infrastructure",
+    "commitment_year": "Commitment.Year",
+    "start_year": "Implementation.Start.Year",
+    "completion_year": "Completion.Year",
     "commitment_date": "Commitment.Date.(MM/DD/YYYY)",
     "start_date": "Actual.Implementation.Start.Date.(MM/DD/YYYY)",
-    "completion_date": "Actual.Completion.Date.(MM/DD/YYYY)", "precision": "Level.of.precision",
+    "completion_date": "Actual.Completion.Date.(MM/DD/YYYY)",
+    "precision": "Level.of.precision",
     "osm_type": "Type.of.the.OSM.feature",
 }
 FULL = {
-    "id": "AidData Record ID", "title": "Title", "status": "Status", "sector": "Sector Name",
-    "recipient": "Recipient", "iso3": "Recipient ISO-3", "infrastructure": "Infrastructure",
-    "commitment_year": "Commitment Year", "start_year": "Implementation Start Year",
-    "completion_year": "Completion Year", "commitment_date": "Commitment Date (MM/DD/YYYY)",
+    "id": "AidData Record ID",
+    "title": "Title",
+    "status": "Status",
+    "sector": "Sector Name",
+    "recipient": "Recipient",
+    "iso3": "Recipient ISO-3",
+    "infrastructure": "Infrastructure",
+    "commitment_year": "Commitment Year",
+    "start_year": "Implementation Start Year",
+    "completion_year": "Completion Year",
+    "commitment_date": "Commitment Date (MM/DD/YYYY)",
     "commitment_estimated": "Commitment Date Estimated",
     "start_date": "Actual Implementation Start Date (MM/DD/YYYY)",
     "start_estimated": "Actual Implementation Start Date Estimated",
     "completion_date": "Actual Completion Date (MM/DD/YYYY)",
     "completion_estimated": "Actual Completion Date Estimated",
-    "description": "Description", "intent": "Intent", "flow_type": "Flow Type", "flow_class": "Flow Class",
-    "aggregates": "Recommended For Aggregates", "funding": "Funding Agencies",
-    "receiving": "Direct Receiving Agencies", "implementing": "Implementing Agencies",
-    "amount_original": "Amount (Original Currency)", "currency": "Original Currency",
-    "amount_estimated": "Amount Estimated", "amount_nominal": "Amount (Nominal USD)",
+    "description": "Description",
+    "intent": "Intent",
+    "flow_type": "Flow Type",
+    "flow_class": "Flow Class",
+    "aggregates": "Recommended For Aggregates",
+    "funding": "Funding Agencies",
+    "receiving": "Direct Receiving Agencies",
+    "implementing": "Implementing Agencies",
+    "amount_original": "Amount (Original Currency)",
+    "currency": "Original Currency",
+    "amount_estimated": "Amount Estimated",
+    "amount_nominal": "Amount (Nominal USD)",
     "amount_constant": "Amount (Constant USD 2021)",
     "adjusted_original": "Adjusted Amount (Original Currency)",
     "adjusted_nominal": "Adjusted Amount (Nominal USD)",
     "adjusted_constant": "Adjusted Amount (Constant USD 2021)",
-    "quality": "Source Quality Score", "narrative": "Location Narrative",
+    "quality": "Source Quality Score",
+    "narrative": "Location Narrative",
 }
 SUBSET = {
-    "id": "AidData Record ID", "title": "Title", "status": "Status", "sector": "Sector Name",
-    "recipient": "Recipient", "infrastructure": "Infrastructure", "commitment_year": "Commitment Year",
-    "completion_year": "Completion Year", "description": "Description", "intent": "Intent",
-    "flow_type": "Flow Type Simplified", "flow_class": "Flow Class",
-    "adjusted_constant": "Adjusted Amount (Constant USD 2021)", "narrative": "Location Narrative",
+    "id": "AidData Record ID",
+    "title": "Title",
+    "status": "Status",
+    "sector": "Sector Name",
+    "recipient": "Recipient",
+    "infrastructure": "Infrastructure",
+    "commitment_year": "Commitment Year",
+    "completion_year": "Completion Year",
+    "description": "Description",
+    "intent": "Intent",
+    "flow_type": "Flow Type Simplified",
+    "flow_class": "Flow Class",
+    "adjusted_constant": "Adjusted Amount (Constant USD 2021)",
+    "narrative": "Location Narrative",
 }
-ADM = ["id", "shapeID", "shapeGroup", "shapeName", "intersection_ratio", "even_split_ratio",
-       "intersection_ratio_commitment_value", "even_split_ratio_commitment_value", "centroid_longitude",
-       "centroid_latitude"]
-STATUS = {"Completion": "completed", "Pipeline: Commitment": "planned", "Pipeline: Pledge": "planned",
-          "Suspended": "suspended", "Cancelled": "cancelled"}
+ADM = [
+    "id",
+    "shapeID",
+    "shapeGroup",
+    "shapeName",
+    "intersection_ratio",
+    "even_split_ratio",
+    "intersection_ratio_commitment_value",
+    "even_split_ratio_commitment_value",
+    "centroid_longitude",
+    "centroid_latitude",
+]
+STATUS = {
+    "Completion": "completed",
+    "Pipeline: Commitment": "planned",
+    "Pipeline: Pledge": "planned",
+    "Suspended": "suspended",
+    "Cancelled": "cancelled",
+}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 @cache
 def _sectors() -> dict[str, str]:
-    text = importlib_resources.files("lazos.sources").joinpath("reference/aiddata_sectors.csv").read_text("utf-8")
+    text = (
+        importlib_resources.files("lazos.sources")
+        .joinpath("reference/aiddata_sectors.csv")
+        .read_text("utf-8")
+    )
     return {r["aiddata_sector"]: r["sector"] for r in csv.DictReader(text.splitlines())}
 
 
@@ -128,10 +180,16 @@ class State:
             self.projects[pid], self.ranks[pid] = dict(row), rank
             return
         if rank > self.ranks[pid]:
-            merged = {k: (row.get(k) if row.get(k) is not None else current.get(k)) for k in {*row, *current}}
+            merged = {
+                k: (row.get(k) if row.get(k) is not None else current.get(k))
+                for k in {*row, *current}
+            }
             self.ranks[pid] = rank
         else:
-            merged = {k: (current.get(k) if current.get(k) is not None else row.get(k)) for k in {*row, *current}}
+            merged = {
+                k: (current.get(k) if current.get(k) is not None else row.get(k))
+                for k in {*row, *current}
+            }
         self.projects[pid] = merged
 
 
@@ -149,7 +207,11 @@ def _project_id(record_id: str, staging: Staging, ctx: Context, state: State) ->
         stored = ctx.con.execute(
             "SELECT external_id, project_id FROM project_external_id WHERE scheme = 'aiddata' AND retired_at IS NULL"
         ).fetchall()
-        staged = [(r["external_id"], r["project_id"]) for r in staging.rows("project_ids") if r["scheme"] == "aiddata"]
+        staged = [
+            (r["external_id"], r["project_id"])
+            for r in staging.rows("project_ids")
+            if r["scheme"] == "aiddata"
+        ]
         state.links = {rid: pid for rid, pid in [*stored, *staged] if pid != f"aiddata-{rid}"}
     if record_id in state.links:
         return state.links[record_id], True
@@ -160,7 +222,9 @@ def _project_id(record_id: str, staging: Staging, ctx: Context, state: State) ->
 
 
 def _blank(value: Any, na: bool = False) -> bool:
-    return value is None or (isinstance(value, str) and (value.strip() == "" or (na and value.strip() == "NA")))
+    return value is None or (
+        isinstance(value, str) and (value.strip() == "" or (na and value.strip() == "NA"))
+    )
 
 
 def _text(value: Any, na: bool = False) -> str | None:
@@ -170,7 +234,9 @@ def _text(value: Any, na: bool = False) -> str | None:
 class _Cells:
     """One row of a file, with typed access that records located errors."""
 
-    def __init__(self, row: dict[str, Any], path: Path, rownum: int, errors: list[DataError], na: bool):
+    def __init__(
+        self, row: dict[str, Any], path: Path, rownum: int, errors: list[DataError], na: bool
+    ):
         self.row, self.path, self.rownum, self.errors, self.na = row, path, rownum, errors, na
 
     def text(self, column: str | None) -> str | None:
@@ -186,12 +252,26 @@ class _Cells:
             try:
                 number = float(str(value).strip())
             except ValueError:
-                self.errors.append(DataError("invalid-value", f"{value!r} is not a number", str(self.path),
-                                             self.rownum, column))
+                self.errors.append(
+                    DataError(
+                        "invalid-value",
+                        f"{value!r} is not a number",
+                        str(self.path),
+                        self.rownum,
+                        column,
+                    )
+                )
                 return None
         if number != number or abs(number) == float("inf"):
-            self.errors.append(DataError("invalid-value", f"{value!r} is not a finite number", str(self.path),
-                                         self.rownum, column))
+            self.errors.append(
+                DataError(
+                    "invalid-value",
+                    f"{value!r} is not a finite number",
+                    str(self.path),
+                    self.rownum,
+                    column,
+                )
+            )
             return None
         return number
 
@@ -200,8 +280,15 @@ class _Cells:
         if number is None:
             return None
         if not number.is_integer() or not 1900 <= number <= 2100:
-            self.errors.append(DataError("invalid-value", f"{number!r} is not a year", str(self.path),
-                                         self.rownum, column))
+            self.errors.append(
+                DataError(
+                    "invalid-value",
+                    f"{number!r} is not a year",
+                    str(self.path),
+                    self.rownum,
+                    column,
+                )
+            )
             return None
         return str(int(number))
 
@@ -215,8 +302,15 @@ class _Cells:
         if match:
             month, day, year = match.groups()
             return f"{year}-{int(month):02d}-{int(day):02d}"
-        self.errors.append(DataError("invalid-date", f"{value!r} is not a date (YYYY-MM-DD or MM/DD/YYYY)",
-                                     str(self.path), self.rownum, column))
+        self.errors.append(
+            DataError(
+                "invalid-date",
+                f"{value!r} is not a date (YYYY-MM-DD or MM/DD/YYYY)",
+                str(self.path),
+                self.rownum,
+                column,
+            )
+        )
         return None
 
     def yes(self, column: str | None) -> bool | None:
@@ -230,7 +324,9 @@ class _Cells:
 def _read_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         _, header, rows = read_sheet(path, SHEET)
-        return header, [dict(zip(header, r, strict=False)) for r in rows if any(not _blank(c) for c in r)]
+        return header, [
+            dict(zip(header, r, strict=False)) for r in rows if any(not _blank(c) for c in r)
+        ]
     with path.open("rb") as fh:
         check_utf8(path, fh.read(1 << 20))
     try:
@@ -242,10 +338,19 @@ def _read_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     rows = []
     for row in reader:
         if None in row:
-            fail("extra-cell", f"{len(header) + len(row[None])} cells where the header has {len(header)}",
-                 path, reader.line_num)
+            fail(
+                "extra-cell",
+                f"{len(header) + len(row[None])} cells where the header has {len(header)}",
+                path,
+                reader.line_num,
+            )
         if any(v is None for v in row.values()):
-            fail("missing-cell", "fewer cells than the header (the file may be truncated)", path, reader.line_num)
+            fail(
+                "missing-cell",
+                "fewer cells than the header (the file may be truncated)",
+                path,
+                reader.line_num,
+            )
         rows.append(row)
     return header, rows
 
@@ -265,12 +370,19 @@ def detect(path: Path) -> str:
         return "full" if "Recommended For Aggregates" in header else "subset"
     if header[:3] == ADM[:3]:
         return "adm"
-    fail("unknown-layout", "not a GCDF 3.0 file: the header matches none of the geocoded, release, subset "
-         f"or ADM layouts (it starts {header[:4]})", path, 1)
+    fail(
+        "unknown-layout",
+        "not a GCDF 3.0 file: the header matches none of the geocoded, release, subset "
+        f"or ADM layouts (it starts {header[:4]})",
+        path,
+        1,
+    )
     raise AssertionError
 
 
-def _source(ctx: Context, path: Path, layout: str, digest: str, licence: str = LICENCE) -> dict[str, Any]:
+def _source(
+    ctx: Context, path: Path, layout: str, digest: str, licence: str = LICENCE
+) -> dict[str, Any]:
     origin = origin_of(ctx, path)
     vintage = origin.get("published") or ctx.given_vintage() or "2023-11"
     return source_row(
@@ -284,9 +396,13 @@ def _source(ctx: Context, path: Path, layout: str, digest: str, licence: str = L
         retrieved=origin.get("retrieved") or ctx.retrieved(),
         content_hash=digest,
         dataset=DATASET,
-        note=origin.get("note") or (
+        note=origin.get("note")
+        or (
             "Geometry derived from OpenStreetMap (© OpenStreetMap contributors, ODbL 1.0); project "
-            "attributes © AidData (ODC-By 1.0)." if licence == GEOMETRY_LICENCE else None),
+            "attributes © AidData (ODC-By 1.0)."
+            if licence == GEOMETRY_LICENCE
+            else None
+        ),
     )
 
 
@@ -304,7 +420,9 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     required = [c for key, c in columns.items() if key in ("id", "title", "status", "sector")]
     missing = [c for c in required if c not in header]
     if missing:
-        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
+        raise ValidationError(
+            [DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing]
+        )
     source = _source(ctx, path, layout, file_sha256(path))
     staging.add_rows("sources", [source], str(path))
     state, errors, kept, left_out = _state(ctx), [], 0, 0
@@ -320,14 +438,23 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     return f"{path.name}: {layout} layout, {kept} records, {left_out} left out"
 
 
-def _recipient(cells: _Cells, columns: dict[str, str], ctx: Context, staging: Staging, path: Path) -> str | None:
+def _recipient(
+    cells: _Cells, columns: dict[str, str], ctx: Context, staging: Staging, path: Path
+) -> str | None:
     code, name = cells.text(columns.get("iso3")), cells.text(columns.get("recipient"))
     found = ctx.resolver.classify(code) if code else None
     if (found is None or found.unknown) and name:
         found = ctx.resolver.classify(name)
     if found is None or found.unknown:
-        cells.errors.append(DataError("unknown-country", f"unknown recipient {code or name!r}", str(path),
-                                      cells.rownum, columns.get("iso3") or columns.get("recipient")))
+        cells.errors.append(
+            DataError(
+                "unknown-country",
+                f"unknown recipient {code or name!r}",
+                str(path),
+                cells.rownum,
+                columns.get("iso3") or columns.get("recipient"),
+            )
+        )
         return None
     if found.iso3 is None:
         staging.skip(f"{path.name}: recipient outside Lazos's countries ({found.excluded})")
@@ -335,13 +462,27 @@ def _recipient(cells: _Cells, columns: dict[str, str], ctx: Context, staging: St
     return found.iso3
 
 
-def _read_record(cells: _Cells, columns: dict[str, str], layout: str, source: dict[str, Any], staging: Staging,
-                 ctx: Context, state: State) -> bool:
+def _read_record(
+    cells: _Cells,
+    columns: dict[str, str],
+    layout: str,
+    source: dict[str, Any],
+    staging: Staging,
+    ctx: Context,
+    state: State,
+) -> bool:
     path, sid = cells.path, source["source_id"]
     record_id = cells.text(columns["id"])
     if record_id is None or not record_id.isdigit():
-        cells.errors.append(DataError("invalid-value", f"{record_id!r} is not an AidData record id", str(path),
-                                      cells.rownum, columns["id"]))
+        cells.errors.append(
+            DataError(
+                "invalid-value",
+                f"{record_id!r} is not an AidData record id",
+                str(path),
+                cells.rownum,
+                columns["id"],
+            )
+        )
         return False
     iso3 = _recipient(cells, columns, ctx, staging, path)
     if iso3 is None:
@@ -350,9 +491,16 @@ def _read_record(cells: _Cells, columns: dict[str, str], layout: str, source: di
     aid_sector = cells.text(columns["sector"]) or ""
     sector = _sectors().get(aid_sector.upper())
     if sector is None:
-        cells.errors.append(DataError("invalid-value", f"unknown AidData sector {aid_sector!r}: add it to "
-                                      "lazos/sources/reference/aiddata_sectors.csv", str(path), cells.rownum,
-                                      columns["sector"]))
+        cells.errors.append(
+            DataError(
+                "invalid-value",
+                f"unknown AidData sector {aid_sector!r}: add it to "
+                "lazos/sources/reference/aiddata_sectors.csv",
+                str(path),
+                cells.rownum,
+                columns["sector"],
+            )
+        )
         return False
     infrastructure = cells.yes(columns.get("infrastructure")) or False
     raw_status = cells.text(columns["status"])
@@ -360,76 +508,145 @@ def _read_record(cells: _Cells, columns: dict[str, str], layout: str, source: di
     if raw_status == "Implementation":
         status = "under_construction" if infrastructure else "in_progress"
     if raw_status and status is None:
-        cells.errors.append(DataError("invalid-value", f"unknown AidData status {raw_status!r}", str(path),
-                                      cells.rownum, columns["status"]))
+        cells.errors.append(
+            DataError(
+                "invalid-value",
+                f"unknown AidData status {raw_status!r}",
+                str(path),
+                cells.rownum,
+                columns["status"],
+            )
+        )
         return False
     quality = cells.number(columns.get("quality"))
-    confidence = "high" if quality is None or quality >= 4 else ("medium" if quality >= 3 else "low")
+    confidence = (
+        "high" if quality is None or quality >= 4 else ("medium" if quality >= 3 else "low")
+    )
     precision = cells.text(columns.get("precision"))
-    note_parts = [p for p in (f"Location precision: {precision}" if precision else None,
-                              cells.text(columns.get("narrative"))) if p]
+    prose = ctx.options.get("keep_prose", True)  # the embedded dataset keeps figures and names only
+    note_parts = [
+        p
+        for p in (
+            f"Location precision: {precision}" if precision else None,
+            cells.text(columns.get("narrative")) if prose else None,
+        )
+        if p
+    ]
     if linked:
         state.linked.add(pid)
     else:
-        state.merge_project(pid, {
-            "project_id": pid, "name": cells.text(columns["title"]), "sector": sector,
-            "subsector": aid_sector.capitalize() or None, "chinese_entities": cells.text(columns.get("funding")),
-            "local_entities": "; ".join(p for p in (cells.text(columns.get("receiving")),
-                                                    cells.text(columns.get("implementing"))) if p) or None,
-            "status": status, "lat": None, "lon": None,
-            "location_note": " ".join(note_parts)[:2000] or None,
-            "flow_type": cells.text(columns.get("flow_type")), "flow_class": cells.text(columns.get("flow_class")),
-            "intent": cells.text(columns.get("intent")), "description": cells.text(columns.get("description")),
-            "in_totals": cells.yes(columns.get("aggregates")), "confidence": confidence, "source_id": sid,
-            "note": None,
-        }, RANK[layout])
+        state.merge_project(
+            pid,
+            {
+                "project_id": pid,
+                "name": cells.text(columns["title"]),
+                "sector": sector,
+                "subsector": aid_sector.capitalize() or None,
+                "chinese_entities": cells.text(columns.get("funding")),
+                "local_entities": "; ".join(
+                    p
+                    for p in (
+                        cells.text(columns.get("receiving")),
+                        cells.text(columns.get("implementing")),
+                    )
+                    if p
+                )
+                or None,
+                "status": status,
+                "lat": None,
+                "lon": None,
+                "location_note": " ".join(note_parts)[:2000] or None,
+                "flow_type": cells.text(columns.get("flow_type")),
+                "flow_class": cells.text(columns.get("flow_class")),
+                "intent": cells.text(columns.get("intent")),
+                "description": cells.text(columns.get("description")) if prose else None,
+                "in_totals": cells.yes(columns.get("aggregates")),
+                "confidence": confidence,
+                "source_id": sid,
+                "note": None,
+            },
+            RANK[layout],
+        )
     if not linked:
-        state.countries.setdefault(pid, {"project_id": pid, "country": iso3, "role": "recipient", "source_id": sid})
-        state.ids.setdefault(pid, {"project_id": pid, "scheme": "aiddata", "external_id": record_id,
-                                   "source_id": sid})
+        state.countries.setdefault(
+            pid, {"project_id": pid, "country": iso3, "role": "recipient", "source_id": sid}
+        )
+        state.ids.setdefault(
+            pid,
+            {"project_id": pid, "scheme": "aiddata", "external_id": record_id, "source_id": sid},
+        )
     for milestone, date_key, year_key, estimated_key in (
         ("committed", "commitment_date", "commitment_year", "commitment_estimated"),
-        ("construction_started" if infrastructure else "implementation_started", "start_date", "start_year",
-         "start_estimated"),
+        (
+            "construction_started" if infrastructure else "implementation_started",
+            "start_date",
+            "start_year",
+            "start_estimated",
+        ),
         ("completed", "completion_date", "completion_year", "completion_estimated"),
     ):
         date = cells.date(columns.get(date_key)) or cells.year(columns.get(year_key))
         if date:
             estimated = cells.yes(columns.get(estimated_key))
             state.milestones[(pid, milestone, date, sid)] = {
-                "project_id": pid, "milestone": milestone, "date": date,
-                "confidence": "medium" if estimated else "high", "source_id": sid,
-                "note": "Date estimated by AidData." if estimated else None}
+                "project_id": pid,
+                "milestone": milestone,
+                "date": date,
+                "confidence": "medium" if estimated else "high",
+                "source_id": sid,
+                "note": "Date estimated by AidData." if estimated else None,
+            }
     estimated = cells.yes(columns.get("amount_estimated"))
     for kind, original, nominal, constant in (
         ("commitment", "amount_original", "amount_nominal", "amount_constant"),
         ("adjusted_commitment", "adjusted_original", "adjusted_nominal", "adjusted_constant"),
     ):
-        values = {k: cells.number(columns.get(c)) for k, c in
-                  (("value", original), ("usd_nominal", nominal), ("usd_constant", constant))}
+        values = {
+            k: cells.number(columns.get(c))
+            for k, c in (("value", original), ("usd_nominal", nominal), ("usd_constant", constant))
+        }
         if all(v is None for v in values.values()):
             continue
         currency = cells.text(columns.get("currency")) if values["value"] is not None else None
         if values["value"] is not None and currency is None:
             values["value"] = None
         state.amounts[(pid, kind, sid)] = {
-            "project_id": pid, "amount_kind": kind, **values, "currency": currency,
+            "project_id": pid,
+            "amount_kind": kind,
+            **values,
+            "currency": currency,
             "usd_constant_year": 2021 if values["usd_constant"] is not None else None,
-            "qualifier": "approximate" if estimated else "exact", "confidence": confidence, "source_id": sid,
-            "note": "AidData's adjusted amount (net of cancellations)." if kind == "adjusted_commitment" else None}
+            "qualifier": "approximate" if estimated else "exact",
+            "confidence": confidence,
+            "source_id": sid,
+            "note": "AidData's adjusted amount (net of cancellations)."
+            if kind == "adjusted_commitment"
+            else None,
+        }
     return True
 
 
 def _read_adm(path: Path, staging: Staging, ctx: Context) -> str:
-    level = "ADM1" if "adm1" in path.name.lower() else "ADM2" if "adm2" in path.name.lower() else \
-        ctx.options.get("level")
+    level = (
+        "ADM1"
+        if "adm1" in path.name.lower()
+        else "ADM2"
+        if "adm2" in path.name.lower()
+        else ctx.options.get("level")
+    )
     if level not in ("ADM1", "ADM2"):
-        fail("unknown-layout", "cannot tell whether this file holds ADM1 or ADM2 units: keep 'ADM1' or "
-             "'ADM2' in its name", path)
+        fail(
+            "unknown-layout",
+            "cannot tell whether this file holds ADM1 or ADM2 units: keep 'ADM1' or "
+            "'ADM2' in its name",
+            path,
+        )
     header, rows = _read_table(path)
     missing = [c for c in ADM if c not in header]
     if missing:
-        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
+        raise ValidationError(
+            [DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing]
+        )
     source = _source(ctx, path, level.lower(), file_sha256(path))
     staging.add_rows("sources", [source], str(path))
     errors: list[DataError] = []
@@ -440,11 +657,26 @@ def _read_adm(path: Path, staging: Staging, ctx: Context) -> str:
         lat, lon = cells.number("centroid_latitude"), cells.number("centroid_longitude")
         found = ctx.resolver.classify(cells.text("shapeGroup") or "")
         pid, _ = _project_id(cells.text("id") or "", staging, ctx, state)
-        state.pending_locations.append((path, {
-            "project_id": pid, "level": level, "place_id": cells.text("shapeID"),
-            "country": found.iso3, "name": cells.text("shapeName"), "lat": lat, "lon": lon, "share": share,
-            "precision": None, "source_id": source["source_id"], "_row": i,
-            "_excluded": found.excluded, "_unknown": found.unknown and cells.text("shapeGroup")}))
+        state.pending_locations.append(
+            (
+                path,
+                {
+                    "project_id": pid,
+                    "level": level,
+                    "place_id": cells.text("shapeID"),
+                    "country": found.iso3,
+                    "name": cells.text("shapeName"),
+                    "lat": lat,
+                    "lon": lon,
+                    "share": share,
+                    "precision": None,
+                    "source_id": source["source_id"],
+                    "_row": i,
+                    "_excluded": found.excluded,
+                    "_unknown": found.unknown and cells.text("shapeGroup"),
+                },
+            )
+        )
     if errors:
         raise ValidationError(errors)
     return f"{path.name}: {len(rows)} {level} locations"
@@ -473,8 +705,13 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
     for file in files:
         digest.update(file.name.encode() + b"\0" + file_sha256(file).encode())
     # One source for the release's folder of shapes (or for a single file).
-    source = _source(ctx, path, "geojson", digest.hexdigest() if path.is_dir() else file_sha256(path),
-                     GEOMETRY_LICENCE)
+    source = _source(
+        ctx,
+        path,
+        "geojson",
+        digest.hexdigest() if path.is_dir() else file_sha256(path),
+        GEOMETRY_LICENCE,
+    )
     staging.add_rows("sources", [source], str(path))
     for file in files:
         try:
@@ -484,7 +721,11 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
             continue
         features = data.get("features") if isinstance(data, dict) else None
         if data.get("type") != "FeatureCollection" or not features:
-            errors.append(DataError("malformed-json", "not a GeoJSON FeatureCollection with features", str(file)))
+            errors.append(
+                DataError(
+                    "malformed-json", "not a GeoJSON FeatureCollection with features", str(file)
+                )
+            )
             continue
         record_id = str(features[0].get("properties", {}).get("id") or file.stem)
         try:
@@ -496,24 +737,61 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
             shapes = [s.simplify(tolerance, preserve_topology=True) for s in shapes]
         union = unary_union(shapes)
         min_lon, min_lat, max_lon, max_lat = union.bounds
-        point = union.representative_point() if union.geom_type.startswith(("Multi", "Geometry")) else union.centroid
+        point = (
+            union.representative_point()
+            if union.geom_type.startswith(("Multi", "Geometry"))
+            else union.centroid
+        )
         kinds = sorted({s.geom_type for s in shapes})
-        collection = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {},
-             "geometry": {**mapping(s), "coordinates": _round(mapping(s)["coordinates"], 5)}} for s in shapes]}
+        collection = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {**mapping(s), "coordinates": _round(mapping(s)["coordinates"], 5)},
+                }
+                for s in shapes
+            ],
+        }
         pid, _ = _project_id(record_id, staging, ctx, state)
         links = features[0].get("properties", {}).get("osm_links")
-        state.geometries.append({
-            "project_id": pid, "geometry_type": kinds[0] if len(kinds) == 1 else "Mixed",
-            "feature_count": len(shapes), "min_lon": round(min_lon, 5), "min_lat": round(min_lat, 5),
-            "max_lon": round(max_lon, 5), "max_lat": round(max_lat, 5),
-            "geojson": json.dumps(collection, separators=(",", ":")), "osm_links": links,
-            "licence": GEOMETRY_LICENCE, "source_id": source["source_id"], "_file": str(file)})
-        state.locations.append({
-            "project_id": pid, "level": "feature", "place_id": "shapes", "country": None, "name": None,
-            "lat": round(point.y, 5), "lon": round(point.x, 5), "share": None,
-            "precision": "; ".join(sorted(set(str(features[0]["properties"].get("osm_precision_list", "")).split(",")))) or None,
-            "source_id": source["source_id"], "_file": str(file)})
+        state.geometries.append(
+            {
+                "project_id": pid,
+                "geometry_type": kinds[0] if len(kinds) == 1 else "Mixed",
+                "feature_count": len(shapes),
+                "min_lon": round(min_lon, 5),
+                "min_lat": round(min_lat, 5),
+                "max_lon": round(max_lon, 5),
+                "max_lat": round(max_lat, 5),
+                "geojson": json.dumps(collection, separators=(",", ":")),
+                "osm_links": links,
+                "licence": GEOMETRY_LICENCE,
+                "source_id": source["source_id"],
+                "_file": str(file),
+            }
+        )
+        state.locations.append(
+            {
+                "project_id": pid,
+                "level": "feature",
+                "place_id": "shapes",
+                "country": None,
+                "name": None,
+                "lat": round(point.y, 5),
+                "lon": round(point.x, 5),
+                "share": None,
+                "precision": "; ".join(
+                    sorted(
+                        set(str(features[0]["properties"].get("osm_precision_list", "")).split(","))
+                    )
+                )
+                or None,
+                "source_id": source["source_id"],
+                "_file": str(file),
+            }
+        )
     if errors:
         raise ValidationError(errors)
     return f"{path.name}: {len(files)} project geometries"
@@ -525,8 +803,11 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
 def _stored_projects(ctx: Context, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
-    cols = [c[1] for c in ctx.con.execute("PRAGMA table_info('project')").fetchall()
-            if c[1] not in ("retired_at", "load_id")]
+    cols = [
+        c[1]
+        for c in ctx.con.execute("PRAGMA table_info('project')").fetchall()
+        if c[1] not in ("retired_at", "load_id")
+    ]
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE _gcdf_ids (project_id VARCHAR)")
     ctx.con.executemany("INSERT INTO _gcdf_ids VALUES (?)", [(i,) for i in ids])
     rows = ctx.con.execute(
@@ -549,7 +830,9 @@ def finish(staging: Staging, ctx: Context) -> None:
             row = {k: (row.get(k) if row.get(k) is not None else stored[pid].get(k)) for k in row}
         if row.get("lat") is None and pid in geometry_points:
             row["lat"], row["lon"] = geometry_points[pid]["lat"], geometry_points[pid]["lon"]
-            row["location_note"] = ((row.get("location_note") or "") + " Point: centre of the mapped shapes.").strip()
+            row["location_note"] = (
+                (row.get("location_note") or "") + " Point: centre of the mapped shapes."
+            ).strip()
         projects.append(row)
     staging.add_rows("projects", projects)
     staging.add_rows("project_countries", list(state.countries.values()))
@@ -560,12 +843,21 @@ def finish(staging: Staging, ctx: Context) -> None:
     locations, errors = [], []
     for path, loc in state.pending_locations:
         if loc.pop("_unknown"):
-            errors.append(DataError("unknown-country", f"unknown country {loc['country']!r}", str(path),
-                                    loc["_row"], "shapeGroup"))
+            errors.append(
+                DataError(
+                    "unknown-country",
+                    f"unknown country {loc['country']!r}",
+                    str(path),
+                    loc["_row"],
+                    "shapeGroup",
+                )
+            )
         excluded = loc.pop("_excluded")
         if loc["project_id"] not in known:
-            staging.skip(f"{path.name}: locations of records that are not Lazos projects (recipient outside "
-                         "Lazos's countries)")
+            staging.skip(
+                f"{path.name}: locations of records that are not Lazos projects (recipient outside "
+                "Lazos's countries)"
+            )
             continue
         if excluded:
             staging.skip(f"{path.name}: units outside Lazos's countries ({excluded})")
@@ -576,19 +868,35 @@ def finish(staging: Staging, ctx: Context) -> None:
     kept_geometries = [g for g in state.geometries if g["project_id"] in known]
     for g in state.geometries:
         if g["project_id"] not in known:
-            staging.skip(f"{Path(g['_file']).name}: geometry of a record that is not a Lazos project")
+            staging.skip(
+                f"{Path(g['_file']).name}: geometry of a record that is not a Lazos project"
+            )
     feature_points = [loc for loc in state.locations if loc["project_id"] in known]
     staging.add_rows("project_locations", locations + feature_points)
     staging.add_rows("project_geometries", kept_geometries)
 
 
 def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
-    """Every GCDF file of the shared folder; geometries simplified to about 50 m for the package."""
+    """Every GCDF file of the shared folder, as figures, names and identifiers.
+
+    Geometries are simplified to about 50 m, and AidData's descriptions and location
+    narratives (prose, not derived figures) are left to `lazos import gcdf`.
+    """
     gcdf = raw_dir / "gcdf"
     ctx.options["simplify"] = 0.0005
-    out = [stage(gcdf / name, staging, ctx) for name in (
-        "gcdf3_lac.csv", "gasoto04_df_filtered_lac.csv", "gcdf3_fullschema_lac_sample.csv",
-        "gcdf3_adm1_locations_lac.csv", "gcdf3_adm2_locations_lac.csv", "geogcdf_v3_geojson_lac")]
+    ctx.options["keep_prose"] = False  # descriptions are AidData's prose, not derived figures
+    out = [
+        stage(gcdf / name, staging, ctx)
+        for name in (
+            "gcdf3_lac.csv",
+            "gasoto04_df_filtered_lac.csv",
+            "gcdf3_fullschema_lac_sample.csv",
+            "gcdf3_adm1_locations_lac.csv",
+            "gcdf3_adm2_locations_lac.csv",
+            "geogcdf_v3_geojson_lac",
+        )
+    ]
     finish(staging, ctx)
     ctx.options.pop("simplify")
+    ctx.options.pop("keep_prose")
     return out

@@ -161,7 +161,9 @@ def translate_duckdb_error(exc: duckdb.Error, path: Path) -> ValidationError:
 sql_literal = literal
 
 
-def read_csv_sql(path: Path, columns: dict[str, str], *, skip: int = 0, nullstr: list[str] | None = None) -> str:
+def read_csv_sql(
+    path: Path, columns: dict[str, str], *, skip: int = 0, nullstr: list[str] | None = None
+) -> str:
     """DuckDB's read_csv over a file with explicit types and dialect (no sniffing), as SQL text."""
     return (
         f"read_csv({sql_literal(str(path))}, header = true, skip = {int(skip)}, delim = ',', quote = '\"', "

@@ -29,28 +29,57 @@ from lazos.store.staging import Staging
 NAME = "trade"
 TITLE = "China–LAC goods trade (UN Comtrade-derived tables)"
 INDICATORS = [
-    ("goods_exports_fob", "Goods exports to the partner (FOB, reported by the exporter)", "USD",
-     "Merchandise exports of the entity to the partner, valued free on board, as the entity reports them."),
-    ("goods_imports_cif", "Goods imports from the partner (CIF, reported by the importer)", "USD",
-     "Merchandise imports of the entity from the partner, valued with cost, insurance and freight, as the "
-     "entity reports them. The partner's imports from China measure China's exports (mirror statistics)."),
-    ("goods_trade_total", "Goods trade with the partner (exports plus imports, reported by the entity)", "USD",
-     "Exports (FOB) plus imports (CIF) of the entity with the partner, as the entity reports them."),
-    ("goods_trade_balance", "Goods trade balance with the partner (exports minus imports)", "USD",
-     "Exports minus imports of the entity with the partner, as the entity reports them."),
+    (
+        "goods_exports_fob",
+        "Goods exports to the partner (FOB, reported by the exporter)",
+        "USD",
+        "Merchandise exports of the entity to the partner, valued free on board, as the entity reports them.",
+    ),
+    (
+        "goods_imports_cif",
+        "Goods imports from the partner (CIF, reported by the importer)",
+        "USD",
+        "Merchandise imports of the entity from the partner, valued with cost, insurance and freight, as the "
+        "entity reports them. The partner's imports from China measure China's exports (mirror statistics).",
+    ),
+    (
+        "goods_trade_total",
+        "Goods trade with the partner (exports plus imports, reported by the entity)",
+        "USD",
+        "Exports (FOB) plus imports (CIF) of the entity with the partner, as the entity reports them.",
+    ),
+    (
+        "goods_trade_balance",
+        "Goods trade balance with the partner (exports minus imports)",
+        "USD",
+        "Exports minus imports of the entity with the partner, as the entity reports them.",
+    ),
 ]
 LAYOUTS = {
     "china-reported": ["refYear", "partnerDesc", "Trocas", "Exportações", "Importações", "Saldo"],
     "mirror-exports": ["refYear", "flowCode", "partnerDesc", "reporterDesc", "partner_sum"],
     "mirror-imports": ["refYear", "flowCode", "partnerDesc", "reporterDesc", "partner_sum"],
 }
-CHINA_COLUMNS = {"Trocas": "goods_trade_total", "Exportações": "goods_exports_fob",
-                 "Importações": "goods_imports_cif", "Saldo": "goods_trade_balance"}
+CHINA_COLUMNS = {
+    "Trocas": "goods_trade_total",
+    "Exportações": "goods_exports_fob",
+    "Importações": "goods_imports_cif",
+    "Saldo": "goods_trade_balance",
+}
 
 
 def indicator_rows(source_id: str) -> list[dict[str, Any]]:
-    return [{"indicator": code, "name": name, "unit": unit, "topic": "trade", "description": text,
-             "source_id": source_id} for code, name, unit, text in INDICATORS]
+    return [
+        {
+            "indicator": code,
+            "name": name,
+            "unit": unit,
+            "topic": "trade",
+            "description": text,
+            "source_id": source_id,
+        }
+        for code, name, unit, text in INDICATORS
+    ]
 
 
 def _read(path: Path) -> tuple[list[str], list[list[Any]]]:
@@ -73,10 +102,16 @@ def detect(header: list[str], path: Path) -> str:
     if all(c in header for c in LAYOUTS["china-reported"]):
         return "china-reported"
     if all(c in header for c in LAYOUTS["mirror-exports"]):
-        return "mirror-exports" if "cmdCode" in header or "partner_upper_sum" in header else "mirror-imports"
+        return (
+            "mirror-exports"
+            if "cmdCode" in header or "partner_upper_sum" in header
+            else "mirror-imports"
+        )
     needed = LAYOUTS["mirror-exports"] if "flowCode" in header else LAYOUTS["china-reported"]
     missing = [c for c in needed if c not in header]
-    raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
+    raise ValidationError(
+        [DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing]
+    )
 
 
 def _number(value: Any, path: Path, row: int, column: str, errors: list[DataError]) -> float | None:
@@ -87,8 +122,15 @@ def _number(value: Any, path: Path, row: int, column: str, errors: list[DataErro
     try:
         return float(str(value).strip())
     except ValueError:
-        errors.append(DataError("invalid-value", f"{value!r} is not a number (use '.' for decimals and no "
-                                "thousands separators)", str(path), row, column))
+        errors.append(
+            DataError(
+                "invalid-value",
+                f"{value!r} is not a number (use '.' for decimals and no thousands separators)",
+                str(path),
+                row,
+                column,
+            )
+        )
         return None
 
 
@@ -96,10 +138,14 @@ def _year(value: Any, path: Path, row: int, errors: list[DataError]) -> str | No
     try:
         year = float(value)
     except (TypeError, ValueError):
-        errors.append(DataError("invalid-value", f"{value!r} is not a year", str(path), row, "refYear"))
+        errors.append(
+            DataError("invalid-value", f"{value!r} is not a year", str(path), row, "refYear")
+        )
         return None
     if not year.is_integer() or not 1900 <= year <= 2100:
-        errors.append(DataError("invalid-value", f"{value!r} is not a year", str(path), row, "refYear"))
+        errors.append(
+            DataError("invalid-value", f"{value!r} is not a year", str(path), row, "refYear")
+        )
         return None
     return str(int(year))
 
@@ -116,7 +162,8 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     source = source_row(
         source_id=f"cipf-comtrade-{layout}-{(vintage or 'undated').lower()}-{digest[:8]}",
         kind="dataset",
-        title=origin.get("title") or f"China–LAC goods trade from UN Comtrade, {layout} ({path.name})",
+        title=origin.get("title")
+        or f"China–LAC goods trade from UN Comtrade, {layout} ({path.name})",
         publisher="Centro Internacional Português de Formação (cipf-comtrade), from UN Comtrade",
         url=origin.get("url") or "https://github.com/joaquimrcarvalho/cipf-comtrade",
         licence=None,
@@ -125,12 +172,17 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         content_hash=digest,
         dataset=f"cipf-comtrade-{layout}",
         note="Tables computed from the UN Comtrade v1 API (subject to UN Comtrade's terms of use); the "
-             "repository states no licence.",
+        "repository states no licence.",
     )
     staging.add_rows("sources", [source], str(path))
-    stored = ctx.stored("indicator", "indicator") | {r["indicator"] for r in staging.rows("indicators")}
-    staging.add_rows("indicators", [r for r in indicator_rows(source["source_id"]) if r["indicator"] not in stored],
-                     str(path))
+    stored = ctx.stored("indicator", "indicator") | {
+        r["indicator"] for r in staging.rows("indicators")
+    }
+    staging.add_rows(
+        "indicators",
+        [r for r in indicator_rows(source["source_id"]) if r["indicator"] not in stored],
+        str(path),
+    )
     errors: list[DataError] = []
     out: list[dict[str, Any]] = []
     seen: set[tuple] = set()
@@ -138,21 +190,42 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         if not any(c not in (None, "") for c in cells):
             continue
         if len(cells) < len(header):
-            errors.append(DataError("missing-cell", f"{len(cells)} cells where the header has {len(header)} "
-                                    "(the file may be truncated)", str(path), i))
+            errors.append(
+                DataError(
+                    "missing-cell",
+                    f"{len(cells)} cells where the header has {len(header)} "
+                    "(the file may be truncated)",
+                    str(path),
+                    i,
+                )
+            )
             continue
         year = _year(cells[idx["refYear"]], path, i, errors)
         if layout == "china-reported":
             name = str(cells[idx["partnerDesc"]] or "").strip()
             reporter, partner = "CHN", ctx.resolver.classify(name)
             other = partner
-            values = {ind: _number(cells[idx[col]], path, i, col, errors) for col, ind in CHINA_COLUMNS.items()}
+            values = {
+                ind: _number(cells[idx[col]], path, i, col, errors)
+                for col, ind in CHINA_COLUMNS.items()
+            }
         else:
-            flow, china = str(cells[idx["flowCode"]]).strip(), str(cells[idx["partnerDesc"]]).strip()
+            flow, china = (
+                str(cells[idx["flowCode"]]).strip(),
+                str(cells[idx["partnerDesc"]]).strip(),
+            )
             expected = "M" if layout == "mirror-exports" else "X"
             if flow != expected or ctx.resolver.classify(china).iso3 != "CHN":
-                errors.append(DataError("invalid-value", f"expected flow {expected} with China as partner, found "
-                                        f"{flow} with {china!r}", str(path), i, "flowCode"))
+                errors.append(
+                    DataError(
+                        "invalid-value",
+                        f"expected flow {expected} with China as partner, found "
+                        f"{flow} with {china!r}",
+                        str(path),
+                        i,
+                        "flowCode",
+                    )
+                )
                 continue
             if "cmdCode" in idx and str(cells[idx["cmdCode"]]).strip() != "TOTAL":
                 staging.skip(f"{path.name}: commodity breakdowns (only TOTAL is kept)")
@@ -162,26 +235,50 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
             indicator = "goods_imports_cif" if layout == "mirror-exports" else "goods_exports_fob"
             values = {indicator: _number(cells[idx["partner_sum"]], path, i, "partner_sum", errors)}
         if other.unknown:
-            errors.append(DataError("unknown-country", f"unknown country {name!r}", str(path), i,
-                                    "partnerDesc" if layout == "china-reported" else "reporterDesc"))
+            errors.append(
+                DataError(
+                    "unknown-country",
+                    f"unknown country {name!r}",
+                    str(path),
+                    i,
+                    "partnerDesc" if layout == "china-reported" else "reporterDesc",
+                )
+            )
             continue
         if other.iso3 is None:
             staging.skip(f"{path.name}: {other.excluded}")
             continue
         if year is None:
             continue
-        entity, partner_code = ("CHN", other.iso3) if layout == "china-reported" else (other.iso3, "CHN")
+        entity, partner_code = (
+            ("CHN", other.iso3) if layout == "china-reported" else (other.iso3, "CHN")
+        )
         for indicator, value in values.items():
             if value is None:
                 continue
             key = (entity, partner_code, indicator, year)
             if key in seen:
-                errors.append(DataError("duplicate-key", f"{entity}–{partner_code} {indicator} {year} appears twice",
-                                        str(path), i))
+                errors.append(
+                    DataError(
+                        "duplicate-key",
+                        f"{entity}–{partner_code} {indicator} {year} appears twice",
+                        str(path),
+                        i,
+                    )
+                )
                 continue
             seen.add(key)
-            out.append({"entity": entity, "partner": partner_code, "indicator": indicator, "period": year,
-                        "value": value, "source_id": source["source_id"], "_row": i})
+            out.append(
+                {
+                    "entity": entity,
+                    "partner": partner_code,
+                    "indicator": indicator,
+                    "period": year,
+                    "value": value,
+                    "source_id": source["source_id"],
+                    "_row": i,
+                }
+            )
         if len(errors) > 50:
             break
     if errors:
@@ -193,6 +290,11 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
 def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
     """The LAC extracts of the three tables (the workbooks hold the same rows and more partners)."""
     folder = raw_dir / "trade" / "cipf-comtrade"
-    return [stage(folder / name, staging, ctx) for name in (
-        "cn_plp_trocas_2003-2024_lac.csv", "China_2.1.1_top_export_partners_reverse_lac.csv",
-        "China_3.1.1_top_import_partners_lac.csv")]
+    return [
+        stage(folder / name, staging, ctx)
+        for name in (
+            "cn_plp_trocas_2003-2024_lac.csv",
+            "China_2.1.1_top_export_partners_reverse_lac.csv",
+            "China_3.1.1_top_import_partners_lac.csv",
+        )
+    ]

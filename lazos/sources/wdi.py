@@ -79,8 +79,17 @@ class Scan:
     numbered: bool = True  # large files number rows only when an error needs it
 
     def load(self, con: duckdb.DuckDBPyConnection) -> int:
-        return scan_csv(con, self.path, self.table, self.columns, skip=self.skip, nullstr=self.nullstr,
-                        first_row=self.first_row, keep=self.keep, numbered=self.numbered)
+        return scan_csv(
+            con,
+            self.path,
+            self.table,
+            self.columns,
+            skip=self.skip,
+            nullstr=self.nullstr,
+            first_row=self.first_row,
+            keep=self.keep,
+            numbered=self.numbered,
+        )
 
     def source_sql(self) -> str:
         return read_csv_sql(self.path, self.columns, skip=self.skip, nullstr=self.nullstr)
@@ -108,7 +117,11 @@ class Scan:
 
 @cache
 def _unit_rules() -> list[tuple[re.Pattern[str], str]]:
-    text = importlib_resources.files("lazos.sources").joinpath("reference/units.csv").read_text("utf-8")
+    text = (
+        importlib_resources.files("lazos.sources")
+        .joinpath("reference/units.csv")
+        .read_text("utf-8")
+    )
     return [(re.compile(r["pattern"]), r["unit"]) for r in csv.DictReader(text.splitlines())]
 
 
@@ -179,8 +192,9 @@ def start_hash(path: Path) -> Future[str]:
     return _HASHER.submit(file_sha256, path)
 
 
-def _source(ctx: Context, original: Path, layout: str, vintage: str | None, label: str,
-            **extra: Any) -> dict[str, Any]:
+def _source(
+    ctx: Context, original: Path, layout: str, vintage: str | None, label: str, **extra: Any
+) -> dict[str, Any]:
     origin = origin_of(ctx, original)
     digest = extra.pop("content_hash", None) or file_sha256(original)
     vintage = origin.get("published") or vintage or ctx.given_vintage()
@@ -212,7 +226,9 @@ class EntityMap:
     def expression(self, column: str) -> str:
         if not self.renamed:
             return f'"{column}"'
-        cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in sorted(self.renamed.items()))
+        cases = " ".join(
+            f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in sorted(self.renamed.items())
+        )
         return f'CASE "{column}" {cases} ELSE "{column}" END'
 
     def keep(self, column: str) -> str:
@@ -221,7 +237,9 @@ class EntityMap:
         return f'NOT list_contains({sql_literal(sorted(self.excluded))}, "{column}")'
 
 
-def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_col: str) -> EntityMap:
+def _entity_map(
+    staging: Staging, ctx: Context, scan: Scan, code_col: str, name_col: str
+) -> EntityMap:
     """Resolve a file's country codes; unknown ones stop the import with their row.
 
     Codes that are Lazos ISO3 codes are matched in SQL; the others (names, variants, codes
@@ -254,12 +272,16 @@ def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_
             excluded.append(code)
             count_excluded += count
         else:
-            errors.append(DataError(
-                "unknown-country",
-                f"unknown country {code!r} ({name}): add it to Lazos's countries, aliases or excluded "
-                "names (lazos/sources/reference)",
-                str(path), scan.row_of(ctx.con, f'"{code_col}" = {sql_literal(code)}'), code_col,
-            ))
+            errors.append(
+                DataError(
+                    "unknown-country",
+                    f"unknown country {code!r} ({name}): add it to Lazos's countries, aliases or excluded "
+                    "names (lazos/sources/reference)",
+                    str(path),
+                    scan.row_of(ctx.con, f'"{code_col}" = {sql_literal(code)}'),
+                    code_col,
+                )
+            )
             if len(errors) >= 20:
                 break
     if errors:
@@ -267,10 +289,17 @@ def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_
     return EntityMap(renamed, excluded, count_excluded)
 
 
-def _stage_indicators(staging: Staging, ctx: Context, indicators: list[tuple[str, str | None]], path: Path,
-                      source_id: str) -> dict[str, str]:
+def _stage_indicators(
+    staging: Staging,
+    ctx: Context,
+    indicators: list[tuple[str, str | None]],
+    path: Path,
+    source_id: str,
+) -> dict[str, str]:
     """Stage the file's indicators that Lazos does not know yet; returns every one's unit."""
-    known = dict(ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall())
+    known = dict(
+        ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall()
+    )
     known |= {r["indicator"]: r["unit"] for r in staging.rows("indicators")}
     units, new, errors = {}, [], []
     for code, name in indicators:
@@ -278,25 +307,41 @@ def _stage_indicators(staging: Staging, ctx: Context, indicators: list[tuple[str
             units[code] = known[code]
             continue
         if not name:
-            errors.append(DataError(
-                "unknown-indicator",
-                f"indicator {code} is not known to Lazos and this file does not name it: import the "
-                "WDI series metadata (WDISeries.csv) first",
-                str(path), None, "Indicator Code",
-            ))
+            errors.append(
+                DataError(
+                    "unknown-indicator",
+                    f"indicator {code} is not known to Lazos and this file does not name it: import the "
+                    "WDI series metadata (WDISeries.csv) first",
+                    str(path),
+                    None,
+                    "Indicator Code",
+                )
+            )
             continue
         unit = unit_from_name(name)
         if unit is None:
-            errors.append(DataError(
-                "unknown-unit",
-                f"cannot tell the unit of {code} from its name {name!r}: add a rule to "
-                "lazos/sources/reference/units.csv",
-                str(path), None, "Indicator Name",
-            ))
+            errors.append(
+                DataError(
+                    "unknown-unit",
+                    f"cannot tell the unit of {code} from its name {name!r}: add a rule to "
+                    "lazos/sources/reference/units.csv",
+                    str(path),
+                    None,
+                    "Indicator Name",
+                )
+            )
             continue
         units[code] = known[code] = unit
-        new.append({"indicator": code, "name": name, "unit": unit, "topic": None,
-                    "description": None, "source_id": source_id})
+        new.append(
+            {
+                "indicator": code,
+                "name": name,
+                "unit": unit,
+                "topic": None,
+                "description": None,
+                "source_id": source_id,
+            }
+        )
     if errors:
         raise ValidationError(errors)
     staging.add_rows("indicators", new, str(path))
@@ -313,8 +358,14 @@ def _check_unique(ctx: Context, scan: Scan, keys: list[str]) -> None:
         where = " AND ".join(f'"{k}" = {sql_literal(v)}' for k, v in zip(keys, d, strict=True))
         first = scan.row_of(ctx.con, where)
         again = scan.row_of(ctx.con, f"{where} AND _row > {first}") if scan.numbered else None
-        errors.append(DataError("duplicate-key", f"{dict(zip(keys, d, strict=True))} appears twice (first at row "
-                                f"{first})", str(scan.original), again))
+        errors.append(
+            DataError(
+                "duplicate-key",
+                f"{dict(zip(keys, d, strict=True))} appears twice (first at row {first})",
+                str(scan.original),
+                again,
+            )
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -329,10 +380,26 @@ def _error_translator(scan: Scan) -> Any:
             tag, code, indicator, column = match.groups()
             if tag != str(scan.path):
                 return None
-            row = scan.row_of(con, f'"{scan.keep[1]}" = {sql_literal(code)} AND "{scan.keep[3]}" = '
-                              f"{sql_literal(indicator)}") if scan.keep else None
-            return ValidationError([DataError("invalid-value", "not a finite number (NaN or infinity)",
-                                              str(scan.original), row, column)])
+            row = (
+                scan.row_of(
+                    con,
+                    f'"{scan.keep[1]}" = {sql_literal(code)} AND "{scan.keep[3]}" = '
+                    f"{sql_literal(indicator)}",
+                )
+                if scan.keep
+                else None
+            )
+            return ValidationError(
+                [
+                    DataError(
+                        "invalid-value",
+                        "not a finite number (NaN or infinity)",
+                        str(scan.original),
+                        row,
+                        column,
+                    )
+                ]
+            )
         if str(scan.path) in text:
             return translate_duckdb_error(exc, scan.original)
         return None
@@ -340,8 +407,14 @@ def _error_translator(scan: Scan) -> Any:
     return translate
 
 
-def _observations_sql(scan: Scan, value_columns: list[str], entities: EntityMap, code_col: str,
-                      source_id: str, period: str = "u.col") -> str:
+def _observations_sql(
+    scan: Scan,
+    value_columns: list[str],
+    entities: EntityMap,
+    code_col: str,
+    source_id: str,
+    period: str = "u.col",
+) -> str:
     """Long observations streamed from the file: codes mapped, UNPIVOT, values checked finite.
 
     ``period`` gives the year from the year column's name ``u.col`` (``1960`` or
@@ -370,19 +443,31 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
         for cells in (parse_csv_line(line) for line in lines[:4]):
             if cells[:1] == ["Last Updated Date"] and len(cells) > 1:
                 vintage = cells[1]
-        skip = next((i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None)
+        skip = next(
+            (i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None
+        )
         if skip is None:
             fail("missing-column", "no header row after the preamble", original, 5)
     header = parse_csv_line(lines[skip])
     missing = [c for c in ID_COLUMNS if c not in header]
     if missing:
-        raise ValidationError([DataError("missing-column", "the column is missing", str(original), skip + 1, c)
-                               for c in missing])
+        raise ValidationError(
+            [
+                DataError("missing-column", "the column is missing", str(original), skip + 1, c)
+                for c in missing
+            ]
+        )
     years = [h for h in header[4:] if _YEAR.match(h)]
     others = [h for h in header[4:] if not _YEAR.match(h)]
     if [h for h in others if h] or others[:-1]:
         bad = next(h for h in header[4:] if not _YEAR.match(h))
-        fail("extra-column", f"unexpected column {bad!r} (expected one column per year)", original, skip + 1, bad)
+        fail(
+            "extra-column",
+            f"unexpected column {bad!r} (expected one column per year)",
+            original,
+            skip + 1,
+            bad,
+        )
     if not years:
         fail("missing-column", "no year columns", original, skip + 1)
     columns = {c: "VARCHAR" for c in ID_COLUMNS} | {y: "DOUBLE" for y in years}
@@ -391,8 +476,16 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
         columns["_trailing"] = "VARCHAR"
         keep.append("_trailing")
     hashing = start_hash(original)
-    scan = Scan(path, original, ctx.temp_name("wdi_ids"), columns, keep=keep, skip=skip, first_row=skip + 2,
-                numbered=False)
+    scan = Scan(
+        path,
+        original,
+        ctx.temp_name("wdi_ids"),
+        columns,
+        keep=keep,
+        skip=skip,
+        first_row=skip + 2,
+        numbered=False,
+    )
     rows = scan.load(ctx.con)
     if others:
         row = scan.row_of(ctx.con, "_trailing IS NOT NULL")
@@ -400,8 +493,14 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
             fail("extra-cell", "a value after the last year column", original, row)
     scan.require(ctx.con, "Indicator Code")
     _check_unique(ctx, scan, ["Country Code", "Indicator Code"])
-    source = _source(ctx, original, layout, vintage, "bulk download" if layout == "bulk" else "API download",
-                     content_hash=hashing.result())
+    source = _source(
+        ctx,
+        original,
+        layout,
+        vintage,
+        "bulk download" if layout == "bulk" else "API download",
+        content_hash=hashing.result(),
+    )
     staging.add_rows("sources", [source], str(original))
     entities = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
     indicators = ctx.con.execute(
@@ -410,23 +509,41 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
     relation = _observations_sql(scan, years, entities, "Indicator Code", source["source_id"])
     staging.add_relation("observations", relation, [source["source_id"]], _error_translator(scan))
-    return (f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
-            f"{rows} series ({len(indicators)} indicators), {entities.rows_excluded} rows outside Lazos's scope")
+    return (
+        f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
+        f"{rows} series ({len(indicators)} indicators), {entities.rows_excluded} rows outside Lazos's scope"
+    )
 
 
 def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
     header = parse_csv_line(head_lines(path, 1)[0])
     missing = [c for c in DATABANK_ID_COLUMNS if c not in header]
     if missing:
-        raise ValidationError([DataError("missing-column", "the column is missing", str(original), 1, c)
-                               for c in missing])
+        raise ValidationError(
+            [
+                DataError("missing-column", "the column is missing", str(original), 1, c)
+                for c in missing
+            ]
+        )
     year_cols = [h for h in header[4:] if _DATABANK_YEAR.match(h)]
     extra = [h for h in header[4:] if h not in year_cols]
     if extra:
-        fail("extra-column", f"unexpected column {extra[0]!r} (expected 'YYYY [YRYYYY]')", original, 1, extra[0])
+        fail(
+            "extra-column",
+            f"unexpected column {extra[0]!r} (expected 'YYYY [YRYYYY]')",
+            original,
+            1,
+            extra[0],
+        )
     columns = {c: "VARCHAR" for c in DATABANK_ID_COLUMNS} | {h: "DOUBLE" for h in year_cols}
-    scan = Scan(path, original, ctx.temp_name("wdi_databank"), columns, keep=DATABANK_ID_COLUMNS,
-                nullstr=["..", ""])
+    scan = Scan(
+        path,
+        original,
+        ctx.temp_name("wdi_databank"),
+        columns,
+        keep=DATABANK_ID_COLUMNS,
+        nullstr=["..", ""],
+    )
     scan.load(ctx.con)
     # The footer starts at the first blank row: "Data from database: …", "Last Updated: …".
     blank = " AND ".join(f'"{c}" IS NULL' for c in ["Country Code", "Series Name", "Series Code"])
@@ -434,7 +551,8 @@ def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, ori
     vintage = None
     if footer_start is not None:
         for (text,) in ctx.con.execute(
-            f'SELECT "Country Name" FROM {scan.table} WHERE _row >= ? AND "Country Name" IS NOT NULL', [footer_start]
+            f'SELECT "Country Name" FROM {scan.table} WHERE _row >= ? AND "Country Name" IS NOT NULL',
+            [footer_start],
         ).fetchall():
             match = re.match(r"Last Updated: (\d{1,2})/(\d{1,2})/(\d{4})", text or "")
             if match:
@@ -450,10 +568,14 @@ def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, ori
         f'SELECT "Series Code", any_value("Series Name") FROM {scan.table} GROUP BY 1 ORDER BY 1'
     ).fetchall()
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
-    relation = _observations_sql(scan, year_cols, entities, "Series Code", source["source_id"], "left(u.col, 4)")
+    relation = _observations_sql(
+        scan, year_cols, entities, "Series Code", source["source_id"], "left(u.col, 4)"
+    )
     staging.add_relation("observations", relation, [source["source_id"]], _error_translator(scan))
-    return (f"{original.name}: DataBank extract, vintage {vintage or 'not stated'}, "
-            f"{entities.rows_excluded} rows outside scope")
+    return (
+        f"{original.name}: DataBank extract, vintage {vintage or 'not stated'}, "
+        f"{entities.rows_excluded} rows outside scope"
+    )
 
 
 def _datahub_indicator(path: Path, ctx: Context) -> str:
@@ -461,8 +583,12 @@ def _datahub_indicator(path: Path, ctx: Context) -> str:
     for candidate in (given, path.stem, path.parent.name):
         if candidate and _CODE.match(candidate):
             return candidate.upper()
-    fail("unknown-indicator", "cannot tell which indicator this long file holds: name the file after "
-         "its code (e.g. ny.gdp.mktp.cd.csv) or give --indicator", path)
+    fail(
+        "unknown-indicator",
+        "cannot tell which indicator this long file holds: name the file after "
+        "its code (e.g. ny.gdp.mktp.cd.csv) or give --indicator",
+        path,
+    )
     raise AssertionError
 
 
@@ -470,10 +596,22 @@ def _stage_datahub(path: Path, staging: Staging, ctx: Context, layout: str, orig
     code = _datahub_indicator(original, ctx)
     header = parse_csv_line(head_lines(path, 1)[0])
     if header != DATAHUB_COLUMNS:
-        extra = [h for h in header if h not in DATAHUB_COLUMNS] or [h for h in DATAHUB_COLUMNS if h not in header]
-        fail("extra-column" if len(header) > 4 else "missing-column", f"unexpected header at {extra[0]!r}",
-             original, 1, extra[0])
-    columns = {"Country Name": "VARCHAR", "Country Code": "VARCHAR", "Year": "INTEGER", "Value": "DOUBLE"}
+        extra = [h for h in header if h not in DATAHUB_COLUMNS] or [
+            h for h in DATAHUB_COLUMNS if h not in header
+        ]
+        fail(
+            "extra-column" if len(header) > 4 else "missing-column",
+            f"unexpected header at {extra[0]!r}",
+            original,
+            1,
+            extra[0],
+        )
+    columns = {
+        "Country Name": "VARCHAR",
+        "Country Code": "VARCHAR",
+        "Year": "INTEGER",
+        "Value": "DOUBLE",
+    }
     scan = Scan(path, original, ctx.temp_name("wdi_long"), columns)
     scan.load(ctx.con)
     scan.require(ctx.con, "Year")

@@ -24,8 +24,19 @@ from lazos.store.staging import Staging
 
 NAME = "wgi"
 TITLE = "Worldwide Governance Indicators"
-COLUMNS = ["codeindyr", "code", "countryname", "year", "indicator", "estimate", "stddev", "nsource",
-           "pctrank", "pctranklower", "pctrankupper"]
+COLUMNS = [
+    "codeindyr",
+    "code",
+    "countryname",
+    "year",
+    "indicator",
+    "estimate",
+    "stddev",
+    "nsource",
+    "pctrank",
+    "pctranklower",
+    "pctrankupper",
+]
 DIMENSIONS = {
     "cc": ("CC", "Control of Corruption"),
     "ge": ("GE", "Government Effectiveness"),
@@ -35,17 +46,42 @@ DIMENSIONS = {
     "va": ("VA", "Voice and Accountability"),
 }
 MEASURES = {
-    "estimate": ("EST", "Estimate", "score (about -2.5 to 2.5)",
-                 "The dimension's estimate in units of a standard normal distribution."),
-    "stddev": ("STD.ERR", "Standard Error", "score (about -2.5 to 2.5)",
-               "Standard error of the estimate."),
-    "nsource": ("NO.SRC", "Number of Sources", "count", "Number of data sources the estimate rests on."),
-    "pctrank": ("PER.RNK", "Percentile Rank", "percentile rank (0 to 100)",
-                "Rank among all economies, 0 lowest and 100 highest."),
-    "pctranklower": ("PER.RNK.LOWER", "Percentile Rank, Lower Bound of 90% Confidence Interval",
-                     "percentile rank (0 to 100)", "Lower bound of the 90% confidence interval of the rank."),
-    "pctrankupper": ("PER.RNK.UPPER", "Percentile Rank, Upper Bound of 90% Confidence Interval",
-                     "percentile rank (0 to 100)", "Upper bound of the 90% confidence interval of the rank."),
+    "estimate": (
+        "EST",
+        "Estimate",
+        "score (about -2.5 to 2.5)",
+        "The dimension's estimate in units of a standard normal distribution.",
+    ),
+    "stddev": (
+        "STD.ERR",
+        "Standard Error",
+        "score (about -2.5 to 2.5)",
+        "Standard error of the estimate.",
+    ),
+    "nsource": (
+        "NO.SRC",
+        "Number of Sources",
+        "count",
+        "Number of data sources the estimate rests on.",
+    ),
+    "pctrank": (
+        "PER.RNK",
+        "Percentile Rank",
+        "percentile rank (0 to 100)",
+        "Rank among all economies, 0 lowest and 100 highest.",
+    ),
+    "pctranklower": (
+        "PER.RNK.LOWER",
+        "Percentile Rank, Lower Bound of 90% Confidence Interval",
+        "percentile rank (0 to 100)",
+        "Lower bound of the 90% confidence interval of the rank.",
+    ),
+    "pctrankupper": (
+        "PER.RNK.UPPER",
+        "Percentile Rank, Upper Bound of 90% Confidence Interval",
+        "percentile rank (0 to 100)",
+        "Upper bound of the 90% confidence interval of the rank.",
+    ),
 }
 # The embedded dataset keeps these measures (the others are imported on demand).
 SNAPSHOT_MEASURES = ("estimate", "stddev", "pctrank")
@@ -56,8 +92,16 @@ def indicator_rows(source_id: str) -> list[dict[str, Any]]:
     out = []
     for code, name in DIMENSIONS.values():
         for suffix, label, unit, description in MEASURES.values():
-            out.append({"indicator": f"{code}.{suffix}", "name": f"{name}: {label}", "unit": unit,
-                        "topic": "Governance", "description": description, "source_id": source_id})
+            out.append(
+                {
+                    "indicator": f"{code}.{suffix}",
+                    "name": f"{name}: {label}",
+                    "unit": unit,
+                    "topic": "Governance",
+                    "description": description,
+                    "source_id": source_id,
+                }
+            )
     return out
 
 
@@ -66,11 +110,16 @@ def _read(path: Path) -> tuple[list[str], list[list[Any]]]:
         _, header, rows = read_sheet(path, None)
         return header, rows
     data = path.read_bytes()
-    check_utf8(path, data[:1 << 20])
+    check_utf8(path, data[: 1 << 20])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path, data[: exc.start].count(b"\n") + 1)
+        fail(
+            "encoding-error",
+            f"not valid UTF-8 ({exc.reason})",
+            path,
+            data[: exc.start].count(b"\n") + 1,
+        )
     reader = csv.reader(text.splitlines())
     header = next(reader, [])
     return header, list(reader)
@@ -84,16 +133,27 @@ def _number(value: Any, path: Path, row: int, column: str, errors: list[DataErro
     try:
         number = float(str(value).strip())
     except ValueError:
-        errors.append(DataError("invalid-value", f"{value!r} is not a number (or '..' for missing)",
-                                str(path), row, column))
+        errors.append(
+            DataError(
+                "invalid-value",
+                f"{value!r} is not a number (or '..' for missing)",
+                str(path),
+                row,
+                column,
+            )
+        )
         return None
     if number != number or number in (float("inf"), float("-inf")):
-        errors.append(DataError("invalid-value", f"{value!r} is not a finite number", str(path), row, column))
+        errors.append(
+            DataError("invalid-value", f"{value!r} is not a finite number", str(path), row, column)
+        )
         return None
     return number
 
 
-def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] | None = None) -> str:
+def stage(
+    path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] | None = None
+) -> str:
     """Stage the WGI workbook or its CSV flattening."""
     if not path.is_file():
         fail("missing-file", "file not found", path)
@@ -101,12 +161,16 @@ def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] 
     header = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c)
-                               for c in missing])
+        raise ValidationError(
+            [DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing]
+        )
     idx = {c: header.index(c) for c in COLUMNS}
     origin = origin_of(ctx, path)
-    vintage = origin.get("published") or (workbook_modified(path) if path.suffix == ".xlsx" else None) \
+    vintage = (
+        origin.get("published")
+        or (workbook_modified(path) if path.suffix == ".xlsx" else None)
         or ctx.given_vintage()
+    )
     digest = file_sha256(path)
     source = source_row(
         source_id=f"wb-wgi-{(vintage or 'undated').lower()}-{digest[:8]}",
@@ -122,9 +186,14 @@ def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] 
         note=origin.get("note"),
     )
     staging.add_rows("sources", [source], str(path))
-    stored = ctx.stored("indicator", "indicator") | {r["indicator"] for r in staging.rows("indicators")}
-    staging.add_rows("indicators", [r for r in indicator_rows(source["source_id"]) if r["indicator"] not in stored],
-                     str(path))
+    stored = ctx.stored("indicator", "indicator") | {
+        r["indicator"] for r in staging.rows("indicators")
+    }
+    staging.add_rows(
+        "indicators",
+        [r for r in indicator_rows(source["source_id"]) if r["indicator"] not in stored],
+        str(path),
+    )
     keep = measures or tuple(MEASURES)
     errors: list[DataError] = []
     out: list[dict[str, Any]] = []
@@ -132,40 +201,75 @@ def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] 
     for i, cells in enumerate(rows, start=2):
         if len(cells) < len(header) or not any(c not in (None, "") for c in cells):
             if any(c not in (None, "") for c in cells):
-                errors.append(DataError("missing-cell", f"{len(cells)} cells where the header has {len(header)}",
-                                        str(path), i))
+                errors.append(
+                    DataError(
+                        "missing-cell",
+                        f"{len(cells)} cells where the header has {len(header)}",
+                        str(path),
+                        i,
+                    )
+                )
             continue
-        code, name, dim = (str(cells[idx[c]] or "").strip() for c in ("code", "countryname", "indicator"))
+        code, name, dim = (
+            str(cells[idx[c]] or "").strip() for c in ("code", "countryname", "indicator")
+        )
         year_raw = cells[idx["year"]]
         try:
             year = int(float(year_raw))
         except (TypeError, ValueError):
-            errors.append(DataError("invalid-value", f"{year_raw!r} is not a year", str(path), i, "year"))
+            errors.append(
+                DataError("invalid-value", f"{year_raw!r} is not a year", str(path), i, "year")
+            )
             continue
         if dim not in DIMENSIONS:
-            errors.append(DataError("invalid-value", f"{dim!r} is not one of {', '.join(DIMENSIONS)}",
-                                    str(path), i, "indicator"))
+            errors.append(
+                DataError(
+                    "invalid-value",
+                    f"{dim!r} is not one of {', '.join(DIMENSIONS)}",
+                    str(path),
+                    i,
+                    "indicator",
+                )
+            )
             continue
         found = ctx.resolver.classify(code) if code else ctx.resolver.classify(name)
         if found.unknown and name:
             found = ctx.resolver.classify(name)
         if found.iso3 is None:
             if found.unknown:
-                errors.append(DataError("unknown-country", f"unknown country {code!r} ({name})", str(path), i, "code"))
+                errors.append(
+                    DataError(
+                        "unknown-country",
+                        f"unknown country {code!r} ({name})",
+                        str(path),
+                        i,
+                        "code",
+                    )
+                )
             else:
                 staging.skip(f"{path.name}: {found.excluded}")
             continue
         seen[(found.iso3, dim, str(year))] += 1
         if seen[(found.iso3, dim, str(year))] > 1:
-            errors.append(DataError("duplicate-key", f"{code} {dim} {year} appears twice", str(path), i))
+            errors.append(
+                DataError("duplicate-key", f"{code} {dim} {year} appears twice", str(path), i)
+            )
             continue
         for column in keep:
             value = _number(cells[idx[column]], path, i, column, errors)
             if value is None:
                 continue
-            out.append({"entity": found.iso3, "partner": None,
-                        "indicator": f"{DIMENSIONS[dim][0]}.{MEASURES[column][0]}", "period": str(year),
-                        "value": value, "source_id": source["source_id"], "_row": i})
+            out.append(
+                {
+                    "entity": found.iso3,
+                    "partner": None,
+                    "indicator": f"{DIMENSIONS[dim][0]}.{MEASURES[column][0]}",
+                    "period": str(year),
+                    "value": value,
+                    "source_id": source["source_id"],
+                    "_row": i,
+                }
+            )
         if len(errors) > 50:
             break
     if errors:

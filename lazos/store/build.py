@@ -66,8 +66,11 @@ def load_package(con: duckdb.DuckDBPyConnection, package: Package, load_id: int)
         table = package.tables[res.name]
         stored = res.stored_columns()
         values = ["k.source_key" if c == "source_key" else f'i."{c}"' for c in stored]
-        join = (" JOIN (SELECT DISTINCT source_id, source_key FROM source) k ON k.source_id = i.source_id"
-                if res.source_key else "")
+        join = (
+            " JOIN (SELECT DISTINCT source_id, source_key FROM source) k ON k.source_id = i.source_id"
+            if res.source_key
+            else ""
+        )
         con.register("_incoming", table)
         try:
             con.execute(

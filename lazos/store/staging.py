@@ -42,7 +42,9 @@ class Staging:
         self._views: dict[str, list[str]] = {r.name: [] for r in all_resources()}
         self._sources: dict[str, dict[str, Any]] = {}
         self._relation_sources: set[str] = set()
-        self._error_handlers: list[Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None]] = []
+        self._error_handlers: list[
+            Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None]
+        ] = []
         for res in all_resources():
             cols = ", ".join(f'"{c}" {t}' for c, t in column_types(res))
             con.execute(
@@ -126,7 +128,8 @@ class Staging:
         resource: str,
         select_sql: str,
         sources: Iterable[str],
-        on_error: Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None] | None = None,
+        on_error: Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None]
+        | None = None,
     ) -> None:
         """Stage a trusted SQL SELECT yielding the resource's database columns (large imports).
 
