@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -171,10 +171,7 @@ def import_(
 
     from lazos.store.importer import import_files
 
-    path = db or default_db_path()
-    if not path.exists() and db is None:
-        errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
-        build_database(path)
+    path = _db_for_writing(db)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as bar:
         task = bar.add_task(f"Importing {source}", total=None)
@@ -187,17 +184,81 @@ def import_(
             progress=lambda message: bar.update(task, description=f"{source}: {message}"),
             options={"indicator": indicator} if indicator else {},
         )
+    _report(report)
+
+
+fetch_app = typer.Typer(
+    help="Download from a publisher's API and import the answer (needs the network).",
+    no_args_is_help=True,
+)
+app.add_typer(fetch_app, name="fetch")
+
+
+def _report(report: Any) -> None:
     for line in report.read:
         console.print(Text(f"read {line}"))
     changed = {k: v for k, v in report.changes.items() if v.inserted or v.retired}
     if not changed:
-        console.print("Nothing changed: the database already holds these files' content.")
+        console.print("Nothing changed: the database already holds this content.")
     for name, change in changed.items():
         console.print(
             Text(f"{name.replace('_', ' ')}: {change.inserted} added, {change.retired} retired")
         )
     for reason, count in report.skipped.items():
         console.print(Text(f"left out {count} row(s): {reason}", style="dim"))
+
+
+@fetch_app.command("wdi")
+def fetch_wdi(
+    indicator: Annotated[str, typer.Option(help="World Bank indicator code, e.g. NY.GDP.MKTP.CD.")],
+    country: Annotated[
+        list[str] | None, typer.Option(help="ISO code (repeatable; default: all).")
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="Years, e.g. 2000:2024.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Download a WDI indicator from the World Bank API v2 and import it."""
+    from lazos.store.importer import fetch
+
+    _report(
+        fetch(
+            _db_for_writing(db),
+            "wdi",
+            {"indicator": indicator, "countries": country or [], "date": date},
+        )
+    )
+
+
+@fetch_app.command("comtrade")
+def fetch_comtrade(
+    reporter: Annotated[list[str], typer.Option(help="Reporter ISO code (repeatable), e.g. CHN.")],
+    partner: Annotated[
+        list[str], typer.Option(help="Partner ISO code (repeatable); WLD for the world.")
+    ],
+    period: Annotated[list[str], typer.Option(help="Year (repeatable), e.g. 2023.")],
+    flow: Annotated[str, typer.Option(help="Flows: M, X, RM, RX, comma-separated.")] = "M,X",
+    services: Annotated[bool, typer.Option(help="Trade in services instead of goods.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Download from the UN Comtrade API v1 (set COMTRADE_API_KEY for more than the preview)."""
+    from lazos.store.importer import fetch
+
+    request = {
+        "reporter": reporter,
+        "partner": partner,
+        "period": period,
+        "flow": flow,
+        "kind": "S" if services else "C",
+    }
+    _report(fetch(_db_for_writing(db), "comtrade", request))
+
+
+def _db_for_writing(db: Path | None) -> Path:
+    path = db or default_db_path()
+    if not path.exists() and db is None:
+        errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
+        build_database(path)
+    return path
 
 
 @app.command()

@@ -82,9 +82,29 @@ def connector(name: str) -> ModuleType:
 
 
 def origin_of(ctx: Context, path: Path) -> dict[str, Any]:
-    """The origin record of a raw file (sources/origins.yaml), by file name or folder name."""
+    """The origin record of a raw file (sources/origins.yaml) when the file is that one.
+
+    A record is found by file (or folder) name and used only if the checksum it lists is the
+    file's: a different file under a known name gets no borrowed provenance.
+    """
     origins = ctx.options.get("origins", {})
-    return origins.get(path.name) or origins.get(path.parent.name) or {}
+    record = origins.get(path.name) or origins.get(path.parent.name) or {}
+    if not record:
+        return {}
+    digest = folder_sha256(path) if path.is_dir() else file_sha256(path)
+    if digest in (record.get("sha256"), (record.get("files") or {}).get(path.name)):
+        return record
+    return {}
+
+
+def folder_sha256(path: Path, pattern: str = "*.geojson") -> str:
+    """A checksum of a folder of files: their names and checksums, in name order."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in sorted(path.glob(pattern)):
+        digest.update(file.name.encode() + b"\0" + file_sha256(file).encode())
+    return digest.hexdigest()
 
 
 def load_origins() -> dict[str, dict[str, Any]]:
@@ -93,7 +113,10 @@ def load_origins() -> dict[str, dict[str, Any]]:
 
     text = importlib_resources.files("lazos.sources").joinpath("origins.yaml").read_text("utf-8")
     return {
-        k: {f: (str(v) if v is not None else None) for f, v in rec.items()}
+        k: {
+            f: (v if isinstance(v, dict) else str(v) if v is not None else None)
+            for f, v in rec.items()
+        }
         for k, rec in yaml.safe_load(text).items()
     }
 

@@ -88,8 +88,7 @@ class EntityResolver:
             key = normalise(name)
             excluded = _reviewed_exclusions().get(key)
             if excluded is None and key in _iso_names():
-                code = _iso_names()[key]
-                excluded = f"ISO 3166 country outside Lazos's scope ({code})"
+                excluded = "ISO 3166 countries outside Lazos's scope"
         result = Resolution(name, iso3, excluded)
         self._cache[name] = result
         return result

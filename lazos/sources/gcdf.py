@@ -25,7 +25,6 @@ Licences: AidData's data are ODC-By 1.0; geometries derived from OpenStreetMap a
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of
+from lazos.sources.base import Context, folder_sha256, origin_of
 from lazos.sources.common import file_sha256, source_row
 from lazos.sources.rawfiles import check_utf8, fail, read_sheet
 from lazos.store.staging import Staging
@@ -701,15 +700,12 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
         fail("missing-file", "no .geojson files in this folder", path)
     tolerance = ctx.options.get("simplify")
     state, errors = _state(ctx), []
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(file.name.encode() + b"\0" + file_sha256(file).encode())
     # One source for the release's folder of shapes (or for a single file).
     source = _source(
         ctx,
         path,
         "geojson",
-        digest.hexdigest() if path.is_dir() else file_sha256(path),
+        folder_sha256(path) if path.is_dir() else file_sha256(path),
         GEOMETRY_LICENCE,
     )
     staging.add_rows("sources", [source], str(path))

@@ -878,3 +878,78 @@ def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
         / "worldbank_v2_NY.GDP.MKTP.CD_12_south_american_countries_records_only.json"
     ]
     return [stage(f, staging, ctx) for f in files]
+
+
+# ---------------------------------------------------------------------------- online
+
+API = "https://api.worldbank.org/v2"
+
+
+def fetch(
+    staging: Staging,
+    ctx: Context,
+    *,
+    indicator: str,
+    countries: list[str],
+    date: str | None = None,
+    client: Any = None,
+) -> str:
+    """Download an indicator from the World Bank API v2, every page, and stage its records."""
+    import hashlib
+
+    import httpx
+
+    from lazos.errors import LazosError
+
+    where = ";".join(countries) if countries else "all"
+    url = f"{API}/country/{where}/indicator/{indicator}"
+    own = client is None
+    client = client or httpx.Client(timeout=60, follow_redirects=True)
+    records: list[dict[str, Any]] = []
+    meta: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    page, pages = 1, 1
+    try:
+        while page <= pages:
+            params = {"format": "json", "per_page": 1000, "page": page} | (
+                {"date": date} if date else {}
+            )
+            try:
+                response = client.get(url, params=params)
+            except httpx.HTTPError as exc:
+                raise LazosError(
+                    f"cannot reach the World Bank API ({exc.__class__.__name__}): {exc}"
+                ) from exc
+            if response.status_code != 200:
+                raise LazosError(
+                    f"the World Bank API answered {response.status_code} for {response.url}"
+                )
+            digest.update(response.content)
+            try:
+                payload = response.json()
+            except ValueError as exc:
+                raise LazosError(
+                    f"the World Bank API answered with a body that is not JSON ({response.url})"
+                ) from exc
+            meta, recs = parse_api_json(payload, str(response.url))
+            records += recs
+            pages = int(meta.get("pages") or 1)
+            page += 1
+    finally:
+        if own:
+            client.close()
+    vintage = meta.get("lastupdated") or ctx.given_vintage()
+    source = source_row(
+        source_id=f"wb-wdi-api-{(vintage or 'undated').lower()}-{digest.hexdigest()[:8]}",
+        kind="dataset",
+        title=f"World Bank API v2: {indicator} for {where}",
+        publisher="World Bank",
+        url=f"{url}?format=json" + (f"&date={date}" if date else ""),
+        licence=LICENCE,
+        published=vintage,
+        retrieved=ctx.retrieved(),
+        content_hash=digest.hexdigest(),
+        dataset=DATASET,
+        note=None,
+    )
+    return stage_api_records(records, meta, staging, ctx, url, source)

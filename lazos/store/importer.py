@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from lazos.errors import DatabaseError, ValidationError
-from lazos.sources.base import Context, connector
+from lazos.errors import DatabaseError, LazosError, ValidationError
+from lazos.sources.base import Context, connector, load_origins
 from lazos.sources.entities import EntityResolver
 from lazos.store.apply import Changes, apply
 from lazos.store.migrations import migrate
@@ -70,20 +71,25 @@ def resolver_from(con: duckdb.DuckDBPyConnection) -> EntityResolver:
     )
 
 
-def import_files(
+Stager = Callable[[Staging, Context], str]
+
+
+def run_import(
     db_path: str | Path,
     source: str,
-    paths: list[str | Path],
+    stagers: list[tuple[str, Stager]],
     *,
+    kind: str = "import",
     vintage: str | None = None,
     encoding: str | None = None,
     progress: Callable[[str], None] | None = None,
     options: dict | None = None,
 ) -> ImportReport:
-    """Import raw files of one dataset into the database at ``db_path``."""
+    """Stage, check and apply in one transaction; ``stagers`` are (label, stage) pairs."""
     mod = connector(source)
-    files = [Path(p) for p in paths]
+    labels = [label for label, _ in stagers]
     con = connect_for_writing(Path(db_path))
+    ctx: Context | None = None
     try:
         migrate(con)
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -93,8 +99,8 @@ def import_files(
                 0
             ][0]
             con.execute(
-                "INSERT INTO load_run VALUES (?, 'import', ?, NULL, ?, NULL)",
-                [load_id, now, f"{source}: " + ", ".join(str(f) for f in files)],
+                "INSERT INTO load_run VALUES (?, ?, ?, NULL, ?, NULL)",
+                [load_id, kind, now, f"{source}: " + ", ".join(labels)],
             )
             staging = Staging(con)
             ctx = Context(
@@ -104,12 +110,12 @@ def import_files(
                 vintage=vintage,
                 encoding=encoding,
                 progress=progress or (lambda message: None),
-                options=options or {},
+                options={"origins": load_origins(), **(options or {})},
             )
             read = []
-            for path in files:
-                ctx.progress(f"reading {path.name}")
-                read.append(mod.stage(path, staging, ctx))
+            for label, stage in stagers:
+                ctx.progress(f"reading {label}")
+                read.append(stage(staging, ctx))
             if hasattr(mod, "finish"):
                 mod.finish(staging, ctx)
             ctx.progress("checking")
@@ -129,9 +135,41 @@ def import_files(
                 con.execute("ROLLBACK")
             raise
         finally:
-            for path in ctx.cleanup if "ctx" in locals() else []:
+            for path in ctx.cleanup if ctx else []:
                 path.unlink(missing_ok=True)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return ImportReport(source, [str(f) for f in files], read, changes, staging.skipped, load_id)
+    return ImportReport(source, labels, read, changes, staging.skipped, load_id)
+
+
+def import_files(
+    db_path: str | Path,
+    source: str,
+    paths: list[str | Path],
+    **options: Any,
+) -> ImportReport:
+    """Import raw files of one dataset into the database at ``db_path``."""
+    mod = connector(source)
+    files = [Path(p) for p in paths]
+    stagers = [(f.name, lambda staging, ctx, f=f: mod.stage(f, staging, ctx)) for f in files]
+    return run_import(db_path, source, stagers, **options)
+
+
+def fetch(
+    db_path: str | Path, source: str, request: dict[str, Any], **options: Any
+) -> ImportReport:
+    """Download from a publisher's API and import the answer (``lazos fetch``)."""
+    mod = connector(source)
+    if not hasattr(mod, "fetch"):
+        raise LazosError(
+            f"the {source} connector reads files only: use `lazos import {source} FILE`"
+        )
+    label = f"{source} API: " + ", ".join(f"{k}={v}" for k, v in request.items() if v)
+    return run_import(
+        db_path,
+        source,
+        [(label, lambda staging, ctx: mod.fetch(staging, ctx, **request))],
+        kind="fetch",
+        **options,
+    )
