@@ -35,9 +35,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.duckdb"
         rows = []
-        rows.append(
-            ("lazos.build (embedded dataset)", *timed(lambda: lazos.build(path), args.runs))
-        )
+        rows.append(("lazos.build (embedded dataset)", *timed(lambda: lazos.build(path), args.runs)))
         db = lazos.open(path)
         rows.append(
             (

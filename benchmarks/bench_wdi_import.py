@@ -49,17 +49,13 @@ def real_rows() -> tuple[list[str], list[list[str]]]:
         db = Path(tmp) / "x.duckdb"
         lazos.build(db)
         with lazos.open(db) as handle:
-            df = handle.observations(
-                indicator=["NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "NY.GDP.MKTP.KD.ZG"]
-            )
+            df = handle.observations(indicator=["NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "NY.GDP.MKTP.KD.ZG"])
     years = [str(y) for y in range(1960, 2024)]
     header = ["Country Name", "Country Code", "Indicator Name", "Indicator Code", *years, ""]
     out = []
     for (entity, ind), g in df.groupby(["entity", "indicator"]):
         values = dict(zip(g["period"], g["value"], strict=True))
-        out.append(
-            [entity, entity, ind, ind, *[repr(values[y]) if y in values else "" for y in years], ""]
-        )
+        out.append([entity, entity, ind, ind, *[repr(values[y]) if y in values else "" for y in years], ""])
     return header, out
 
 
@@ -143,21 +139,15 @@ print(json.dumps({"seconds": elapsed, "rows": rows,
 
 
 def run(code: str, *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument(
-        "--only", choices=["lazos", "pandas", "pandas-file", "floor", "floor-file"], action="append"
-    )
+    parser.add_argument("--only", choices=["lazos", "pandas", "pandas-file", "floor", "floor-file"], action="append")
     args = parser.parse_args()
     import lazos
 
@@ -168,18 +158,14 @@ def main() -> None:
         started = time.perf_counter()
         economies = generate(data, args.size_mb)
         size = data.stat().st_size / 1e6
-        print(
-            f"generated {size:.0f} MB, {economies} synthetic economies in {time.perf_counter() - started:.1f} s"
-        )
+        print(f"generated {size:.0f} MB, {economies} synthetic economies in {time.perf_counter() - started:.1f} s")
         for _ in range(args.runs):
             for name in methods:
                 if name == "lazos":
                     db = Path(tmp) / "bench.duckdb"
                     db.unlink(missing_ok=True)
                     lazos.build(db)
-                    result = run(
-                        LAZOS, str(db), str(data), str(economies), str(Path(__file__).parent)
-                    )
+                    result = run(LAZOS, str(db), str(data), str(economies), str(Path(__file__).parent))
                 elif name in ("pandas", "pandas-file"):
                     target = Path(tmp) / "pandas.duckdb"
                     target.unlink(missing_ok=True)
@@ -196,9 +182,7 @@ def main() -> None:
         name: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "peak_mb", "rows")}
         for name, rs in results.items()
     }
-    print(
-        f"\n{'method':10} {'median s':>9} {'peak MB':>9} {'rows':>12}   ({args.runs} runs, {size:.0f} MB file)"
-    )
+    print(f"\n{'method':10} {'median s':>9} {'peak MB':>9} {'rows':>12}   ({args.runs} runs, {size:.0f} MB file)")
     for name, m in medians.items():
         print(f"{name:10} {m['seconds']:9.2f} {m['peak_mb']:9.0f} {m['rows']:12.0f}")
     if set(medians) >= {"lazos", "pandas", "pandas-file", "floor", "floor-file"}:

@@ -237,8 +237,7 @@ class Lazos:
             }
         )
         out["status"] = [
-            "withdrawn" if latest.loc[iso, "kind"] == "bri_withdrawal" else "participant"
-            for iso in out.index
+            "withdrawn" if latest.loc[iso, "kind"] == "bri_withdrawal" else "participant" for iso in out.index
         ]
         out.index.name = "country"
         return out.reset_index().sort_values(["joined", "country"]).reset_index(drop=True)
@@ -261,9 +260,7 @@ class Lazos:
         rel = self._latest_event_by_country(RELATION_KINDS, day)
         bri = self.bri_participants(as_of=day).set_index("country")
         df["prc_relations_since"] = [
-            rel.loc[i, "date"]
-            if i in rel.index and rel.loc[i, "kind"] != RELATION_KINDS[2]
-            else None
+            rel.loc[i, "date"] if i in rel.index and rel.loc[i, "kind"] != RELATION_KINDS[2] else None
             for i in df["iso3"]
         ]
         df["bri_status"] = [bri.loc[i, "status"] if i in bri.index else None for i in df["iso3"]]
@@ -288,9 +285,7 @@ class Lazos:
         """
         day = parse_as_of(as_of)
         status_case = (
-            "CASE pm.milestone "
-            + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in MILESTONE_STATUS.items())
-            + " END"
+            "CASE pm.milestone " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in MILESTONE_STATUS.items()) + " END"
         )
         where = [self._v("p")]
         if day is not None:
@@ -346,7 +341,8 @@ class Lazos:
                     a1.currency, a1.usd_nominal, a1.usd_constant, a1.usd_constant_year,
                     a1.qualifier AS amount_qualifier, a1.alternatives AS amount_alternatives,
                     a1.source_id AS amount_source_id, first.first_date, first.last_date,
-                    p.chinese_entities, p.local_entities, p.lat, p.lon, p.location_note,
+                    p.chinese_entities, p.local_entities, p.flow_type, p.flow_class, p.intent, p.in_totals,
+                    p.description, p.lat, p.lon, p.location_note,
                     p.confidence, p.source_id, {SOURCE_LABEL} AS source_label,
                     s.url AS source_url, p.note
                 FROM project p
@@ -414,9 +410,7 @@ class Lazos:
             [project_id] if project_id else [],
         )
 
-    def project_milestones(
-        self, project_id: str | None = None, *, as_of: AsOf = None
-    ) -> pd.DataFrame:
+    def project_milestones(self, project_id: str | None = None, *, as_of: AsOf = None) -> pd.DataFrame:
         day = parse_as_of(as_of)
         where = [happened_by("pm.date_end", day)]
         if project_id:
@@ -456,9 +450,7 @@ class Lazos:
         day = parse_as_of(as_of)
         where = [self._v("o")]
         if indicator:
-            where.append(
-                _in_list("o.indicator", [indicator] if isinstance(indicator, str) else indicator)
-            )
+            where.append(_in_list("o.indicator", [indicator] if isinstance(indicator, str) else indicator))
         if entity:
             where.append(f"o.entity = '{self.resolve_country(entity)}'")
         if partner:
@@ -558,9 +550,7 @@ class Lazos:
         agreements = events[events["category"] == "agreement"]
         projects = self.projects(as_of=day)
         sources = self.sources(as_of=day)
-        latest = events[events["date_end"].notna()].sort_values(
-            ["date_end", "event_id"], ascending=[False, True]
-        )
+        latest = events[events["date_end"].notna()].sort_values(["date_end", "event_id"], ascending=[False, True])
         return {
             "as_of": day,
             "counts": {
@@ -587,10 +577,7 @@ class Lazos:
         iso = self.resolve_country(name)
         day = parse_as_of(as_of)
         countries = self.countries(as_of=day, include_aggregates=True)
-        info = {
-            k: (None if _missing(v) else v)
-            for k, v in countries[countries["iso3"] == iso].iloc[0].items()
-        }
+        info = {k: (None if _missing(v) else v) for k, v in countries[countries["iso3"] == iso].iloc[0].items()}
         events = self.events(as_of=day, country=iso)
         projects = self.projects(as_of=day, country=iso)
         obs = self.observations(as_of=day, entity=iso)
@@ -601,9 +588,7 @@ class Lazos:
                 .tail(1)
                 .reset_index(drop=True)
             )
-        return CountryProfile(
-            iso3=iso, info=info, events=events, projects=projects, indicators=obs, as_of=day
-        )
+        return CountryProfile(iso3=iso, info=info, events=events, projects=projects, indicators=obs, as_of=day)
 
     # ------------------------------------------------------------------ export
 
@@ -625,9 +610,7 @@ class Lazos:
             raise ReadOnlyError(f"give exactly one statement (found {len(statements)})")
         kind = statements[0].type.name
         if kind != "SELECT":
-            raise ReadOnlyError(
-                f"only read-only SELECT queries are allowed; this is a {kind} statement"
-            )
+            raise ReadOnlyError(f"only read-only SELECT queries are allowed; this is a {kind} statement")
         try:
             return self.con.execute(sql).df()
         except duckdb.Error as exc:

@@ -24,9 +24,7 @@ def normalise(name: str) -> str:
     'República  Dominicana' -> 'republica dominicana'; 'The Bahamas' -> 'bahamas'.
     """
     text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn"
-    )
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn")
     text = _NON_WORD.sub(" ", text).strip()
     if text.startswith("the "):
         text = text[4:]
@@ -55,9 +53,7 @@ class CountryResolver:
         if found and len(found) == 1:
             return next(iter(found))
         if found:
-            raise UnknownCountryError(
-                f"country name {name!r} is ambiguous: it names {', '.join(sorted(found))}"
-            )
+            raise UnknownCountryError(f"country name {name!r} is ambiguous: it names {', '.join(sorted(found))}")
         close = difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.75)
         hint = ""
         if close:

@@ -37,9 +37,7 @@ class FuzzyDate:
 def _bounds(part: str, whole: str) -> tuple[date, date, str]:
     m = _PART.match(part)
     if not m:
-        raise InvalidDateError(
-            f"invalid date {whole!r}: expected YYYY, YYYY-MM, YYYY-MM-DD or a range A/B"
-        )
+        raise InvalidDateError(f"invalid date {whole!r}: expected YYYY, YYYY-MM, YYYY-MM-DD or a range A/B")
     year = int(m.group(1))
     if m.group(2) is None:
         return date(year, 1, 1), date(year, 12, 31), "year"
@@ -51,9 +49,7 @@ def _bounds(part: str, whole: str) -> tuple[date, date, str]:
         return date(year, month, 1), date(year, month, last), "month"
     day = int(m.group(3))
     if not 1 <= day <= last:
-        raise InvalidDateError(
-            f"invalid date {whole!r}: day {day} does not exist in {year}-{month:02d}"
-        )
+        raise InvalidDateError(f"invalid date {whole!r}: day {day} does not exist in {year}-{month:02d}")
     d = date(year, month, day)
     return d, d, "day"
 

@@ -30,6 +30,14 @@ def db(built_db: Path):
 
 
 @pytest.fixture()
+def db_copy(tmp_path: Path, built_db: Path) -> Path:
+    """A writable copy of the embedded database, for tests that import into it."""
+    target = tmp_path / "copy.duckdb"
+    shutil.copyfile(built_db, target)
+    return target
+
+
+@pytest.fixture()
 def package_copy(tmp_path: Path) -> Path:
     """A writable copy of the embedded data package, for tests that break it."""
     target = tmp_path / "package"

@@ -79,15 +79,5 @@ def test_partial_as_of_dates_mean_the_end_of_the_period(db, as_of):
 
 def test_observations_count_once_published(db):
     # The 2023 trade total was published in Nov 2024: unknown at the end of 2023.
-    assert (
-        db.observations(as_of="2023-12-31", indicator="chn_lac_goods_trade_total")["period"]
-        .eq("2023")
-        .sum()
-        == 0
-    )
-    assert (
-        db.observations(as_of="2024-12-31", indicator="chn_lac_goods_trade_total")["period"]
-        .eq("2023")
-        .sum()
-        == 1
-    )
+    assert db.observations(as_of="2023-12-31", indicator="chn_lac_goods_trade_total")["period"].eq("2023").sum() == 0
+    assert db.observations(as_of="2024-12-31", indicator="chn_lac_goods_trade_total")["period"].eq("2023").sum() == 1

@@ -34,8 +34,7 @@ def test_impossible_date_names_file_row_and_column(package_copy):
     row = line_of(events, "ARG:bri_mou_signed")
     replace_in(events, "bri_mou_signed,2022-02-06", "bri_mou_signed,2022-13-01")
     assert first_error(package_copy) == (
-        f"events.csv, row {row}, column 'date': "
-        "invalid date '2022-13-01': month 13 is not between 1 and 12"
+        f"events.csv, row {row}, column 'date': invalid date '2022-13-01': month 13 is not between 1 and 12"
     )
 
 
@@ -44,15 +43,12 @@ def test_row_without_a_source_is_refused(package_copy):
     with obs.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     header = rows[0]
-    target = next(
-        i for i, r in enumerate(rows) if r[header.index("source_id")].startswith("web-sstq-cn")
-    )
+    target = next(i for i, r in enumerate(rows) if r[header.index("source_id")].startswith("web-sstq-cn"))
     rows[target][header.index("source_id")] = ""
     with obs.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     assert first_error(package_copy) == (
-        f"observations.csv, row {target + 1}, column 'source_id': "
-        "the row has no source (source_id is required)"
+        f"observations.csv, row {target + 1}, column 'source_id': the row has no source (source_id is required)"
     )
 
 

@@ -27,9 +27,7 @@ def test_every_row_carries_a_source(built_db):
     con = duckdb.connect(str(built_db), read_only=True)
     for res in all_resources():
         if "source_id" in res.field_names:
-            missing = con.execute(
-                f"SELECT count(*) FROM {res.read_table} WHERE source_id IS NULL"
-            ).fetchall()[0][0]
+            missing = con.execute(f"SELECT count(*) FROM {res.read_table} WHERE source_id IS NULL").fetchall()[0][0]
             assert missing == 0, res.table
             dangling = con.execute(
                 f"SELECT count(*) FROM {res.read_table} t WHERE NOT EXISTS "
@@ -53,9 +51,7 @@ def test_a_failed_build_leaves_the_previous_database_untouched(tmp_path, package
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")] == []
 
 
-def test_an_interrupted_build_leaves_the_previous_database_and_no_debris(
-    tmp_path, monkeypatch, content
-):
+def test_an_interrupted_build_leaves_the_previous_database_and_no_debris(tmp_path, monkeypatch, content):
     target = tmp_path / "interrupted.duckdb"
     lazos.build(target)
     before = content(target)
@@ -80,8 +76,7 @@ def test_build_refuses_a_database_another_process_is_writing(tmp_path, content):
         [
             sys.executable,
             "-c",
-            f"import duckdb, time; c = duckdb.connect({str(target)!r}); "
-            "print('ready', flush=True); time.sleep(60)",
+            f"import duckdb, time; c = duckdb.connect({str(target)!r}); print('ready', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
         text=True,

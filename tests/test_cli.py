@@ -61,9 +61,7 @@ def test_unknown_country_is_one_line_and_exit_1(cli):
 def test_malformed_date_is_one_line_and_exit_1(cli):
     result = cli("countries", "--as-of", "2022-13-01")
     assert result.code == 1
-    assert result.err.strip() == (
-        "lazos: error: invalid date '2022-13-01': month 13 is not between 1 and 12"
-    )
+    assert result.err.strip() == ("lazos: error: invalid date '2022-13-01': month 13 is not between 1 and 12")
 
 
 def test_unknown_event_kind_lists_the_known_ones(cli):

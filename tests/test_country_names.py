@@ -49,9 +49,7 @@ def test_names_in_four_languages_resolve(db, name, iso3):
 
 
 def test_unknown_name_is_reported_with_suggestions(db):
-    with pytest.raises(
-        UnknownCountryError, match=r"unknown country 'Argentinia' \(did you mean 'Argentina'"
-    ):
+    with pytest.raises(UnknownCountryError, match=r"unknown country 'Argentinia' \(did you mean 'Argentina'"):
         db.resolve_country("Argentinia")
     with pytest.raises(UnknownCountryError, match="unknown country 'Atlantis'"):
         db.resolve_country("Atlantis")

@@ -16,16 +16,12 @@ def test_a_changed_value_is_retired_not_overwritten(tmp_path):
     key = "indicator = 'chn_lac_goods_trade_total' AND period = '2023' AND retired_at IS NULL"
     # Observations are stored in observation_value (with the source's integer key).
     con.execute("BEGIN")
-    con.execute(
-        "INSERT INTO load_run VALUES (2, 'import', ?, ?, 'test correction', NULL)", [change, change]
-    )
+    con.execute("INSERT INTO load_run VALUES (2, 'import', ?, ?, 'test correction', NULL)", [change, change])
     con.execute(
         f"INSERT INTO observation_value SELECT * REPLACE (489100000000.0 AS value, 2 AS load_id) "
         f"FROM observation_value WHERE {key}"
     )
-    con.execute(
-        f"UPDATE observation_value SET retired_at = ? WHERE {key} AND load_id = 1", [change]
-    )
+    con.execute(f"UPDATE observation_value SET retired_at = ? WHERE {key} AND load_id = 1", [change])
     con.execute("COMMIT")
     con.close()
 

@@ -6,17 +6,14 @@ from lazos.errors import LazosError, ReadOnlyError
 
 
 def test_select_queries_answer(db):
-    df = db.query(
-        "SELECT kind, count(*) AS n FROM event WHERE retired_at IS NULL GROUP BY kind ORDER BY kind"
-    )
+    df = db.query("SELECT kind, count(*) AS n FROM event WHERE retired_at IS NULL GROUP BY kind ORDER BY kind")
     assert df.set_index("kind").loc["bri_mou_signed", "n"] >= 22
 
 
 @pytest.mark.parametrize(
     "sql",
     [
-        "INSERT INTO source (source_id, kind, recorded_at, load_id) "
-        "VALUES ('x', 'dataset', now(), 1)",
+        "INSERT INTO source (source_id, kind, recorded_at, load_id) VALUES ('x', 'dataset', now(), 1)",
         "UPDATE event SET date = '1900'",
         "DELETE FROM country",
         "DROP TABLE event",

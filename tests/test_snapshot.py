@@ -10,9 +10,7 @@ from lazos.sources.snapshot import snapshot
 def test_snapshot_reproduces_the_committed_files(shared_data, tmp_path):
     out = tmp_path / "data"
     snapshot(shared_data, out)
-    committed = sorted(
-        p.name for p in embedded_data_dir().iterdir() if p.suffix in (".csv", ".json")
-    )
+    committed = sorted(p.name for p in embedded_data_dir().iterdir() if p.suffix in (".csv", ".json"))
     assert sorted(p.name for p in out.iterdir()) == committed
     for name in committed:
         assert (out / name).read_bytes() == (embedded_data_dir() / name).read_bytes(), name
@@ -24,9 +22,7 @@ def test_every_curated_fact_is_carried_over_or_excluded_with_a_reason(shared_dat
     assert len(rows["countries"]) == len(raw["countries.csv"]) == 33
     review = curated.load_review()
     assert len(rows["projects"]) == len(raw["projects.csv"]) - len(review["projects"]["exclude"])
-    mous = [
-        e for e in rows["events"] if e["kind"] in ("bri_mou_signed", "bri_cooperation_plan_signed")
-    ]
+    mous = [e for e in rows["events"] if e["kind"] in ("bri_mou_signed", "bri_cooperation_plan_signed")]
     headline_mous = {(e["country"], e["kind"]) for e in mous}
     assert len(headline_mous) == len(raw["bri_mou.csv"])
     urls = {s["url"] for s in rows["sources"] if s["url"]}

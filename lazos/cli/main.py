@@ -54,9 +54,7 @@ DbOpt = Annotated[
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option(
-        "--as-of", help="Answer as of this date: YYYY, YYYY-MM or YYYY-MM-DD.", show_default=False
-    ),
+    typer.Option("--as-of", help="Answer as of this date: YYYY, YYYY-MM or YYYY-MM-DD.", show_default=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -82,9 +80,7 @@ def _version(value: bool) -> None:
 def main(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """Lazos command line."""
@@ -121,9 +117,7 @@ def snapshot(
         Path | None,
         typer.Option("--raw", help="Folder of raw files (default: $LAZOS_RAW or ../shared/data)."),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Where to write the package (default: data/).")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the package (default: data/).")] = None,
 ) -> None:
     """Regenerate the embedded dataset (data/) from the raw published files.
 
@@ -133,32 +127,22 @@ def snapshot(
     from lazos.sources.snapshot import snapshot as run_snapshot
 
     counts = run_snapshot(raw, out)
-    console.print(
-        "Wrote " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()) + "."
-    )
+    console.print("Wrote " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()) + ".")
 
 
 @app.command("import")
 def import_(
-    source: Annotated[
-        str, typer.Argument(help="Dataset: wdi, wgi, gcdf, trade, comtrade, cameo or curated.")
-    ],
-    files: Annotated[
-        list[Path], typer.Argument(help="Raw files, in any layout the publisher uses.")
-    ],
+    source: Annotated[str, typer.Argument(help="Dataset: wdi, wgi, gcdf, trade, comtrade, cameo or curated.")],
+    files: Annotated[list[Path], typer.Argument(help="Raw files, in any layout the publisher uses.")],
     db: DbOpt = None,
     vintage: Annotated[
         str | None,
-        typer.Option(
-            help="Publication date of the files when they do not state it (YYYY[-MM[-DD]])."
-        ),
+        typer.Option(help="Publication date of the files when they do not state it (YYYY[-MM[-DD]])."),
     ] = None,
     encoding: Annotated[
         str | None, typer.Option(help="Encoding of the files when not UTF-8 (e.g. latin-1, gbk).")
     ] = None,
-    indicator: Annotated[
-        str | None, typer.Option(help="Indicator code of a long file that does not name it.")
-    ] = None,
+    indicator: Annotated[str | None, typer.Option(help="Indicator code of a long file that does not name it.")] = None,
 ) -> None:
     """Import raw files of a dataset into the database, in one transaction, keeping history.
 
@@ -201,9 +185,7 @@ def _report(report: Any) -> None:
     if not changed:
         console.print("Nothing changed: the database already holds this content.")
     for name, change in changed.items():
-        console.print(
-            Text(f"{name.replace('_', ' ')}: {change.inserted} added, {change.retired} retired")
-        )
+        console.print(Text(f"{name.replace('_', ' ')}: {change.inserted} added, {change.retired} retired"))
     for reason, count in report.skipped.items():
         console.print(Text(f"left out {count} row(s): {reason}", style="dim"))
 
@@ -211,9 +193,7 @@ def _report(report: Any) -> None:
 @fetch_app.command("wdi")
 def fetch_wdi(
     indicator: Annotated[str, typer.Option(help="World Bank indicator code, e.g. NY.GDP.MKTP.CD.")],
-    country: Annotated[
-        list[str] | None, typer.Option(help="ISO code (repeatable; default: all).")
-    ] = None,
+    country: Annotated[list[str] | None, typer.Option(help="ISO code (repeatable; default: all).")] = None,
     date: Annotated[str | None, typer.Option(help="Years, e.g. 2000:2024.")] = None,
     db: DbOpt = None,
 ) -> None:
@@ -232,9 +212,7 @@ def fetch_wdi(
 @fetch_app.command("comtrade")
 def fetch_comtrade(
     reporter: Annotated[list[str], typer.Option(help="Reporter ISO code (repeatable), e.g. CHN.")],
-    partner: Annotated[
-        list[str], typer.Option(help="Partner ISO code (repeatable); WLD for the world.")
-    ],
+    partner: Annotated[list[str], typer.Option(help="Partner ISO code (repeatable); WLD for the world.")],
     period: Annotated[list[str], typer.Option(help="Year (repeatable), e.g. 2023.")],
     flow: Annotated[str, typer.Option(help="Flows: M, X, RM, RX, comma-separated.")] = "M,X",
     services: Annotated[bool, typer.Option(help="Trade in services instead of goods.")] = False,
@@ -296,8 +274,7 @@ def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.ta
         f"Countries: [bold]{counts['countries']}[/bold] "
         f"({counts['celac_states']} CELAC states and China), "
         f"plus {counts['territories']} territories",
-        f"BRI participants: [bold]{counts['bri_signatories']}[/bold] "
-        f"({counts['bri_ever_joined']} have ever joined)",
+        f"BRI participants: [bold]{counts['bri_signatories']}[/bold] ({counts['bri_ever_joined']} have ever joined)",
         f"Agreements signed: [bold]{counts['agreements']}[/bold]   Events: {counts['events']}",
         f"Projects: [bold]{counts['projects']}[/bold]   Observations: {counts['observations']}",
         f"Sources: [bold]{counts['sources']}[/bold]",
@@ -343,9 +320,7 @@ def countries(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.t
 
 @app.command()
 def country(
-    name: Annotated[
-        str, typer.Argument(help="ISO code or name in English, Spanish, Portuguese or Chinese.")
-    ],
+    name: Annotated[str, typer.Argument(help="ISO code or name in English, Spanish, Portuguese or Chinese.")],
     db: DbOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -382,18 +357,11 @@ def country(
         f"{info['iso3']} / {info.get('iso2') or '—'} · {info.get('subregion') or info['kind']}"
         + (" · CELAC member" if info.get("celac") else ""),
         "Diplomatic relations with the PRC: "
-        + (
-            f"since {relations}"
-            if relations
-            else "none recorded (recognises Taipei or not yet established)"
-        ),
-        "Belt and Road Initiative: "
-        + (f"{bri}, joined {info.get('bri_joined')}" if bri else "has not joined"),
+        + (f"since {relations}" if relations else "none recorded (recognises Taipei or not yet established)"),
+        "Belt and Road Initiative: " + (f"{bri}, joined {info.get('bri_joined')}" if bri else "has not joined"),
     ]
     console.print(Panel("\n".join(lines), title=f"{info['name_en']}{when}", expand=False))
-    events = profile.events.assign(
-        alt=profile.events["alternatives"].map(lambda n: f"+{n}" if n else "")
-    )
+    events = profile.events.assign(alt=profile.events["alternatives"].map(lambda n: f"+{n}" if n else ""))
     emit(
         events,
         fmt,
@@ -407,9 +375,7 @@ def country(
         },
         title="Ties with China",
     )
-    projects = profile.projects.assign(
-        value=[amount_text(r) for r in profile.projects.to_dict("records")]
-    )
+    projects = profile.projects.assign(value=[amount_text(r) for r in profile.projects.to_dict("records")])
     emit(
         projects,
         fmt,
@@ -428,10 +394,7 @@ def country(
     else:
         indicators = profile.indicators.assign(
             shown=[
-                value_text(v, u)
-                for v, u in zip(
-                    profile.indicators["value"], profile.indicators["unit"], strict=True
-                )
+                value_text(v, u) for v, u in zip(profile.indicators["value"], profile.indicators["unit"], strict=True)
             ]
         )
         emit(
@@ -448,8 +411,7 @@ def country(
             title="Latest indicators",
         )
     console.print(
-        "[dim]Alt. = other sourced values for the same event: `lazos events --country "
-        f"{profile.iso3} --all`.[/dim]"
+        f"[dim]Alt. = other sourced values for the same event: `lazos events --country {profile.iso3} --all`.[/dim]"
     )
 
 
@@ -460,17 +422,11 @@ def country(
 def events(
     db: DbOpt = None,
     as_of: AsOfOpt = None,
-    country: Annotated[
-        str | None, typer.Option("--country", "-c", help="Country name or code.")
-    ] = None,
-    kind: Annotated[
-        list[str] | None, typer.Option("--kind", "-k", help="Event kind (repeatable).")
-    ] = None,
+    country: Annotated[str | None, typer.Option("--country", "-c", help="Country name or code.")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", "-k", help="Event kind (repeatable).")] = None,
     category: Annotated[
         str | None,
-        typer.Option(
-            help="Category: diplomacy, agreement, implementation, membership, finance or forum."
-        ),
+        typer.Option(help="Category: diplomacy, agreement, implementation, membership, finance or forum."),
     ] = None,
     all_values: Annotated[
         bool, typer.Option("--all", help="Show every sourced assertion, not only headlines.")
@@ -483,9 +439,7 @@ def events(
             known = set(lz.query("SELECT kind FROM event_kind WHERE retired_at IS NULL")["kind"])
             bad = [k for k in kind if k not in known]
             if bad:
-                raise LazosError(
-                    f"unknown event kind {bad[0]!r} (known: {', '.join(sorted(known))})"
-                )
+                raise LazosError(f"unknown event kind {bad[0]!r} (known: {', '.join(sorted(known))})")
         df = lz.events(
             as_of=as_of,
             country=country,
@@ -511,13 +465,9 @@ def events(
 def projects(
     db: DbOpt = None,
     as_of: AsOfOpt = None,
-    country: Annotated[
-        str | None, typer.Option("--country", "-c", help="Country name or code.")
-    ] = None,
+    country: Annotated[str | None, typer.Option("--country", "-c", help="Country name or code.")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector, e.g. transport or energy.")] = None,
-    status: Annotated[
-        str | None, typer.Option(help="Status, e.g. operational or cancelled.")
-    ] = None,
+    status: Annotated[str | None, typer.Option(help="Status, e.g. operational or cancelled.")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """China-linked projects with their headline amount and status (as of a date)."""
@@ -560,18 +510,13 @@ def project(
         emit(data["amounts"], fmt)
         return
     p = {k: plain(v) for k, v in data["project"].items()}
-    where = (
-        f"{p['lat']}, {p['lon']} ({p['location_note']})"
-        if p.get("lat") is not None
-        else "not recorded"
-    )
+    where = f"{p['lat']}, {p['lon']} ({p['location_note']})" if p.get("lat") is not None else "not recorded"
     status = p.get("status") or "unknown"
     lines = [
         f"{p['countries']} · {p['sector']} / {p.get('subsector') or '—'} · status: {status}",
         f"Chinese entities: {p.get('chinese_entities') or '—'}",
         f"Location: {where}",
-        f"Confidence: {p['confidence']} · source: {p.get('source_label')} "
-        f"{p.get('source_url') or ''}",
+        f"Confidence: {p['confidence']} · source: {p.get('source_label')} {p.get('source_url') or ''}",
     ]
     if p.get("note"):
         lines.append(f"Note: {p['note']}")
@@ -589,10 +534,7 @@ def project(
         title="Milestones",
     )
     amounts = data["amounts"].assign(
-        shown=[
-            money(v, c)
-            for v, c in zip(data["amounts"]["value"], data["amounts"]["currency"], strict=True)
-        ],
+        shown=[money(v, c) for v, c in zip(data["amounts"]["value"], data["amounts"]["currency"], strict=True)],
         usd=[money(v, "USD") for v in data["amounts"]["usd_nominal"]],
         headline=["yes" if h else "" for h in data["amounts"]["is_headline"]],
     )
@@ -619,13 +561,9 @@ def observations(
     indicator: Annotated[
         list[str] | None, typer.Option("--indicator", "-i", help="Indicator code (repeatable).")
     ] = None,
-    entity: Annotated[
-        str | None, typer.Option(help="Country or aggregate (e.g. CHN, LAC).")
-    ] = None,
+    entity: Annotated[str | None, typer.Option(help="Country or aggregate (e.g. CHN, LAC).")] = None,
     partner: Annotated[str | None, typer.Option(help="Partner country or aggregate.")] = None,
-    all_values: Annotated[
-        bool, typer.Option("--all", help="Show every sourced value, not only headlines.")
-    ] = False,
+    all_values: Annotated[bool, typer.Option("--all", help="Show every sourced value, not only headlines.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Indicator values: one headline per entity, indicator and period (--all for every source)."""
@@ -716,9 +654,7 @@ def query(
 @app.command()
 def export(
     outdir: Annotated[Path, typer.Argument(help="Folder to write to (created if missing).")],
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="csv, parquet, json or datapackage (a zip).")
-    ] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, parquet, json or datapackage (a zip).")] = "csv",
     db: DbOpt = None,
 ) -> None:
     """Export the whole database as a re-importable data package (`lazos build --from OUTDIR`)."""

@@ -70,9 +70,7 @@ def money(value: Any, currency: Any) -> str:
     return f"{prefix}{value:,.0f}"
 
 
-def table(
-    df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | None = None
-) -> Table:
+def table(df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | None = None) -> Table:
     """A rich table of ``df``; ``columns`` maps column names to headers (and picks them)."""
     columns = columns or {c: c for c in df.columns}
     out = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
@@ -84,9 +82,7 @@ def table(
     return out
 
 
-def emit(
-    df: pd.DataFrame, fmt: Format, columns: dict[str, str] | None = None, title: str | None = None
-) -> None:
+def emit(df: pd.DataFrame, fmt: Format, columns: dict[str, str] | None = None, title: str | None = None) -> None:
     """Print a DataFrame: a table with chosen columns, or every column as CSV or JSON."""
     if fmt is Format.csv:
         df.to_csv(sys.stdout, index=False, lineterminator="\n")

@@ -108,15 +108,13 @@ def folder_sha256(path: Path, pattern: str = "*.geojson") -> str:
 
 
 def load_origins() -> dict[str, dict[str, Any]]:
-    import yaml
     from importlib import resources as importlib_resources
+
+    import yaml
 
     text = importlib_resources.files("lazos.sources").joinpath("origins.yaml").read_text("utf-8")
     return {
-        k: {
-            f: (v if isinstance(v, dict) else str(v) if v is not None else None)
-            for f, v in rec.items()
-        }
+        k: {f: (v if isinstance(v, dict) else str(v) if v is not None else None) for f, v in rec.items()}
         for k, rec in yaml.safe_load(text).items()
     }
 

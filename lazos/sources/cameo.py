@@ -28,7 +28,10 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         fail("missing-file", "file not found", path)
     data = path.read_bytes()
     check_utf8(path, data)
-    lines = data.decode("utf-8-sig").splitlines()
+    try:
+        lines = data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path, data[: exc.start].count(b"\n") + 1)
     if not lines or lines[0].split("\t") != HEADER:
         fail("missing-column", f"expected the header {'<TAB>'.join(HEADER)}", path, 1)
     origin = origin_of(ctx, path)
@@ -74,11 +77,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
             )
             continue
         if code in seen:
-            errors.append(
-                DataError(
-                    "duplicate-key", f"code {code} appears twice", str(path), i, "CAMEOEVENTCODE"
-                )
-            )
+            errors.append(DataError("duplicate-key", f"code {code} appears twice", str(path), i, "CAMEOEVENTCODE"))
             continue
         seen.add(code)
         rows.append(

@@ -32,9 +32,7 @@ class Contribution:
         for existing in self.rows.get("sources", []):
             if existing["source_id"] == row["source_id"]:
                 if existing != row:
-                    raise ValueError(
-                        f"source {row['source_id']} described two ways: {existing} / {row}"
-                    )
+                    raise ValueError(f"source {row['source_id']} described two ways: {existing} / {row}")
                 return row["source_id"]
         self.add("sources", row)
         return row["source_id"]
@@ -85,11 +83,7 @@ def source_row(**values: Any) -> dict[str, Any]:
 
 @cache
 def _publishers() -> dict[str, str]:
-    text = (
-        importlib_resources.files("lazos.sources")
-        .joinpath("reference/publishers.csv")
-        .read_text("utf-8")
-    )
+    text = importlib_resources.files("lazos.sources").joinpath("reference/publishers.csv").read_text("utf-8")
     return {r["domain"]: r["publisher"] for r in csv.DictReader(text.splitlines())}
 
 
@@ -128,14 +122,10 @@ def read_csv_rows(path: Path, required: list[str]) -> list[dict[str, str]]:
     except FileNotFoundError as exc:
         raise ValidationError([DataError("missing-file", "file not found", label)]) from exc
     except UnicodeDecodeError as exc:
-        raise ValidationError(
-            [DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", label)]
-        ) from exc
+        raise ValidationError([DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", label)]) from exc
     reader = csv.DictReader(text.splitlines(keepends=True))
     header = reader.fieldnames or []
     missing = [c for c in required if c not in header]
     if missing:
-        raise ValidationError(
-            [DataError("missing-column", "the column is missing", label, 1, c) for c in missing]
-        )
+        raise ValidationError([DataError("missing-column", "the column is missing", label, 1, c) for c in missing])
     return [dict(r) for r in reader]

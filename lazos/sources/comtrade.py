@@ -70,37 +70,25 @@ def _base_indicators() -> dict[str, tuple[str, str]]:
 def parse_body(payload: Any, label: str) -> list[dict[str, Any]]:
     """The records of a Comtrade v1 body; raise with the API's own message on an error body."""
     if not isinstance(payload, dict):
-        raise ValidationError(
-            [DataError("malformed-json", "not a UN Comtrade API response", label)]
-        )
+        raise ValidationError([DataError("malformed-json", "not a UN Comtrade API response", label)])
     if "statusCode" in payload and payload.get("statusCode") not in (200, None):
         raise ValidationError(
             [
                 DataError(
                     "api-error",
                     f"UN Comtrade refused the request ({payload['statusCode']}): {payload.get('message', '')}"
-                    + (
-                        f" Set {KEY_ENV} to a subscription key."
-                        if payload["statusCode"] == 401
-                        else ""
-                    ),
+                    + (f" Set {KEY_ENV} to a subscription key." if payload["statusCode"] == 401 else ""),
                     label,
                 )
             ]
         )
     if payload.get("error"):
         raise ValidationError(
-            [
-                DataError(
-                    "api-error", f"UN Comtrade answered with an error: {payload['error']}", label
-                )
-            ]
+            [DataError("api-error", f"UN Comtrade answered with an error: {payload['error']}", label)]
         )
     data = payload.get("data")
     if not isinstance(data, list):
-        raise ValidationError(
-            [DataError("malformed-json", "the response has no 'data' list", label)]
-        )
+        raise ValidationError([DataError("malformed-json", "the response has no 'data' list", label)])
     return data
 
 
@@ -126,9 +114,7 @@ def stage_records(
     source: dict[str, Any],
 ) -> str:
     staging.add_rows("sources", [source], label)
-    known = ctx.stored("indicator", "indicator") | {
-        r["indicator"] for r in staging.rows("indicators")
-    }
+    known = ctx.stored("indicator", "indicator") | {r["indicator"] for r in staging.rows("indicators")}
     base = _base_indicators()
     new_indicators: dict[str, dict[str, Any]] = {}
     rows, errors, seen = [], [], set()
@@ -142,9 +128,7 @@ def stage_records(
             or str(rec.get("motCode", 0)) != "0"
             or str(rec.get("partner2Code", 0)) != "0"
         ):
-            staging.skip(
-                f"{label}: breakdowns by customs procedure, transport mode or second partner"
-            )
+            staging.skip(f"{label}: breakdowns by customs procedure, transport mode or second partner")
             continue
         indicator, preferred = FLOWS[(kind, flow)]
         cmd = str(rec.get("cmdCode", "TOTAL"))
@@ -173,26 +157,16 @@ def stage_records(
                 "source_id": source["source_id"],
             }
         reporter, partner = _iso3(rec, "reporter"), _iso3(rec, "partner")
-        value = (
-            rec.get(preferred)
-            if preferred and rec.get(preferred) is not None
-            else rec.get("primaryValue")
-        )
+        value = rec.get(preferred) if preferred and rec.get(preferred) is not None else rec.get("primaryValue")
         period = str(rec.get("period") or rec.get("refYear") or "")
         if len(period) == 6 and period.isdigit():
             period = f"{period[:4]}-{period[4:]}"
-        if not reporter or not partner or value is None or not (len(period) in (4, 7)):
-            errors.append(
-                DataError(
-                    "malformed-json", "record lacks reporter, partner, period or value", label, i
-                )
-            )
+        if not reporter or not partner or value is None or len(period) not in (4, 7):
+            errors.append(DataError("malformed-json", "record lacks reporter, partner, period or value", label, i))
             continue
         found = [ctx.resolver.classify(c) for c in (reporter, partner)]
         if any(f.unknown for f in found):
-            errors.append(
-                DataError("unknown-country", f"unknown country in {reporter}–{partner}", label, i)
-            )
+            errors.append(DataError("unknown-country", f"unknown country in {reporter}–{partner}", label, i))
             continue
         if any(f.iso3 is None for f in found):
             staging.skip(f"{label}: {next(f.excluded for f in found if f.iso3 is None)}")
@@ -217,14 +191,10 @@ def stage_records(
         raise ValidationError(errors)
     staging.add_rows("indicators", list(new_indicators.values()), label)
     staging.add_rows("observations", rows, label)
-    return f"{label}: {len(rows)} values from UN Comtrade" + (
-        "" if rows else " (the response holds no data)"
-    )
+    return f"{label}: {len(rows)} values from UN Comtrade" + ("" if rows else " (the response holds no data)")
 
 
-def _source(
-    ctx: Context, label: str, digest: str, url: str | None, retrieved: str | None
-) -> dict[str, Any]:
+def _source(ctx: Context, label: str, digest: str, url: str | None, retrieved: str | None) -> dict[str, Any]:
     return source_row(
         source_id=f"un-comtrade-api-{digest[:12]}",
         kind="dataset",
@@ -252,9 +222,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         fail("malformed-json", exc.msg, path, exc.lineno)
     records = parse_body(payload, str(path))
     origin = origin_of(ctx, path)
-    source = _source(
-        ctx, path.name, hashlib.sha256(data).hexdigest(), origin.get("url"), origin.get("retrieved")
-    )
+    source = _source(ctx, path.name, hashlib.sha256(data).hexdigest(), origin.get("url"), origin.get("retrieved"))
     if origin.get("title"):
         source["title"] = origin["title"]
     return stage_records(records, staging, ctx, str(path), source)
@@ -292,9 +260,7 @@ def request_url(
     def m49(code: str) -> str:
         if code.upper() in ("WLD", "0", "W00"):
             return "0"
-        found = pycountry.countries.get(alpha_3=code.upper()) or pycountry.countries.get(
-            alpha_2=code.upper()
-        )
+        found = pycountry.countries.get(alpha_3=code.upper()) or pycountry.countries.get(alpha_2=code.upper())
         if found is None:
             raise LazosError(f"unknown country code {code!r} for UN Comtrade")
         return str(int(found.numeric))
@@ -344,9 +310,7 @@ def fetch(
     try:
         payload = response.json()
     except ValueError as exc:
-        raise LazosError(
-            f"UN Comtrade answered {response.status_code} with a body that is not JSON"
-        ) from exc
+        raise LazosError(f"UN Comtrade answered {response.status_code} with a body that is not JSON") from exc
     if response.status_code != 200 and isinstance(payload, dict):
         payload.setdefault("statusCode", response.status_code)
     records = parse_body(payload, url)

@@ -96,11 +96,7 @@ FILES = {
 
 
 def load_review() -> dict[str, Any]:
-    text = (
-        importlib_resources.files("lazos.sources")
-        .joinpath("curated_review.yaml")
-        .read_text("utf-8")
-    )
+    text = importlib_resources.files("lazos.sources").joinpath("curated_review.yaml").read_text("utf-8")
     return yaml.safe_load(text)
 
 
@@ -184,20 +180,14 @@ class _Harmoniser:
             if not r["diplomatic_relations_prc_date"]:
                 continue
             iso = r["iso3"]
-            kind = (
-                "diplomatic_relations_switched"
-                if iso in switched
-                else "diplomatic_relations_established"
-            )
+            kind = "diplomatic_relations_switched" if iso in switched else "diplomatic_relations_established"
             primaries.append(
                 {
                     "country": iso,
                     "kind": kind,
                     "date": r["diplomatic_relations_prc_date"],
                     "detail": None,
-                    "confidence": "medium"
-                    if iso in medium
-                    else rv_c["relations_confidence"]["default"],
+                    "confidence": "medium" if iso in medium else rv_c["relations_confidence"]["default"],
                     "source_id": self.page(r["source_url"]),
                     "note": rv_c["notes"].get(iso),
                 }
@@ -220,11 +210,7 @@ class _Harmoniser:
                     }
                 )
         for a in rv_c["alternative_dates"]:
-            kind = (
-                "diplomatic_relations_switched"
-                if a["country"] in switched
-                else "diplomatic_relations_established"
-            )
+            kind = "diplomatic_relations_switched" if a["country"] in switched else "diplomatic_relations_established"
             alternatives.append(
                 {
                     "country": a["country"],
@@ -232,9 +218,7 @@ class _Harmoniser:
                     "date": a["date"],
                     "detail": None,
                     "confidence": "low",
-                    "source_id": self.cited(
-                        {"publisher": a["publisher"]}, f"relations date of {a['country']}"
-                    ),
+                    "source_id": self.cited({"publisher": a["publisher"]}, f"relations date of {a['country']}"),
                     "note": "Alternative date reported by another page.",
                 }
             )
@@ -312,15 +296,9 @@ class _Harmoniser:
         if dup:
             raise ValueError(f"curated events share keys {dup}: give them distinct dates")
         for a in alternatives:
-            matches = [
-                p["key"]
-                for p in primaries
-                if (p["country"], p["kind"]) == (a["country"], a["kind"])
-            ]
+            matches = [p["key"] for p in primaries if (p["country"], p["kind"]) == (a["country"], a["kind"])]
             if len(matches) != 1:
-                raise ValueError(
-                    f"alternative {a} matches {len(matches)} events; it must match one"
-                )
+                raise ValueError(f"alternative {a} matches {len(matches)} events; it must match one")
             a["key"] = matches[0]
 
         notes = rv_e["notes"]
@@ -400,9 +378,7 @@ class _Harmoniser:
             }
             by_key[key] = row
             self.out.add("observations", row)
-        referenced = (
-            set(qualifier_of) | set(rv["published"]) | {k for k in rv["notes"] if k.count("|") == 2}
-        )
+        referenced = set(qualifier_of) | set(rv["published"]) | {k for k in rv["notes"] if k.count("|") == 2}
         unknown = referenced - seen_keys
         if unknown:
             raise ValueError(f"review names unknown headline rows: {sorted(unknown)}")
@@ -424,10 +400,7 @@ class _Harmoniser:
             clash = [
                 o
                 for o in self.out.rows["observations"]
-                if all(
-                    o[k] == row[k]
-                    for k in ("entity", "partner", "indicator", "period", "source_id")
-                )
+                if all(o[k] == row[k] for k in ("entity", "partner", "indicator", "period", "source_id"))
             ]
             if clash:
                 if a.get("skip_if_present"):
@@ -437,10 +410,7 @@ class _Harmoniser:
         roc = rv["recognises_roc"]
         allies = [r for r in self.raw["countries.csv"] if r["recognises_roc"] == "true"]
         if {r["iso3"] for r in allies} != set(roc["countries"]):
-            raise ValueError(
-                f"the review lists {sorted(roc['countries'])} as recognising Taipei; "
-                "the file differs"
-            )
+            raise ValueError(f"the review lists {sorted(roc['countries'])} as recognising Taipei; the file differs")
         for r in sorted(allies, key=lambda r: r["iso3"]):
             self.out.add(
                 "observations",
@@ -527,18 +497,12 @@ class _Harmoniser:
             if not date:
                 continue
             if r[column] and not str(date).startswith(r[column]):
-                raise ValueError(
-                    f"{pid}: the review's {part} date {date} is not in the year {r[column]}"
-                )
-            items.append(
-                {**override, "milestone": override.get("milestone", default), "date": str(date)}
-            )
+                raise ValueError(f"{pid}: the review's {part} date {date} is not in the year {r[column]}")
+            items.append({**override, "milestone": override.get("milestone", default), "date": str(date)})
         items += spec.get("milestones", [])
         for m in items:
             source_id = self._src(m, "compilation", row_src, f"{pid} {m['milestone']}")
-            confidence = m.get("confidence") or (
-                r["confidence"] if source_id == row_src else "medium"
-            )
+            confidence = m.get("confidence") or (r["confidence"] if source_id == row_src else "medium")
             self.out.add(
                 "project_milestones",
                 {
@@ -572,9 +536,7 @@ class _Harmoniser:
             rows.append(
                 {
                     **a,
-                    "usd_nominal": a.get(
-                        "usd_nominal", a["value"] if a["currency"] == "USD" else None
-                    ),
+                    "usd_nominal": a.get("usd_nominal", a["value"] if a["currency"] == "USD" else None),
                 }
             )
         for a in rows:
@@ -643,9 +605,7 @@ class _Harmoniser:
                         try:
                             parse_fuzzy(r[col])
                         except ValueError as exc:
-                            self.errors.append(
-                                DataError("invalid-date", str(exc), name, i + 2, col)
-                            )
+                            self.errors.append(DataError("invalid-date", str(exc), name, i + 2, col))
         if self.errors:
             raise ValidationError(self.errors)
         return self.out

@@ -27,11 +27,7 @@ from lazos.errors import UnknownCountryError
 
 @cache
 def _reviewed_exclusions() -> dict[str, str]:
-    text = (
-        importlib_resources.files("lazos.sources")
-        .joinpath("reference/excluded_entities.csv")
-        .read_text("utf-8")
-    )
+    text = importlib_resources.files("lazos.sources").joinpath("reference/excluded_entities.csv").read_text("utf-8")
     return {normalise(r["name"]): r["reason"] for r in csv.DictReader(text.splitlines())}
 
 

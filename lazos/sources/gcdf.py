@@ -30,21 +30,20 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, folder_sha256, origin_of
 from lazos.sources.common import file_sha256, source_row
-from lazos.sources.rawfiles import check_utf8, fail, read_sheet
+from lazos.sources.rawfiles import check_utf8, fail, head_lines, parse_csv_line, read_sheet
 from lazos.store.staging import Staging
 
 NAME = "gcdf"
 TITLE = "AidData Global Chinese Development Finance Dataset 3.0"
 DATASET = "aiddata-gcdf"
-HOME = (
-    "https://www.aiddata.org/data/aiddatas-global-chinese-development-finance-dataset-version-3-0"
-)
+HOME = "https://www.aiddata.org/data/aiddatas-global-chinese-development-finance-dataset-version-3-0"
 LICENCE = "ODC-By-1.0"
 GEOMETRY_LICENCE = "ODbL-1.0"
 SHEET = "GCDF_3.0"
@@ -145,11 +144,7 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 @cache
 def _sectors() -> dict[str, str]:
-    text = (
-        importlib_resources.files("lazos.sources")
-        .joinpath("reference/aiddata_sectors.csv")
-        .read_text("utf-8")
-    )
+    text = importlib_resources.files("lazos.sources").joinpath("reference/aiddata_sectors.csv").read_text("utf-8")
     return {r["aiddata_sector"]: r["sector"] for r in csv.DictReader(text.splitlines())}
 
 
@@ -179,16 +174,10 @@ class State:
             self.projects[pid], self.ranks[pid] = dict(row), rank
             return
         if rank > self.ranks[pid]:
-            merged = {
-                k: (row.get(k) if row.get(k) is not None else current.get(k))
-                for k in {*row, *current}
-            }
+            merged = {k: (row.get(k) if row.get(k) is not None else current.get(k)) for k in {*row, *current}}
             self.ranks[pid] = rank
         else:
-            merged = {
-                k: (current.get(k) if current.get(k) is not None else row.get(k))
-                for k in {*row, *current}
-            }
+            merged = {k: (current.get(k) if current.get(k) is not None else row.get(k)) for k in {*row, *current}}
         self.projects[pid] = merged
 
 
@@ -206,11 +195,7 @@ def _project_id(record_id: str, staging: Staging, ctx: Context, state: State) ->
         stored = ctx.con.execute(
             "SELECT external_id, project_id FROM project_external_id WHERE scheme = 'aiddata' AND retired_at IS NULL"
         ).fetchall()
-        staged = [
-            (r["external_id"], r["project_id"])
-            for r in staging.rows("project_ids")
-            if r["scheme"] == "aiddata"
-        ]
+        staged = [(r["external_id"], r["project_id"]) for r in staging.rows("project_ids") if r["scheme"] == "aiddata"]
         state.links = {rid: pid for rid, pid in [*stored, *staged] if pid != f"aiddata-{rid}"}
     if record_id in state.links:
         return state.links[record_id], True
@@ -221,9 +206,7 @@ def _project_id(record_id: str, staging: Staging, ctx: Context, state: State) ->
 
 
 def _blank(value: Any, na: bool = False) -> bool:
-    return value is None or (
-        isinstance(value, str) and (value.strip() == "" or (na and value.strip() == "NA"))
-    )
+    return value is None or (isinstance(value, str) and (value.strip() == "" or (na and value.strip() == "NA")))
 
 
 def _text(value: Any, na: bool = False) -> str | None:
@@ -233,9 +216,7 @@ def _text(value: Any, na: bool = False) -> str | None:
 class _Cells:
     """One row of a file, with typed access that records located errors."""
 
-    def __init__(
-        self, row: dict[str, Any], path: Path, rownum: int, errors: list[DataError], na: bool
-    ):
+    def __init__(self, row: dict[str, Any], path: Path, rownum: int, errors: list[DataError], na: bool):
         self.row, self.path, self.rownum, self.errors, self.na = row, path, rownum, errors, na
 
     def text(self, column: str | None) -> str | None:
@@ -323,9 +304,7 @@ class _Cells:
 def _read_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         _, header, rows = read_sheet(path, SHEET)
-        return header, [
-            dict(zip(header, r, strict=False)) for r in rows if any(not _blank(c) for c in r)
-        ]
+        return header, [dict(zip(header, r, strict=False)) for r in rows if any(not _blank(c) for c in r)]
     with path.open("rb") as fh:
         check_utf8(path, fh.read(1 << 20))
     try:
@@ -359,10 +338,7 @@ def detect(path: Path) -> str:
         return "geojson"
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return "full"
-    with path.open("rb") as fh:
-        start = fh.read(1 << 16)
-    check_utf8(path, start)
-    header = next(csv.reader([start.decode("utf-8-sig", errors="replace").splitlines()[0]]), [])
+    header = parse_csv_line(head_lines(path, 1)[0])
     if GEOCODED["id"] in header:
         return "geocoded"
     if "AidData Record ID" in header:
@@ -379,9 +355,7 @@ def detect(path: Path) -> str:
     raise AssertionError
 
 
-def _source(
-    ctx: Context, path: Path, layout: str, digest: str, licence: str = LICENCE
-) -> dict[str, Any]:
+def _source(ctx: Context, path: Path, layout: str, digest: str, licence: str = LICENCE) -> dict[str, Any]:
     origin = origin_of(ctx, path)
     vintage = origin.get("published") or ctx.given_vintage() or "2023-11"
     return source_row(
@@ -419,9 +393,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     required = [c for key, c in columns.items() if key in ("id", "title", "status", "sector")]
     missing = [c for c in required if c not in header]
     if missing:
-        raise ValidationError(
-            [DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing]
-        )
+        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
     source = _source(ctx, path, layout, file_sha256(path))
     staging.add_rows("sources", [source], str(path))
     state, errors, kept, left_out = _state(ctx), [], 0, 0
@@ -437,9 +409,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     return f"{path.name}: {layout} layout, {kept} records, {left_out} left out"
 
 
-def _recipient(
-    cells: _Cells, columns: dict[str, str], ctx: Context, staging: Staging, path: Path
-) -> str | None:
+def _recipient(cells: _Cells, columns: dict[str, str], ctx: Context, staging: Staging, path: Path) -> str | None:
     code, name = cells.text(columns.get("iso3")), cells.text(columns.get("recipient"))
     found = ctx.resolver.classify(code) if code else None
     if (found is None or found.unknown) and name:
@@ -493,8 +463,7 @@ def _read_record(
         cells.errors.append(
             DataError(
                 "invalid-value",
-                f"unknown AidData sector {aid_sector!r}: add it to "
-                "lazos/sources/reference/aiddata_sectors.csv",
+                f"unknown AidData sector {aid_sector!r}: add it to lazos/sources/reference/aiddata_sectors.csv",
                 str(path),
                 cells.rownum,
                 columns["sector"],
@@ -518,9 +487,7 @@ def _read_record(
         )
         return False
     quality = cells.number(columns.get("quality"))
-    confidence = (
-        "high" if quality is None or quality >= 4 else ("medium" if quality >= 3 else "low")
-    )
+    confidence = "high" if quality is None or quality >= 4 else ("medium" if quality >= 3 else "low")
     precision = cells.text(columns.get("precision"))
     prose = ctx.options.get("keep_prose", True)  # the embedded dataset keeps figures and names only
     note_parts = [
@@ -567,9 +534,7 @@ def _read_record(
             RANK[layout],
         )
     if not linked:
-        state.countries.setdefault(
-            pid, {"project_id": pid, "country": iso3, "role": "recipient", "source_id": sid}
-        )
+        state.countries.setdefault(pid, {"project_id": pid, "country": iso3, "role": "recipient", "source_id": sid})
         state.ids.setdefault(
             pid,
             {"project_id": pid, "scheme": "aiddata", "external_id": record_id, "source_id": sid},
@@ -618,34 +583,25 @@ def _read_record(
             "qualifier": "approximate" if estimated else "exact",
             "confidence": confidence,
             "source_id": sid,
-            "note": "AidData's adjusted amount (net of cancellations)."
-            if kind == "adjusted_commitment"
-            else None,
+            "note": "AidData's adjusted amount (net of cancellations)." if kind == "adjusted_commitment" else None,
         }
     return True
 
 
 def _read_adm(path: Path, staging: Staging, ctx: Context) -> str:
     level = (
-        "ADM1"
-        if "adm1" in path.name.lower()
-        else "ADM2"
-        if "adm2" in path.name.lower()
-        else ctx.options.get("level")
+        "ADM1" if "adm1" in path.name.lower() else "ADM2" if "adm2" in path.name.lower() else ctx.options.get("level")
     )
     if level not in ("ADM1", "ADM2"):
         fail(
             "unknown-layout",
-            "cannot tell whether this file holds ADM1 or ADM2 units: keep 'ADM1' or "
-            "'ADM2' in its name",
+            "cannot tell whether this file holds ADM1 or ADM2 units: keep 'ADM1' or 'ADM2' in its name",
             path,
         )
     header, rows = _read_table(path)
     missing = [c for c in ADM if c not in header]
     if missing:
-        raise ValidationError(
-            [DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing]
-        )
+        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
     source = _source(ctx, path, level.lower(), file_sha256(path))
     staging.add_rows("sources", [source], str(path))
     errors: list[DataError] = []
@@ -686,8 +642,7 @@ def _round(coords: Any, digits: int) -> Any:
         return round(coords, digits)
     out = [_round(c, digits) for c in coords]
     if out and isinstance(out[0], list) and out[0] and isinstance(out[0][0], int | float):
-        deduped = [out[0]] + [p for prev, p in zip(out, out[1:], strict=False) if p != prev]
-        return deduped
+        return [out[0]] + [p for prev, p in pairwise(out) if p != prev]
     return out
 
 
@@ -717,11 +672,7 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
             continue
         features = data.get("features") if isinstance(data, dict) else None
         if data.get("type") != "FeatureCollection" or not features:
-            errors.append(
-                DataError(
-                    "malformed-json", "not a GeoJSON FeatureCollection with features", str(file)
-                )
-            )
+            errors.append(DataError("malformed-json", "not a GeoJSON FeatureCollection with features", str(file)))
             continue
         record_id = str(features[0].get("properties", {}).get("id") or file.stem)
         try:
@@ -733,11 +684,7 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
             shapes = [s.simplify(tolerance, preserve_topology=True) for s in shapes]
         union = unary_union(shapes)
         min_lon, min_lat, max_lon, max_lat = union.bounds
-        point = (
-            union.representative_point()
-            if union.geom_type.startswith(("Multi", "Geometry"))
-            else union.centroid
-        )
+        point = union.representative_point() if union.geom_type.startswith(("Multi", "Geometry")) else union.centroid
         kinds = sorted({s.geom_type for s in shapes})
         collection = {
             "type": "FeatureCollection",
@@ -779,9 +726,7 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
                 "lon": round(point.x, 5),
                 "share": None,
                 "precision": "; ".join(
-                    sorted(
-                        set(str(features[0]["properties"].get("osm_precision_list", "")).split(","))
-                    )
+                    sorted(set(str(features[0]["properties"].get("osm_precision_list", "")).split(",")))
                 )
                 or None,
                 "source_id": source["source_id"],
@@ -826,9 +771,7 @@ def finish(staging: Staging, ctx: Context) -> None:
             row = {k: (row.get(k) if row.get(k) is not None else stored[pid].get(k)) for k in row}
         if row.get("lat") is None and pid in geometry_points:
             row["lat"], row["lon"] = geometry_points[pid]["lat"], geometry_points[pid]["lon"]
-            row["location_note"] = (
-                (row.get("location_note") or "") + " Point: centre of the mapped shapes."
-            ).strip()
+            row["location_note"] = ((row.get("location_note") or "") + " Point: centre of the mapped shapes.").strip()
         projects.append(row)
     staging.add_rows("projects", projects)
     staging.add_rows("project_countries", list(state.countries.values()))
@@ -851,8 +794,7 @@ def finish(staging: Staging, ctx: Context) -> None:
         excluded = loc.pop("_excluded")
         if loc["project_id"] not in known:
             staging.skip(
-                f"{path.name}: locations of records that are not Lazos projects (recipient outside "
-                "Lazos's countries)"
+                f"{path.name}: locations of records that are not Lazos projects (recipient outside Lazos's countries)"
             )
             continue
         if excluded:
@@ -864,9 +806,7 @@ def finish(staging: Staging, ctx: Context) -> None:
     kept_geometries = [g for g in state.geometries if g["project_id"] in known]
     for g in state.geometries:
         if g["project_id"] not in known:
-            staging.skip(
-                f"{Path(g['_file']).name}: geometry of a record that is not a Lazos project"
-            )
+            staging.skip(f"{Path(g['_file']).name}: geometry of a record that is not a Lazos project")
     feature_points = [loc for loc in state.locations if loc["project_id"] in known]
     staging.add_rows("project_locations", locations + feature_points)
     staging.add_rows("project_geometries", kept_geometries)

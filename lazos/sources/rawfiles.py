@@ -25,9 +25,7 @@ _CONVERT = re.compile(r'Error when converting column "(.+?)"\. Could not convert
 _COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
-def fail(
-    kind: str, message: str, file: Path | str, row: int | None = None, field: str | None = None
-) -> None:
+def fail(kind: str, message: str, file: Path | str, row: int | None = None, field: str | None = None) -> None:
     raise ValidationError([DataError(kind, message, str(file), row, field)])
 
 
@@ -47,7 +45,7 @@ def check_utf8(path: Path, data: bytes) -> None:
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 4:  # a character cut at the end of the sample
+        if len(data) >= SNIFF_BYTES and exc.start >= len(data) - 4:  # a character cut by the sample's end
             return
         line = data[: exc.start].count(b"\n") + 1
         fail(
@@ -83,16 +81,36 @@ def transcode(path: Path, encoding: str) -> Path:
     try:
         codecs.lookup(encoding)
     except LookupError as exc:
-        raise ValidationError(
-            [DataError("unknown-encoding", f"unknown encoding {encoding!r}", str(path))]
-        ) from exc
-    out = tempfile.NamedTemporaryFile(
-        "w", suffix=path.suffix, delete=False, encoding="utf-8", newline=""
-    )
-    with out, path.open("r", encoding=encoding, newline="") as src:
-        for block in iter(lambda: src.read(1 << 20), ""):
-            out.write(block)
+        raise ValidationError([DataError("unknown-encoding", f"unknown encoding {encoding!r}", str(path))]) from exc
+    with (
+        tempfile.NamedTemporaryFile("w", suffix=path.suffix, delete=False, encoding="utf-8", newline="") as out,
+        path.open("r", encoding=encoding, newline="") as src,
+    ):
+        try:
+            for block in iter(lambda: src.read(1 << 20), ""):
+                out.write(block)
+        except UnicodeDecodeError as exc:
+            Path(out.name).unlink(missing_ok=True)
+            raise ValidationError(
+                [DataError("encoding-error", f"not valid {encoding} either ({exc.reason})", str(path))]
+            ) from exc
     return Path(out.name)
+
+
+def _head_bytes(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(SNIFF_BYTES)
+
+
+def _line_bytes(path: Path, row: int, limit: int = 1 << 26) -> bytes:
+    """The raw bytes of one line of a file (read no further than ``limit`` bytes)."""
+    with path.open("rb") as fh:
+        read = 0
+        for number, line in enumerate(fh, start=1):
+            read += len(line)
+            if number == row or read > limit:
+                return line
+    return b""
 
 
 def translate_duckdb_error(exc: duckdb.Error, path: Path) -> ValidationError:
@@ -115,8 +133,7 @@ def translate_duckdb_error(exc: duckdb.Error, path: Path) -> ValidationError:
             ]
         )
     if "not utf-8 encoded" in text:
-        with path.open("rb") as fh:
-            hint = guess_encoding(fh.read(SNIFF_BYTES))
+        hint = guess_encoding(_line_bytes(path, row) if row else _head_bytes(path))
         return ValidationError(
             [
                 DataError(
@@ -152,18 +169,14 @@ def translate_duckdb_error(exc: duckdb.Error, path: Path) -> ValidationError:
                 )
             ]
         )
-    first = next(
-        (ln for ln in text.splitlines() if ln.strip() and not ln.startswith("Original Line")), text
-    )
+    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("Original Line")), text)
     return ValidationError([DataError("malformed-csv", first.strip(), str(path), row)])
 
 
 sql_literal = literal
 
 
-def read_csv_sql(
-    path: Path, columns: dict[str, str], *, skip: int = 0, nullstr: list[str] | None = None
-) -> str:
+def read_csv_sql(path: Path, columns: dict[str, str], *, skip: int = 0, nullstr: list[str] | None = None) -> str:
     """DuckDB's read_csv over a file with explicit types and dialect (no sniffing), as SQL text."""
     return (
         f"read_csv({sql_literal(str(path))}, header = true, skip = {int(skip)}, delim = ',', quote = '\"', "

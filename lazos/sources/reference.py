@@ -23,13 +23,8 @@ CLDR_LOCALES = {"en": "en", "es": "es", "pt": "pt", "zh": "zh", "zh_Hant": "zh-H
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    text = (
-        importlib_resources.files("lazos.sources").joinpath(f"reference/{name}").read_text("utf-8")
-    )
-    return [
-        {k: (v if v != "" else None) for k, v in r.items()}
-        for r in csv.DictReader(text.splitlines())
-    ]
+    text = importlib_resources.files("lazos.sources").joinpath(f"reference/{name}").read_text("utf-8")
+    return [{k: (v if v != "" else None) for k, v in r.items()} for r in csv.DictReader(text.splitlines())]
 
 
 def contribution() -> Contribution:
@@ -41,8 +36,7 @@ def contribution() -> Contribution:
         source_row(
             source_id=CLDR,
             kind="reference",
-            title=f"Unicode CLDR {get_cldr_version()} territory names "
-            f"(via Babel {babel.__version__})",
+            title=f"Unicode CLDR {get_cldr_version()} territory names (via Babel {babel.__version__})",
             publisher="Unicode Consortium",
             url="https://cldr.unicode.org/",
             licence="Unicode-3.0",

@@ -52,19 +52,13 @@ def stage_reference_and_curated(staging: Staging, raw_dir: Path) -> None:
     for part in (reference.contribution(), curated.contribution(raw_dir / "curated")):
         for name, rows in part.rows.items():
             staging.add_rows(name, rows, name)
-    staging.add_rows(
-        "country_aliases", reference.aliases(staging.rows("countries")), "country_aliases"
-    )
+    staging.add_rows("country_aliases", reference.aliases(staging.rows("countries")), "country_aliases")
 
 
 def resolver_from_staging(staging: Staging) -> EntityResolver:
     names = []
     for c in staging.rows("countries"):
-        names += [
-            (c[k], c["iso3"])
-            for k in ("iso3", "iso2", "name_en", "name_es", "name_pt", "name_zh")
-            if c[k]
-        ]
+        names += [(c[k], c["iso3"]) for k in ("iso3", "iso2", "name_en", "name_es", "name_pt", "name_zh") if c[k]]
     names += [(a["alias"], a["iso3"]) for a in staging.rows("country_aliases")]
     return EntityResolver(names)
 
@@ -74,9 +68,7 @@ def collect(raw_dir: Path, con: duckdb.DuckDBPyConnection) -> Staging:
     migrate(con)
     staging = Staging(con)
     stage_reference_and_curated(staging, raw_dir)
-    ctx = Context(
-        con, resolver_from_staging(staging), SNAPSHOT_DATE, options={"origins": load_origins()}
-    )
+    ctx = Context(con, resolver_from_staging(staging), SNAPSHOT_DATE, options={"origins": load_origins()})
     for name in CONNECTORS:
         if name == "curated":
             continue

@@ -102,16 +102,10 @@ def detect(header: list[str], path: Path) -> str:
     if all(c in header for c in LAYOUTS["china-reported"]):
         return "china-reported"
     if all(c in header for c in LAYOUTS["mirror-exports"]):
-        return (
-            "mirror-exports"
-            if "cmdCode" in header or "partner_upper_sum" in header
-            else "mirror-imports"
-        )
+        return "mirror-exports" if "cmdCode" in header or "partner_upper_sum" in header else "mirror-imports"
     needed = LAYOUTS["mirror-exports"] if "flowCode" in header else LAYOUTS["china-reported"]
     missing = [c for c in needed if c not in header]
-    raise ValidationError(
-        [DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing]
-    )
+    raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
 
 
 def _number(value: Any, path: Path, row: int, column: str, errors: list[DataError]) -> float | None:
@@ -138,14 +132,10 @@ def _year(value: Any, path: Path, row: int, errors: list[DataError]) -> str | No
     try:
         year = float(value)
     except (TypeError, ValueError):
-        errors.append(
-            DataError("invalid-value", f"{value!r} is not a year", str(path), row, "refYear")
-        )
+        errors.append(DataError("invalid-value", f"{value!r} is not a year", str(path), row, "refYear"))
         return None
     if not year.is_integer() or not 1900 <= year <= 2100:
-        errors.append(
-            DataError("invalid-value", f"{value!r} is not a year", str(path), row, "refYear")
-        )
+        errors.append(DataError("invalid-value", f"{value!r} is not a year", str(path), row, "refYear"))
         return None
     return str(int(year))
 
@@ -162,8 +152,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     source = source_row(
         source_id=f"cipf-comtrade-{layout}-{(vintage or 'undated').lower()}-{digest[:8]}",
         kind="dataset",
-        title=origin.get("title")
-        or f"China–LAC goods trade from UN Comtrade, {layout} ({path.name})",
+        title=origin.get("title") or f"China–LAC goods trade from UN Comtrade, {layout} ({path.name})",
         publisher="Centro Internacional Português de Formação (cipf-comtrade), from UN Comtrade",
         url=origin.get("url") or "https://github.com/joaquimrcarvalho/cipf-comtrade",
         licence=None,
@@ -175,9 +164,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         "repository states no licence.",
     )
     staging.add_rows("sources", [source], str(path))
-    stored = ctx.stored("indicator", "indicator") | {
-        r["indicator"] for r in staging.rows("indicators")
-    }
+    stored = ctx.stored("indicator", "indicator") | {r["indicator"] for r in staging.rows("indicators")}
     staging.add_rows(
         "indicators",
         [r for r in indicator_rows(source["source_id"]) if r["indicator"] not in stored],
@@ -193,8 +180,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
             errors.append(
                 DataError(
                     "missing-cell",
-                    f"{len(cells)} cells where the header has {len(header)} "
-                    "(the file may be truncated)",
+                    f"{len(cells)} cells where the header has {len(header)} (the file may be truncated)",
                     str(path),
                     i,
                 )
@@ -203,12 +189,8 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         year = _year(cells[idx["refYear"]], path, i, errors)
         if layout == "china-reported":
             name = str(cells[idx["partnerDesc"]] or "").strip()
-            reporter, partner = "CHN", ctx.resolver.classify(name)
-            other = partner
-            values = {
-                ind: _number(cells[idx[col]], path, i, col, errors)
-                for col, ind in CHINA_COLUMNS.items()
-            }
+            other = ctx.resolver.classify(name)
+            values = {ind: _number(cells[idx[col]], path, i, col, errors) for col, ind in CHINA_COLUMNS.items()}
         else:
             flow, china = (
                 str(cells[idx["flowCode"]]).strip(),
@@ -219,8 +201,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
                 errors.append(
                     DataError(
                         "invalid-value",
-                        f"expected flow {expected} with China as partner, found "
-                        f"{flow} with {china!r}",
+                        f"expected flow {expected} with China as partner, found {flow} with {china!r}",
                         str(path),
                         i,
                         "flowCode",
@@ -250,9 +231,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
             continue
         if year is None:
             continue
-        entity, partner_code = (
-            ("CHN", other.iso3) if layout == "china-reported" else (other.iso3, "CHN")
-        )
+        entity, partner_code = ("CHN", other.iso3) if layout == "china-reported" else (other.iso3, "CHN")
         for indicator, value in values.items():
             if value is None:
                 continue

@@ -117,11 +117,7 @@ class Scan:
 
 @cache
 def _unit_rules() -> list[tuple[re.Pattern[str], str]]:
-    text = (
-        importlib_resources.files("lazos.sources")
-        .joinpath("reference/units.csv")
-        .read_text("utf-8")
-    )
+    text = importlib_resources.files("lazos.sources").joinpath("reference/units.csv").read_text("utf-8")
     return [(re.compile(r["pattern"]), r["unit"]) for r in csv.DictReader(text.splitlines())]
 
 
@@ -145,8 +141,8 @@ def detect(path: Path) -> str:
     first = parse_csv_line(lines[0]) if lines else []
     if first[:2] == ["Data Source", "World Development Indicators"]:
         return "api"
-    if first[:4] == ID_COLUMNS:
-        return "bulk"
+    if first[:4] == ID_COLUMNS or (first[:2] == ID_COLUMNS[:2] and any(_YEAR.match(c) for c in first)):
+        return "bulk"  # (a renamed or missing identifying column is then named by the check)
     if first[:4] == DATABANK_ID_COLUMNS:
         return "databank"
     if first[:4] == DATAHUB_COLUMNS:
@@ -192,9 +188,7 @@ def start_hash(path: Path) -> Future[str]:
     return _HASHER.submit(file_sha256, path)
 
 
-def _source(
-    ctx: Context, original: Path, layout: str, vintage: str | None, label: str, **extra: Any
-) -> dict[str, Any]:
+def _source(ctx: Context, original: Path, layout: str, vintage: str | None, label: str, **extra: Any) -> dict[str, Any]:
     origin = origin_of(ctx, original)
     digest = extra.pop("content_hash", None) or file_sha256(original)
     vintage = origin.get("published") or vintage or ctx.given_vintage()
@@ -226,9 +220,7 @@ class EntityMap:
     def expression(self, column: str) -> str:
         if not self.renamed:
             return f'"{column}"'
-        cases = " ".join(
-            f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in sorted(self.renamed.items())
-        )
+        cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in sorted(self.renamed.items()))
         return f'CASE "{column}" {cases} ELSE "{column}" END'
 
     def keep(self, column: str) -> str:
@@ -237,9 +229,7 @@ class EntityMap:
         return f'NOT list_contains({sql_literal(sorted(self.excluded))}, "{column}")'
 
 
-def _entity_map(
-    staging: Staging, ctx: Context, scan: Scan, code_col: str, name_col: str
-) -> EntityMap:
+def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_col: str) -> EntityMap:
     """Resolve a file's country codes; unknown ones stop the import with their row.
 
     Codes that are Lazos ISO3 codes are matched in SQL; the others (names, variants, codes
@@ -297,9 +287,7 @@ def _stage_indicators(
     source_id: str,
 ) -> dict[str, str]:
     """Stage the file's indicators that Lazos does not know yet; returns every one's unit."""
-    known = dict(
-        ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall()
-    )
+    known = dict(ctx.con.execute("SELECT indicator, unit FROM indicator WHERE retired_at IS NULL").fetchall())
     known |= {r["indicator"]: r["unit"] for r in staging.rows("indicators")}
     units, new, errors = {}, [], []
     for code, name in indicators:
@@ -371,7 +359,11 @@ def _check_unique(ctx: Context, scan: Scan, keys: list[str]) -> None:
 
 
 def _error_translator(scan: Scan) -> Any:
-    """Turn an error raised while the relation is read (at apply time) into a located one."""
+    """Turn an error raised while the relation is read (at apply time) into a located one.
+
+    The import's transaction is aborted by then, so the row is found by re-reading the file
+    on a separate, in-memory connection.
+    """
 
     def translate(exc: duckdb.Error, con: duckdb.DuckDBPyConnection) -> ValidationError | None:
         text = str(exc)
@@ -380,25 +372,16 @@ def _error_translator(scan: Scan) -> Any:
             tag, code, indicator, column = match.groups()
             if tag != str(scan.path):
                 return None
-            row = (
-                scan.row_of(
-                    con,
-                    f'"{scan.keep[1]}" = {sql_literal(code)} AND "{scan.keep[3]}" = '
-                    f"{sql_literal(indicator)}",
-                )
-                if scan.keep
-                else None
-            )
+            row = None
+            if scan.keep:
+                where = f'"{scan.keep[1]}" = {sql_literal(code)} AND "{scan.keep[3]}" = {sql_literal(indicator)}'
+                with duckdb.connect() as fresh:
+                    row = fresh.execute(
+                        f"SELECT min(_row) FROM (SELECT (row_number() OVER () + {scan.first_row - 1})::BIGINT "
+                        f"AS _row, * FROM {scan.source_sql()}) WHERE {where}"
+                    ).fetchall()[0][0]
             return ValidationError(
-                [
-                    DataError(
-                        "invalid-value",
-                        "not a finite number (NaN or infinity)",
-                        str(scan.original),
-                        row,
-                        column,
-                    )
-                ]
+                [DataError("invalid-value", "not a finite number (NaN or infinity)", str(scan.original), row, column)]
             )
         if str(scan.path) in text:
             return translate_duckdb_error(exc, scan.original)
@@ -443,19 +426,14 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
         for cells in (parse_csv_line(line) for line in lines[:4]):
             if cells[:1] == ["Last Updated Date"] and len(cells) > 1:
                 vintage = cells[1]
-        skip = next(
-            (i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None
-        )
+        skip = next((i for i, line in enumerate(lines) if parse_csv_line(line)[:4] == ID_COLUMNS), None)
         if skip is None:
             fail("missing-column", "no header row after the preamble", original, 5)
     header = parse_csv_line(lines[skip])
     missing = [c for c in ID_COLUMNS if c not in header]
     if missing:
         raise ValidationError(
-            [
-                DataError("missing-column", "the column is missing", str(original), skip + 1, c)
-                for c in missing
-            ]
+            [DataError("missing-column", "the column is missing", str(original), skip + 1, c) for c in missing]
         )
     years = [h for h in header[4:] if _YEAR.match(h)]
     others = [h for h in header[4:] if not _YEAR.match(h)]
@@ -520,10 +498,7 @@ def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, ori
     missing = [c for c in DATABANK_ID_COLUMNS if c not in header]
     if missing:
         raise ValidationError(
-            [
-                DataError("missing-column", "the column is missing", str(original), 1, c)
-                for c in missing
-            ]
+            [DataError("missing-column", "the column is missing", str(original), 1, c) for c in missing]
         )
     year_cols = [h for h in header[4:] if _DATABANK_YEAR.match(h)]
     extra = [h for h in header[4:] if h not in year_cols]
@@ -568,9 +543,7 @@ def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, ori
         f'SELECT "Series Code", any_value("Series Name") FROM {scan.table} GROUP BY 1 ORDER BY 1'
     ).fetchall()
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
-    relation = _observations_sql(
-        scan, year_cols, entities, "Series Code", source["source_id"], "left(u.col, 4)"
-    )
+    relation = _observations_sql(scan, year_cols, entities, "Series Code", source["source_id"], "left(u.col, 4)")
     staging.add_relation("observations", relation, [source["source_id"]], _error_translator(scan))
     return (
         f"{original.name}: DataBank extract, vintage {vintage or 'not stated'}, "
@@ -596,9 +569,7 @@ def _stage_datahub(path: Path, staging: Staging, ctx: Context, layout: str, orig
     code = _datahub_indicator(original, ctx)
     header = parse_csv_line(head_lines(path, 1)[0])
     if header != DATAHUB_COLUMNS:
-        extra = [h for h in header if h not in DATAHUB_COLUMNS] or [
-            h for h in DATAHUB_COLUMNS if h not in header
-        ]
+        extra = [h for h in header if h not in DATAHUB_COLUMNS] or [h for h in DATAHUB_COLUMNS if h not in header]
         fail(
             "extra-column" if len(header) > 4 else "missing-column",
             f"unexpected header at {extra[0]!r}",
@@ -661,9 +632,7 @@ def _stage_series(path: Path, staging: Staging, ctx: Context, layout: str, origi
                 )
             )
             continue
-        definition = (r.get("Short definition") or "").strip() or (
-            r.get("Long definition") or ""
-        ).strip()
+        definition = (r.get("Short definition") or "").strip() or (r.get("Long definition") or "").strip()
         out.append(
             {
                 "indicator": code,
@@ -686,9 +655,7 @@ def _stage_country(path: Path, staging: Staging, ctx: Context, layout: str, orig
     _, rows = _dict_rows(path)
     source = _source(ctx, original, "country", None, "country metadata")
     staging.add_rows("sources", [source], str(original))
-    kinds = dict(
-        ctx.con.execute("SELECT iso3, kind FROM country WHERE retired_at IS NULL").fetchall()
-    )
+    kinds = dict(ctx.con.execute("SELECT iso3, kind FROM country WHERE retired_at IS NULL").fetchall())
     kinds |= {r["iso3"]: r["kind"] for r in staging.rows("countries")}
     aliases, seen = [], set()
     for i, r in enumerate(rows, start=2):
@@ -713,11 +680,7 @@ def _stage_country(path: Path, staging: Staging, ctx: Context, layout: str, orig
             continue  # the Bank's aggregate names would clash with Lazos's regions
         for col in ("Short Name", "Table Name", "Long Name", "TableName"):
             name = (r.get(col) or "").strip()
-            if (
-                name
-                and (name, found.iso3) not in seen
-                and ctx.resolver.countries.try_resolve(name) in (None,)
-            ):
+            if name and (name, found.iso3) not in seen and ctx.resolver.countries.try_resolve(name) in (None,):
                 seen.add((name, found.iso3))
                 aliases.append(
                     {
@@ -747,19 +710,10 @@ def _period(date: str) -> str | None:
 
 def parse_api_json(payload: Any, label: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Split a World Bank API v2 body into (pagination, records); raise on its error shape."""
-    if (
-        isinstance(payload, list)
-        and payload
-        and isinstance(payload[0], dict)
-        and "message" in payload[0]
-    ):
+    if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "message" in payload[0]:
         messages = payload[0]["message"]
-        text = "; ".join(
-            f"{m.get('key', '')}: {m.get('value', '')}" for m in messages if isinstance(m, dict)
-        )
-        raise ValidationError(
-            [DataError("api-error", f"the World Bank API answered with an error: {text}", label)]
-        )
+        text = "; ".join(f"{m.get('key', '')}: {m.get('value', '')}" for m in messages if isinstance(m, dict))
+        raise ValidationError([DataError("api-error", f"the World Bank API answered with an error: {text}", label)])
     if (
         isinstance(payload, list)
         and len(payload) == 2
@@ -792,9 +746,7 @@ def stage_api_records(
             date = str(rec["date"])
             value = rec.get("value")
         except (KeyError, TypeError):
-            errors.append(
-                DataError("malformed-json", "record lacks indicator, country or date", label, i)
-            )
+            errors.append(DataError("malformed-json", "record lacks indicator, country or date", label, i))
             continue
         indicators.setdefault(code, rec["indicator"].get("value"))
         if value is None:
@@ -804,11 +756,7 @@ def stage_api_records(
             found = ctx.resolver.classify(name)
         if found.iso3 is None:
             if found.unknown:
-                errors.append(
-                    DataError(
-                        "unknown-country", f"unknown country {iso!r} ({name})", label, i, "country"
-                    )
-                )
+                errors.append(DataError("unknown-country", f"unknown country {iso!r} ({name})", label, i, "country"))
             else:
                 staging.skip(f"{label}: {found.excluded}")
             continue
@@ -818,9 +766,7 @@ def stage_api_records(
             continue
         seen[(found.iso3, code, period)] += 1
         if seen[(found.iso3, code, period)] > 1:
-            errors.append(
-                DataError("duplicate-key", f"{found.iso3} {code} {period} appears twice", label, i)
-            )
+            errors.append(DataError("duplicate-key", f"{found.iso3} {code} {period} appears twice", label, i))
             continue
         rows.append(
             {
@@ -843,13 +789,9 @@ def _stage_json(path: Path, staging: Staging, ctx: Context, layout: str, origina
     try:
         payload = json.loads(path.read_text("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ValidationError(
-            [DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", str(original))]
-        ) from exc
+        raise ValidationError([DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", str(original))]) from exc
     except json.JSONDecodeError as exc:
-        raise ValidationError(
-            [DataError("malformed-json", exc.msg, str(original), exc.lineno)]
-        ) from exc
+        raise ValidationError([DataError("malformed-json", exc.msg, str(original), exc.lineno)]) from exc
     meta, records = parse_api_json(payload, str(original))
     vintage = meta.get("lastupdated")
     source = _source(ctx, original, "api-json", vintage, "API v2 response")
@@ -872,11 +814,7 @@ def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
         raw_dir / "wdi" / "databank" / "WDI_Data_databank_lac.csv",
     ]
     files += sorted((raw_dir / "wdi" / "datahub").glob("*.csv"))
-    files += [
-        raw_dir
-        / "api_responses"
-        / "worldbank_v2_NY.GDP.MKTP.CD_12_south_american_countries_records_only.json"
-    ]
+    files += [raw_dir / "api_responses" / "worldbank_v2_NY.GDP.MKTP.CD_12_south_american_countries_records_only.json"]
     return [stage(f, staging, ctx) for f in files]
 
 
@@ -911,26 +849,18 @@ def fetch(
     page, pages = 1, 1
     try:
         while page <= pages:
-            params = {"format": "json", "per_page": 1000, "page": page} | (
-                {"date": date} if date else {}
-            )
+            params = {"format": "json", "per_page": 1000, "page": page} | ({"date": date} if date else {})
             try:
                 response = client.get(url, params=params)
             except httpx.HTTPError as exc:
-                raise LazosError(
-                    f"cannot reach the World Bank API ({exc.__class__.__name__}): {exc}"
-                ) from exc
+                raise LazosError(f"cannot reach the World Bank API ({exc.__class__.__name__}): {exc}") from exc
             if response.status_code != 200:
-                raise LazosError(
-                    f"the World Bank API answered {response.status_code} for {response.url}"
-                )
+                raise LazosError(f"the World Bank API answered {response.status_code} for {response.url}")
             digest.update(response.content)
             try:
                 payload = response.json()
             except ValueError as exc:
-                raise LazosError(
-                    f"the World Bank API answered with a body that is not JSON ({response.url})"
-                ) from exc
+                raise LazosError(f"the World Bank API answered with a body that is not JSON ({response.url})") from exc
             meta, recs = parse_api_json(payload, str(response.url))
             records += recs
             pages = int(meta.get("pages") or 1)

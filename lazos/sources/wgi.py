@@ -144,16 +144,12 @@ def _number(value: Any, path: Path, row: int, column: str, errors: list[DataErro
         )
         return None
     if number != number or number in (float("inf"), float("-inf")):
-        errors.append(
-            DataError("invalid-value", f"{value!r} is not a finite number", str(path), row, column)
-        )
+        errors.append(DataError("invalid-value", f"{value!r} is not a finite number", str(path), row, column))
         return None
     return number
 
 
-def stage(
-    path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] | None = None
-) -> str:
+def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] | None = None) -> str:
     """Stage the WGI workbook or its CSV flattening."""
     if not path.is_file():
         fail("missing-file", "file not found", path)
@@ -161,15 +157,11 @@ def stage(
     header = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ValidationError(
-            [DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing]
-        )
+        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
     idx = {c: header.index(c) for c in COLUMNS}
     origin = origin_of(ctx, path)
     vintage = (
-        origin.get("published")
-        or (workbook_modified(path) if path.suffix == ".xlsx" else None)
-        or ctx.given_vintage()
+        origin.get("published") or (workbook_modified(path) if path.suffix == ".xlsx" else None) or ctx.given_vintage()
     )
     digest = file_sha256(path)
     source = source_row(
@@ -186,9 +178,7 @@ def stage(
         note=origin.get("note"),
     )
     staging.add_rows("sources", [source], str(path))
-    stored = ctx.stored("indicator", "indicator") | {
-        r["indicator"] for r in staging.rows("indicators")
-    }
+    stored = ctx.stored("indicator", "indicator") | {r["indicator"] for r in staging.rows("indicators")}
     staging.add_rows(
         "indicators",
         [r for r in indicator_rows(source["source_id"]) if r["indicator"] not in stored],
@@ -210,16 +200,12 @@ def stage(
                     )
                 )
             continue
-        code, name, dim = (
-            str(cells[idx[c]] or "").strip() for c in ("code", "countryname", "indicator")
-        )
+        code, name, dim = (str(cells[idx[c]] or "").strip() for c in ("code", "countryname", "indicator"))
         year_raw = cells[idx["year"]]
         try:
             year = int(float(year_raw))
         except (TypeError, ValueError):
-            errors.append(
-                DataError("invalid-value", f"{year_raw!r} is not a year", str(path), i, "year")
-            )
+            errors.append(DataError("invalid-value", f"{year_raw!r} is not a year", str(path), i, "year"))
             continue
         if dim not in DIMENSIONS:
             errors.append(
@@ -251,9 +237,7 @@ def stage(
             continue
         seen[(found.iso3, dim, str(year))] += 1
         if seen[(found.iso3, dim, str(year))] > 1:
-            errors.append(
-                DataError("duplicate-key", f"{code} {dim} {year} appears twice", str(path), i)
-            )
+            errors.append(DataError("duplicate-key", f"{code} {dim} {year} appears twice", str(path), i))
             continue
         for column in keep:
             value = _number(cells[idx[column]], path, i, column, errors)

@@ -43,9 +43,7 @@ def _stored_key(res: Resource, left: str, right: str) -> str:
     return " AND ".join(f'{left}."{k}" IS NOT DISTINCT FROM {right}."{k}"' for k in keys)
 
 
-def apply(
-    con: duckdb.DuckDBPyConnection, staging: Staging, load_id: int, now: datetime
-) -> dict[str, Changes]:
+def apply(con: duckdb.DuckDBPyConnection, staging: Staging, load_id: int, now: datetime) -> dict[str, Changes]:
     """Write every staged resource; returns what changed per resource."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _import_sources AS {staging.source_ids()}")
     staged_rows = staging.table_counts()
@@ -60,18 +58,10 @@ def apply(
         in_scope = f"EXISTS (SELECT 1 FROM _incoming i WHERE {_same_key(res, 'i', 't')})"
         if not res.reference:
             owned = "t.source_id IN (SELECT source_id FROM _import_sources)"
-            in_scope = (
-                owned
-                if "source_id" in res.primary_key or not incoming
-                else f"({owned} OR {in_scope})"
-            )
+            in_scope = owned if "source_id" in res.primary_key or not incoming else f"({owned} OR {in_scope})"
         scope = f"SELECT {cols} FROM {res.read_table} t WHERE t.retired_at IS NULL AND {in_scope}"
         has_scope = con.execute(f"SELECT count(*) FROM ({scope} LIMIT 1)").fetchall()[0][0] > 0
-        key = (
-            key_case(con, "SELECT source_id FROM _import_sources", "r.source_id")
-            if res.source_key
-            else None
-        )
+        key = key_case(con, "SELECT source_id FROM _import_sources", "r.source_id") if res.source_key else None
         if has_scope:
             extra = f", {key} AS source_key" if key else ""
             con.execute(
@@ -86,9 +76,7 @@ def apply(
         if incoming:
             new_rows = f"SELECT {cols} FROM _incoming" + (f" EXCEPT ({scope})" if has_scope else "")
             stored = ", ".join(f'"{c}"' for c in res.stored_columns())
-            values = ", ".join(
-                (key if c == "source_key" else f'r."{c}"') for c in res.stored_columns()
-            )
+            values = ", ".join((key if c == "source_key" else f'r."{c}"') for c in res.stored_columns())
             try:
                 changes.inserted = con.execute(
                     f"INSERT INTO {res.table} ({stored}, retired_at, load_id) "

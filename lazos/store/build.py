@@ -47,9 +47,7 @@ def _settle_existing(target: Path) -> None:
     try:
         con = duckdb.connect(str(target))
     except duckdb.IOException as exc:
-        raise DatabaseError(
-            f"cannot replace {target}: it is in use by another process ({exc})"
-        ) from exc
+        raise DatabaseError(f"cannot replace {target}: it is in use by another process ({exc})") from exc
     except duckdb.Error:
         # Not a readable DuckDB file (e.g. corrupt): replacing it is the point of a build.
         return

@@ -23,9 +23,7 @@ def current_rows(lz: Any) -> dict[str, list[dict[str, Any]]]:
     rows = {}
     for res in all_resources():
         cols = res.field_names
-        cursor = lz.con.execute(
-            f"SELECT {', '.join(cols)} FROM {res.read_table} t WHERE {lz.visible('t')}"
-        )
+        cursor = lz.con.execute(f"SELECT {', '.join(cols)} FROM {res.read_table} t WHERE {lz.visible('t')}")
         rows[res.name] = [dict(zip(cols, r, strict=True)) for r in cursor.fetchall()]
     return rows
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -51,9 +51,7 @@ def connect_for_writing(db_path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(db_path))
     except duckdb.IOException as exc:
-        raise DatabaseError(
-            f"cannot open {db_path} for writing: it is in use by another process"
-        ) from exc
+        raise DatabaseError(f"cannot open {db_path} for writing: it is in use by another process") from exc
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     return con
 
@@ -95,9 +93,7 @@ def run_import(
         now = datetime.now(UTC).replace(tzinfo=None)
         con.execute("BEGIN TRANSACTION")
         try:
-            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_run").fetchall()[
-                0
-            ][0]
+            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_run").fetchall()[0][0]
             con.execute(
                 "INSERT INTO load_run VALUES (?, ?, ?, NULL, ?, NULL)",
                 [load_id, kind, now, f"{source}: " + ", ".join(labels)],
@@ -156,15 +152,11 @@ def import_files(
     return run_import(db_path, source, stagers, **options)
 
 
-def fetch(
-    db_path: str | Path, source: str, request: dict[str, Any], **options: Any
-) -> ImportReport:
+def fetch(db_path: str | Path, source: str, request: dict[str, Any], **options: Any) -> ImportReport:
     """Download from a publisher's API and import the answer (``lazos fetch``)."""
     mod = connector(source)
     if not hasattr(mod, "fetch"):
-        raise LazosError(
-            f"the {source} connector reads files only: use `lazos import {source} FILE`"
-        )
+        raise LazosError(f"the {source} connector reads files only: use `lazos import {source} FILE`")
     label = f"{source} API: " + ", ".join(f"{k}={v}" for k, v in request.items() if v)
     return run_import(
         db_path,

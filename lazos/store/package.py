@@ -15,7 +15,6 @@ import json
 import math
 import re
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -70,9 +69,7 @@ class _Files:
         if self.zip:
             names = [n for n in self.zip.namelist() if n.endswith("datapackage.json")]
             if not names:
-                raise ValidationError(
-                    [DataError("missing-descriptor", "no datapackage.json", str(path))]
-                )
+                raise ValidationError([DataError("missing-descriptor", "no datapackage.json", str(path))])
             self.prefix = min(names, key=len)[: -len("datapackage.json")]
 
     def read_bytes(self, name: str) -> bytes:
@@ -86,18 +83,12 @@ class _Files:
         return (self.path / name).is_file()
 
 
-def _read_csv(
-    data: bytes, label: str, errors: list[DataError]
-) -> tuple[list[str], list[list[str]]]:
+def _read_csv(data: bytes, label: str, errors: list[DataError]) -> tuple[list[str], list[list[str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        errors.append(
-            DataError(
-                "encoding-error", f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", label, line
-            )
-        )
+        errors.append(DataError("encoding-error", f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", label, line))
         return [], []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -129,9 +120,7 @@ def _read_csv(
     return header, rows
 
 
-def _read_json(
-    data: bytes, label: str, errors: list[DataError]
-) -> tuple[list[str], list[list[Any]]]:
+def _read_json(data: bytes, label: str, errors: list[DataError]) -> tuple[list[str], list[list[Any]]]:
     try:
         records = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -144,9 +133,7 @@ def _read_json(
     return header, [[r.get(h) for h in header] for r in records]
 
 
-def _read_parquet(
-    data: bytes, label: str, errors: list[DataError]
-) -> tuple[list[str], list[list[Any]]]:
+def _read_parquet(data: bytes, label: str, errors: list[DataError]) -> tuple[list[str], list[list[Any]]]:
     try:
         table = pq.read_table(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises several types for corrupt files
@@ -270,8 +257,7 @@ def _validate_resource(
             errors.append(
                 DataError(
                     "duplicate-key",
-                    f"duplicate key {dict(zip(res.primary_key, key, strict=True))} "
-                    f"(first at row {seen[key]})",
+                    f"duplicate key {dict(zip(res.primary_key, key, strict=True))} (first at row {seen[key]})",
                     label,
                     rownum,
                 )
@@ -287,9 +273,7 @@ def _check_foreign_keys(
 ) -> None:
     for res in all_resources():
         for fk in res.foreign_keys:
-            targets = {
-                tuple(_key_part(r[c]) for c in fk.reference) for r in records.get(fk.resource, [])
-            }
+            targets = {tuple(_key_part(r[c]) for c in fk.reference) for r in records.get(fk.resource, [])}
             noun = "country" if fk.resource == "countries" else fk.resource.rstrip("s")
             for r in records.get(res.name, []):
                 value = tuple(_key_part(r[c]) for c in fk.fields)
@@ -313,9 +297,7 @@ def _key_part(value: Any) -> Any:
     return value.text if hasattr(value, "text") else value
 
 
-def _check_aliases(
-    records: dict[str, list[dict[str, Any]]], label: str, errors: list[DataError]
-) -> None:
+def _check_aliases(records: dict[str, list[dict[str, Any]]], label: str, errors: list[DataError]) -> None:
     """An alias, once accents, case and punctuation are folded, must name one country only."""
     owners: dict[str, tuple[str, int]] = {}
     for c in records.get("countries", []):
@@ -325,11 +307,7 @@ def _check_aliases(
     for r in records.get("country_aliases", []):
         key = normalise(r["alias"])
         if not key:
-            errors.append(
-                DataError(
-                    "invalid-value", "alias is empty once normalised", label, r["_row"], "alias"
-                )
-            )
+            errors.append(DataError("invalid-value", "alias is empty once normalised", label, r["_row"], "alias"))
             continue
         if key in owners and owners[key][0] != r["iso3"]:
             errors.append(
@@ -346,9 +324,7 @@ def _check_aliases(
 
 def _to_arrow(res: Resource, records: list[dict[str, Any]]) -> pa.Table:
     """Validated records as an Arrow table with the resource's database column types."""
-    types = {
-        f.name: pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type] for f in res.fields
-    }
+    types = {f.name: pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type] for f in res.fields}
     columns: dict[str, list[Any]] = {name: [] for name in types}
     for r in records:
         for f in res.fields:
@@ -373,9 +349,7 @@ def read_package(path: str | Path) -> Package:
     try:
         descriptor = json.loads(raw_descriptor.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(
-            [DataError("malformed-descriptor", str(exc), "datapackage.json")]
-        ) from exc
+        raise ValidationError([DataError("malformed-descriptor", str(exc), "datapackage.json")]) from exc
     digest = hashlib.sha256()
     records: dict[str, list[dict[str, Any]]] = {}
     labels: dict[str, str] = {}
@@ -392,15 +366,11 @@ def read_package(path: str | Path) -> Package:
             continue
         labels[res.name] = rel
         if not files.exists(rel):
-            errors.append(
-                DataError("missing-file", "the file listed in datapackage.json is missing", rel)
-            )
+            errors.append(DataError("missing-file", "the file listed in datapackage.json is missing", rel))
             continue
         fmt = FORMATS.get(Path(rel).suffix.lower())
         if fmt is None:
-            errors.append(
-                DataError("unknown-format", "expected a .csv, .parquet or .json file", rel)
-            )
+            errors.append(DataError("unknown-format", "expected a .csv, .parquet or .json file", rel))
             continue
         data = files.read_bytes(rel)
         digest.update(rel.encode() + b"\0" + data)
@@ -453,10 +423,7 @@ def write_resource(res: Resource, rows: list[dict[str, Any]], folder: Path, fmt:
         target.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
     elif fmt == "parquet":
         schema = pa.schema(
-            [
-                (f.name, pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type])
-                for f in res.fields
-            ]
+            [(f.name, pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type]) for f in res.fields]
         )
         table = pa.table({c: [r.get(c) for r in rows] for c in res.field_names}, schema=schema)
         pq.write_table(table, target, compression="zstd")
@@ -477,15 +444,9 @@ MEDIATYPES = {
 }
 
 
-def _origins(
-    res: Resource, rows: list[dict[str, Any]], sources: dict[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _origins(res: Resource, rows: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """What a resource's rows rest on: each dataset or reference, and the cited pages in bulk."""
-    used = (
-        {r["source_id"] for r in rows if r.get("source_id")}
-        if "source_id" in res.field_names
-        else set()
-    )
+    used = {r["source_id"] for r in rows if r.get("source_id")} if "source_id" in res.field_names else set()
     if res.name == "sources":
         used = set(sources)
     out: list[dict[str, Any]] = []
@@ -502,9 +463,7 @@ def _origins(
         else:
             pages += 1
     if pages:
-        out.append(
-            {"title": f"{pages} web pages, documents and statements, one per row (see sources.csv)"}
-        )
+        out.append({"title": f"{pages} web pages, documents and statements, one per row (see sources.csv)"})
     return out
 
 
@@ -529,9 +488,7 @@ def package_descriptor(
         if fmt in ("csv", "json"):
             entry["encoding"] = "utf-8"
         entry["sources"] = [{k: v for k, v in o.items() if k != "licence"} for o in origins]
-        licences = sorted(
-            {o["licence"] for o in origins if o.get("licence")} | {PACKAGE_LICENCE["name"]}
-        )
+        licences = sorted({o["licence"] for o in origins if o.get("licence")} | {PACKAGE_LICENCE["name"]})
         entry["licenses"] = [{"name": lic} for lic in licences]
         entry["schema"] = table_schema(res)
         resources.append(entry)

@@ -56,9 +56,7 @@ class Resource:
 
     def stored_columns(self) -> list[str]:
         """Columns of the stored table that the resource fills."""
-        return [
-            ("source_key" if self.source_key and c == "source_id" else c) for c in self.db_columns()
-        ]
+        return [("source_key" if self.source_key and c == "source_id" else c) for c in self.db_columns()]
 
     @property
     def field_names(self) -> list[str]:

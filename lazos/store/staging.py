@@ -27,9 +27,7 @@ MAX_REPORTED = 50
 
 def column_types(res: Resource) -> list[tuple[str, str]]:
     """(column, SQL type) for a resource's database columns (fuzzy dates are text)."""
-    return [
-        (f.name, "VARCHAR" if f.type == "fuzzy_date" else SQL_TYPES[f.type]) for f in res.fields
-    ]
+    return [(f.name, "VARCHAR" if f.type == "fuzzy_date" else SQL_TYPES[f.type]) for f in res.fields]
 
 
 class Staging:
@@ -42,20 +40,14 @@ class Staging:
         self._views: dict[str, list[str]] = {r.name: [] for r in all_resources()}
         self._sources: dict[str, dict[str, Any]] = {}
         self._relation_sources: set[str] = set()
-        self._error_handlers: list[
-            Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None]
-        ] = []
+        self._error_handlers: list[Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None]] = []
         for res in all_resources():
             cols = ", ".join(f'"{c}" {t}' for c, t in column_types(res))
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE staged_{res.name} ({cols}, _file VARCHAR, _row BIGINT)"
-            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE staged_{res.name} ({cols}, _file VARCHAR, _row BIGINT)")
 
     # ------------------------------------------------------------------ adding rows
 
-    def add_rows(
-        self, resource: str, rows: Iterable[dict[str, Any]], file: str | None = None
-    ) -> int:
+    def add_rows(self, resource: str, rows: Iterable[dict[str, Any]], file: str | None = None) -> int:
         """Validate Python rows (keys = field names; optional ``_row``) and stage them."""
         res = _resource(resource)
         good: list[dict[str, Any]] = []
@@ -81,9 +73,7 @@ class Staging:
                 else:
                     record[f.name] = value
             for field_name, problem in row_problems(res.name, record) if ok else []:
-                self.errors.append(
-                    DataError("invalid-value", problem, record["_file"], where, field_name)
-                )
+                self.errors.append(DataError("invalid-value", problem, record["_file"], where, field_name))
                 ok = False
             if ok:
                 good.append(record)
@@ -110,10 +100,7 @@ class Staging:
         return False
 
     def _insert(self, res: Resource, records: list[dict[str, Any]]) -> None:
-        types = {
-            f.name: pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type]
-            for f in res.fields
-        }
+        types = {f.name: pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type] for f in res.fields}
         types.update({"_file": pa.string(), "_row": pa.int64()})
         schema = pa.schema(list(types.items()))
         table = pa.table({c: [r.get(c) for r in records] for c in schema.names}, schema=schema)
@@ -128,8 +115,7 @@ class Staging:
         resource: str,
         select_sql: str,
         sources: Iterable[str],
-        on_error: Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None]
-        | None = None,
+        on_error: Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None] | None = None,
     ) -> None:
         """Stage a trusted SQL SELECT yielding the resource's database columns (large imports).
 
@@ -153,9 +139,7 @@ class Staging:
     def source_ids(self) -> str:
         """SQL listing the source ids of every staged fact row (tables and relations)."""
         parts = [f"SELECT DISTINCT source_id FROM {t}" for t in self._fact_tables()]
-        values = ", ".join(
-            "('" + s.replace("'", "''") + "')" for s in sorted(self._relation_sources)
-        )
+        values = ", ".join("('" + s.replace("'", "''") + "')" for s in sorted(self._relation_sources))
         if values:
             parts.append(f"SELECT * FROM (VALUES {values}) v(source_id)")
         return " UNION ".join(parts)
@@ -182,15 +166,11 @@ class Staging:
 
     def table_counts(self) -> dict[str, int]:
         """Rows staged as Python rows, per resource (trusted relations are not counted)."""
-        sql = " UNION ALL ".join(
-            f"SELECT '{r.name}', count(*) FROM staged_{r.name}" for r in all_resources()
-        )
+        sql = " UNION ALL ".join(f"SELECT '{r.name}', count(*) FROM staged_{r.name}" for r in all_resources())
         return dict(self.con.execute(sql).fetchall())
 
     def count(self, resource: str) -> int:
-        return self.con.execute(f"SELECT count(*) FROM ({self.relation(resource)})").fetchall()[0][
-            0
-        ]
+        return self.con.execute(f"SELECT count(*) FROM ({self.relation(resource)})").fetchall()[0][0]
 
     def rows(self, resource: str) -> list[dict[str, Any]]:
         """Staged rows keyed by field name (fuzzy dates as their text), in key order."""
@@ -232,8 +212,7 @@ class Staging:
             for fk in res.foreign_keys:
                 target = _resource(fk.resource)
                 match = " AND ".join(
-                    f't."{r}" IS NOT DISTINCT FROM s."{c}"'
-                    for c, r in zip(fk.fields, fk.reference, strict=True)
+                    f't."{r}" IS NOT DISTINCT FROM s."{c}"' for c, r in zip(fk.fields, fk.reference, strict=True)
                 )
                 shown = ", ".join(f's."{c}"' for c in fk.fields)
                 missing = self.con.execute(
