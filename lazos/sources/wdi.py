@@ -489,7 +489,7 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
     staging.add_relation("observations", relation, [source["source_id"]], _error_translator(scan))
     return (
         f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
-        f"{rows} series ({len(indicators)} indicators), {entities.rows_excluded} rows outside Lazos's scope"
+        f"{rows} series of {len(indicators)} indicator(s), {entities.rows_excluded} row(s) outside Lazos's scope"
     )
 
 
