@@ -118,11 +118,21 @@ class Lazos:
         except duckdb.Error as exc:
             raise DatabaseError(f"cannot open the database at {self.path}: {exc}") from exc
         found, needed = current_version(self.con), latest_version()
+        if found == 0:
+            self.con.close()
+            raise DatabaseError(
+                f"{self.path} is not a Lazos database (it has no Lazos schema): build one with `lazos build`"
+            )
         if found != needed:
             self.con.close()
             raise DatabaseError(
                 f"the database at {self.path} has schema version {found}, this Lazos needs "
-                f"{needed}: run `lazos build` to rebuild it"
+                f"{needed}: "
+                + (
+                    f"run `lazos migrate --db {self.path}` to upgrade it in place (its content is kept)"
+                    if found < needed
+                    else "it was written by a newer Lazos; upgrade Lazos to read it"
+                )
             )
 
     # ------------------------------------------------------------------ plumbing

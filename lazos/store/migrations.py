@@ -49,12 +49,15 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_migration").fetchall()[0][0]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending migrations, each in its own transaction. Returns the versions applied."""
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+    """Apply pending migrations (up to ``target``, default all), each in its own transaction.
+
+    Returns the versions applied.
+    """
     done = current_version(con)
     applied = []
     for m in available():
-        if m.version <= done:
+        if m.version <= done or (target is not None and m.version > target):
             continue
         con.execute("BEGIN TRANSACTION")
         try:
