@@ -549,6 +549,13 @@ class Lazos:
             df = df[df["facts"] > 0].reset_index(drop=True)
         return df
 
+    def source_labels(self) -> pd.DataFrame:
+        """Every source's id with the label and address listings show for it."""
+        return self._df(
+            f"SELECT s.source_id, {SOURCE_LABEL} AS source_label, s.url AS source_url "
+            f"FROM source s WHERE {self._v('s')} ORDER BY s.source_id"
+        )
+
     # ------------------------------------------------------------------ overview
 
     def overview(self, *, as_of: AsOf = None, recent: int = 10) -> dict[str, Any]:
@@ -599,6 +606,158 @@ class Lazos:
                 .reset_index(drop=True)
             )
         return CountryProfile(iso3=iso, info=info, events=events, projects=projects, indicators=obs, as_of=day)
+
+    # ------------------------------------------------------------------ analytics
+
+    def _facts(self, as_of: date | None, method: Any, rules: Any) -> Any:
+        """The facts the analyses read as of a date, gathered once per handle and date."""
+        from lazos.analytics.facts import gather
+
+        series = frozenset(method.series_used() | rules.series_used())
+        key = (as_of, series)
+        cache = self.__dict__.setdefault("_facts_cache", {})
+        if key not in cache:
+            cache[key] = gather(
+                self,
+                as_of=as_of,
+                indicators=set(series),
+                latest_indicator=method.latest_year.indicator,
+                min_share=method.latest_year.min_share,
+            )
+        return cache[key]
+
+    def _analysis_inputs(
+        self, as_of: AsOf, method: Any, country: str | list[str] | None, year: int | list[int] | None
+    ) -> tuple[Any, list[str] | None, list[int]]:
+        from lazos.analytics.method import default_alerts, default_method
+
+        method = method or default_method()
+        facts = self._facts(parse_as_of(as_of), method, default_alerts())
+        countries = None
+        if country:
+            names = [country] if isinstance(country, str) else list(country)
+            countries = []
+            for name in names:
+                iso = self.resolve_country(name)
+                if iso not in facts.countries:
+                    raise LazosError(f"{name!r} ({iso}) is not one of the 33 CELAC states the analyses cover")
+                countries.append(iso)
+        if year is None:
+            years = list(range(method.first_year, facts.latest_year + 1))
+        else:
+            years = [year] if isinstance(year, int) else list(year)
+            for y in years:
+                if not method.first_year <= y <= facts.latest_year:
+                    raise LazosError(
+                        f"no analysis for {y}: the method covers {method.first_year} to {facts.latest_year}, "
+                        "the latest year with data" + (f" as of {parse_as_of(as_of)}" if as_of else "")
+                    )
+        return facts, countries, years
+
+    def latest_analysis_year(self, *, as_of: AsOf = None) -> int:
+        """The latest year the analyses score: the last year with GDP for most countries."""
+        from lazos.analytics.method import default_method
+
+        return self._analysis_inputs(as_of, default_method(), None, None)[0].latest_year
+
+    def connectivity_index(
+        self,
+        *,
+        year: int | list[int] | None = None,
+        country: str | list[str] | None = None,
+        as_of: AsOf = None,
+        weights: Any = None,
+        method: Any = None,
+    ) -> Any:
+        """The Five Connectivities index (lazos.analytics.connectivity.IndexResult).
+
+        ``year`` is one year or several (default: every year from the method's first to the
+        latest with data); ``weights`` is a :class:`lazos.analytics.method.WeightsFile` or a
+        path to one; ``method`` a :class:`lazos.analytics.method.Method` (default: the
+        packaged method.yaml).
+        """
+        from lazos.analytics import connectivity
+        from lazos.analytics.method import default_method, read_weights, with_weights
+
+        base = method or default_method()
+        if weights is not None and not hasattr(weights, "dimensions"):
+            weights = read_weights(weights)
+        chosen = with_weights(base, weights)
+        facts, countries, years = self._analysis_inputs(as_of, base, country, year)
+        return connectivity.compute(facts, chosen, years, countries)
+
+    def index_sensitivity(
+        self,
+        *,
+        year: int | None = None,
+        draws: int = 1000,
+        seed: int = 0,
+        as_of: AsOf = None,
+        weights: Any = None,
+    ) -> Any:
+        """How the index's ranks move when dimension weights vary (lazos.analytics.sensitivity)."""
+        from lazos.analytics import sensitivity
+
+        result = self.connectivity_index(year=year, as_of=as_of, weights=weights)
+        chosen = year if year is not None else int(result.scores["year"].max())
+        if draws < 1:
+            raise LazosError("the number of weight draws must be at least 1")
+        return sensitivity.analyse(result, chosen, draws, seed)
+
+    def risk(
+        self,
+        country: str | list[str] | None = None,
+        *,
+        year: int | list[int] | None = None,
+        as_of: AsOf = None,
+        method: Any = None,
+    ) -> Any:
+        """The investment-risk rating (lazos.analytics.risk.RiskResult), by country and year."""
+        from lazos.analytics import risk
+        from lazos.analytics.method import default_method
+
+        facts, countries, years = self._analysis_inputs(as_of, method, country, year)
+        return risk.compute(facts, method or default_method(), years, countries)
+
+    def alerts(
+        self,
+        *,
+        since: AsOf = None,
+        country: str | list[str] | None = None,
+        severity: str | None = None,
+        as_of: AsOf = None,
+        rules: Any = None,
+    ) -> pd.DataFrame:
+        """Early-warning alerts, newest first; ``since`` keeps those dated on or after a date."""
+        from lazos.analytics import alerts
+        from lazos.analytics.method import default_alerts, default_method
+
+        rules = rules or default_alerts()
+        facts, countries, _ = self._analysis_inputs(as_of, default_method(), country, None)
+        out = alerts.compute(facts, rules, countries)
+        start = parse_as_of(since)
+        if start is not None:
+            out = out[[d >= start for d in out["date"]]]
+        if severity:
+            if severity not in alerts.SEVERITY_ORDER:
+                raise LazosError(f"unknown severity {severity!r}: use one of {', '.join(alerts.SEVERITY_ORDER)}")
+            out = out[out["severity"] == severity]
+        return out.reset_index(drop=True)
+
+    def opportunities(
+        self,
+        *,
+        year: int | None = None,
+        country: str | list[str] | None = None,
+        as_of: AsOf = None,
+        method: Any = None,
+    ) -> Any:
+        """Infrastructure needs against risk (lazos.analytics.opportunities.OpportunityResult)."""
+        from lazos.analytics import opportunities
+        from lazos.analytics.method import default_method
+
+        facts, countries, years = self._analysis_inputs(as_of, method, country, year)
+        return opportunities.compute(facts, method or default_method(), years[-1], countries)
 
     # ------------------------------------------------------------------ export
 

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lazos.formatting import money
+
 
 class Format(StrEnum):
     table = "table"
@@ -55,19 +57,6 @@ def text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.4g}"
     return str(value)
-
-
-def money(value: Any, currency: Any) -> str:
-    """US$3.0 bn, BRL 5.5 bn, US$86.2 m."""
-    value, currency = plain(value), plain(currency)
-    if value is None:
-        return ""
-    prefix = ("-" if value < 0 else "") + ("US$" if currency == "USD" else f"{currency} ")
-    value = abs(value)
-    for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-        if value >= size:
-            return f"{prefix}{value / size:,.2f}".rstrip("0").rstrip(".") + f" {word}"
-    return f"{prefix}{value:,.0f}"
 
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | None = None) -> Table:

@@ -1,0 +1,268 @@
+"""Early-warning signals: the rules of alerts.yaml run over the data, as dated alerts.
+
+Each alert names its country, the period its figures describe, its severity, the figures
+and their sources, and a plain sentence built from them. An alert is dated by the end of
+the period it describes (an event: by the end of its date), so ``since`` selects what
+happened from a date on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from lazos.analytics.facts import Facts, Point
+from lazos.analytics.measures import end_of
+from lazos.analytics.method import AlertRule, Alerts, Thresholds
+from lazos.formatting import number, quantity
+
+SEVERITY_ORDER = {"severe": 0, "warning": 1, "info": 2}
+COLUMNS = [
+    "alert_id",
+    "date",
+    "country",
+    "name",
+    "severity",
+    "rule",
+    "label",
+    "period",
+    "value",
+    "threshold",
+    "unit",
+    "message",
+    "sources",
+    "inputs",
+    "rules_version",
+]
+
+
+def _crossed(value: float, above: Thresholds | None, below: Thresholds | None) -> tuple[str, float] | None:
+    """The worst severity whose threshold the value passes, with that threshold."""
+    for severity in ("severe", "warning"):
+        if above is not None and (t := getattr(above, severity)) is not None and value > t:
+            return severity, t
+        if below is not None and (t := getattr(below, severity)) is not None and value < t:
+            return severity, t
+    return None
+
+
+def _input(facts: Facts, country: str, indicator: str, p: Point) -> dict[str, Any]:
+    name, unit = facts.indicator_info.get(indicator, (indicator, ""))
+    return {
+        "kind": "series",
+        "indicator": indicator,
+        "entity": country,
+        "label": name,
+        "period": str(p.year),
+        "value": p.value,
+        "unit": unit,
+        "source_id": p.source_id,
+        "source": facts.source_label(p.source_id),
+    }
+
+
+def _sources_text(facts: Facts, inputs: list[dict[str, Any]]) -> str:
+    labels = []
+    for i in inputs:
+        label = i.get("source") or i.get("source_id")
+        if label and label not in labels:
+            labels.append(label)
+    return "; ".join(labels)
+
+
+def _alert(
+    facts: Facts,
+    rules: Alerts,
+    rule_id: str,
+    rule: AlertRule,
+    country: str,
+    period: str,
+    when: date,
+    severity: str,
+    value: float | None,
+    threshold: float | None,
+    inputs: list[dict[str, Any]],
+    **fields: Any,
+) -> dict[str, Any]:
+    unit = rule.unit
+    text = {
+        "country": facts.names.get(country, country),
+        "period": period,
+        "value": quantity(value, unit) if value is not None else "",
+        "threshold": quantity(threshold, unit) if threshold is not None else "",
+        "unit": unit,
+        "source": _sources_text(facts, inputs),
+        **fields,
+    }
+    extra = fields.get("indicator", "")
+    return {
+        "alert_id": ":".join(p for p in (rule_id, country, period, extra) if p),
+        "date": when,
+        "country": country,
+        "name": facts.names.get(country, country),
+        "severity": severity,
+        "rule": rule_id,
+        "label": rule.label,
+        "period": period,
+        "value": value,
+        "threshold": threshold,
+        "unit": unit or None,
+        "message": " ".join(rule.explanation.format(**text).split()),
+        "sources": sorted({i["source_id"] for i in inputs if i.get("source_id")}),
+        "inputs": inputs,
+        "rules_version": rules.version,
+    }
+
+
+def _level(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str) -> list[dict[str, Any]]:
+    out = []
+    for year, p in sorted(facts.series.get((country, None, rule.indicator or ""), {}).items()):
+        if year < rules.first_year:
+            continue
+        hit = _crossed(p.value, rule.above, rule.below)
+        if hit:
+            inputs = [_input(facts, country, rule.indicator or "", p)]
+            out.append(
+                _alert(facts, rules, rid, rule, country, str(year), end_of(year), hit[0], p.value, hit[1], inputs)
+            )
+    return out
+
+
+def _change(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str) -> list[dict[str, Any]]:
+    points = facts.series.get((country, None, rule.indicator or ""), {})
+    out = []
+    for year, cur in sorted(points.items()):
+        prev = points.get(year - 1)
+        if year < rules.first_year or prev is None or cur.value == 0 or prev.value == 0:
+            continue
+        value = (prev.value / cur.value - 1) * 100 if rule.invert else (cur.value / prev.value - 1) * 100
+        hit = _crossed(value, rule.above, rule.below)
+        if hit:
+            _, unit = facts.indicator_info.get(rule.indicator or "", ("", ""))
+            inputs = [_input(facts, country, rule.indicator or "", p) for p in (prev, cur)]
+            out.append(
+                _alert(
+                    facts,
+                    rules,
+                    rid,
+                    rule,
+                    country,
+                    str(year),
+                    end_of(year),
+                    hit[0],
+                    value,
+                    hit[1],
+                    inputs,
+                    previous=quantity(prev.value, unit),
+                    previous_period=str(year - 1),
+                    current=quantity(cur.value, unit),
+                )
+            )
+    return out
+
+
+def _ratio(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str) -> list[dict[str, Any]]:
+    parts = [*rule.numerator, *rule.denominator]
+    years = set.intersection(*(set(facts.series.get((country, r.partner, r.indicator), {})) for r in parts))
+    out = []
+    for year in sorted(y for y in years if y >= rules.first_year):
+        points = [facts.series[(country, r.partner, r.indicator)][year] for r in parts]
+        den = sum(p.value for p in points[len(rule.numerator) :])
+        if den == 0:
+            continue
+        value = sum(p.value for p in points[: len(rule.numerator)]) / den * rule.scale
+        hit = _crossed(value, rule.above, rule.below)
+        if hit:
+            inputs = [_input(facts, country, r.indicator, p) for r, p in zip(parts, points, strict=True)]
+            out.append(_alert(facts, rules, rid, rule, country, str(year), end_of(year), hit[0], value, hit[1], inputs))
+    return out
+
+
+def _governance(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str) -> list[dict[str, Any]]:
+    out = []
+    assert rule.min_drop is not None
+    for code in rule.indicators:
+        points = facts.series.get((country, None, code), {})
+        errors = facts.series.get((country, None, f"{code[:-4]}.STD.ERR"), {})
+        years = sorted(points)
+        for prev_year, year in itertools.pairwise(years):
+            if year < rules.first_year:
+                continue
+            prev, cur = points[prev_year], points[year]
+            drop = prev.value - cur.value
+            se_prev, se_cur = errors.get(prev_year), errors.get(year)
+            if se_prev is None or se_cur is None:
+                continue  # without standard errors a fall cannot be told from noise
+            margin = rule.confidence_z * math.hypot(se_prev.value, se_cur.value)
+            severity = next(
+                (s for s in ("severe", "warning") if (t := getattr(rule.min_drop, s)) is not None and drop >= t), None
+            )
+            if severity is None or drop <= margin:
+                continue
+            inputs = [_input(facts, country, code, p) for p in (prev, cur)]
+            inputs += [_input(facts, country, f"{code[:-4]}.STD.ERR", p) for p in (se_prev, se_cur)]
+            name = facts.indicator_info.get(code, (code, ""))[0].split(":")[0]
+            out.append(
+                _alert(
+                    facts,
+                    rules,
+                    rid,
+                    rule,
+                    country,
+                    str(year),
+                    end_of(year),
+                    severity,
+                    drop,
+                    getattr(rule.min_drop, severity),
+                    inputs,
+                    indicator=code,
+                    indicator_name=name.lower(),
+                    previous=number(prev.value),
+                    previous_period=str(prev_year),
+                    current=number(cur.value),
+                    margin=f"±{number(margin)} at {rule.confidence_z:g} standard errors",
+                )
+            )
+    return out
+
+
+def _events(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str) -> list[dict[str, Any]]:
+    out = []
+    for e in facts.events.get(country, []):
+        if e.kind in rule.kinds and e.end.year >= rules.first_year:
+            inputs = [
+                {
+                    "kind": "event",
+                    "event_id": e.event_id,
+                    "label": e.kind,
+                    "period": e.date,
+                    "value": e.detail,
+                    "source_id": e.source_id,
+                    "source": facts.source_label(e.source_id),
+                }
+            ]
+            out.append(
+                _alert(facts, rules, rid, rule, country, e.date, e.end, rule.severity or "info", None, None, inputs)
+            )
+    return out
+
+
+KINDS = {"level": _level, "change": _change, "ratio": _ratio, "governance_drop": _governance, "event": _events}
+
+
+def compute(facts: Facts, rules: Alerts, countries: list[str] | None = None) -> pd.DataFrame:
+    """Every alert the rules raise on the facts, newest first."""
+    rows: list[dict[str, Any]] = []
+    for country in countries or facts.countries:
+        for rid, rule in rules.rules.items():
+            rows += KINDS[rule.kind](facts, rules, rid, rule, country)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    if frame.empty:
+        return frame
+    frame["_s"] = frame["severity"].map(SEVERITY_ORDER)
+    frame = frame.sort_values(["date", "_s", "country", "rule", "alert_id"], ascending=[False, True, True, True, True])
+    return frame.drop(columns="_s").reset_index(drop=True)

@@ -1,0 +1,197 @@
+"""The facts an analysis reads, gathered once through the Python API.
+
+Everything the index, the risk rating, the alerts and the opportunity view compute comes
+from a :class:`Facts`: headline observations of the series the method names, headline
+events, and China-linked projects with their milestones and headline amounts, each with its
+source. Gathering goes through :class:`lazos.api.Lazos`, so ``as_of`` means exactly what it
+means everywhere else (what was published, or had happened, by that date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from lazos.api import MILESTONE_STATUS
+
+if TYPE_CHECKING:
+    from lazos.api import Lazos
+
+_YEAR = re.compile(r"^\d{4}$")
+# The stage a project is in after each milestone, for counting completed and pipeline projects.
+STAGE = {m: ("completed" if s in ("completed", "operational") else s) for m, s in MILESTONE_STATUS.items()}
+STAGE = {m: ("pipeline" if s in ("planned", "under_construction", "in_progress") else s) for m, s in STAGE.items()}
+# Milestones that date a project's commitment when AidData's own commitment date is absent.
+COMMITMENT_MILESTONES = ("committed", "agreement_signed", "announced", "construction_started", "implementation_started")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One headline value of a series for one year."""
+
+    year: int
+    value: float
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    kind: str
+    date: str
+    end: date  # the last day the date may denote
+    source_id: str
+    detail: str | None
+
+
+@dataclass
+class Project:
+    project_id: str
+    name: str
+    sector: str
+    usd: float | None  # headline amount in US dollars (constant 2021 if known, else nominal)
+    basis: str | None  # "constant 2021 US$" or "nominal US$"
+    amount_source_id: str | None
+    source_id: str
+    in_totals: bool | None
+    share: float  # 1 / number of countries the project is in
+    committed: date | None
+    milestones: list[tuple[date, str]] = field(default_factory=list)  # (end of date, milestone), sorted
+
+    def stage(self, end: date) -> str | None:
+        """Its stage at ``end``: completed, pipeline, suspended, cancelled, or None (not yet)."""
+        stage = None
+        for when, milestone in self.milestones:
+            if when > end:
+                break
+            stage = STAGE.get(milestone, stage)
+        return stage
+
+
+@dataclass
+class Facts:
+    as_of: date | None
+    countries: list[str]  # ISO3 of the CELAC states, in name order
+    names: dict[str, str]
+    series: dict[tuple[str, str | None, str], dict[int, Point]]
+    indicator_info: dict[str, tuple[str, str]]  # code -> (name, unit)
+    events: dict[str, list[Event]]
+    projects: dict[str, list[Project]]
+    sources: dict[str, tuple[str, str | None]]  # source_id -> (label, url)
+    latest_year: int
+
+    def point(self, entity: str, indicator: str, year: int, partner: str | None = None) -> Point | None:
+        return self.series.get((entity, partner, indicator), {}).get(year)
+
+    def source_label(self, source_id: str | None) -> str:
+        if not source_id:
+            return ""
+        label, _ = self.sources.get(source_id, (source_id, None))
+        return label
+
+    def events_by(self, country: str, end: date) -> list[Event]:
+        return [e for e in self.events.get(country, []) if e.end <= end]
+
+
+def _day(value: Any) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def gather(db: Lazos, *, as_of: date | None, indicators: set[str], latest_indicator: str, min_share: float) -> Facts:
+    """Read what an analysis needs, as of a date, for the 33 CELAC states."""
+    states = db.countries(as_of=as_of)
+    states = states[(states["kind"] == "state") & states["celac"]]
+    countries = list(states["iso3"])
+    names = dict(zip(states["iso3"], states["name_en"], strict=True))
+    wanted = set(countries)
+    sources = {r.source_id: (r.source_label, _text(r.source_url)) for r in db.source_labels().itertuples(index=False)}
+
+    obs = db.observations(as_of=as_of, indicator=sorted(indicators))
+    obs = obs[obs["entity"].isin(wanted) & obs["period"].str.match(_YEAR)]
+    obs = obs[obs["partner"].isna() | (obs["partner"] == "CHN")]
+    series: dict[tuple[str, str | None, str], dict[int, Point]] = defaultdict(dict)
+    for row in obs.itertuples(index=False):
+        partner = None if pd.isna(row.partner) else row.partner
+        series[(row.entity, partner, row.indicator)][int(row.period)] = Point(
+            int(row.period), float(row.value), row.source_id
+        )
+    info = {
+        r.indicator: (r.indicator_name, r.unit)
+        for r in obs[["indicator", "indicator_name", "unit"]].drop_duplicates("indicator").itertuples(index=False)
+    }
+
+    ev = db.events(as_of=as_of)
+    ev = ev[ev["country"].isin(wanted) & ev["date_end"].notna()].sort_values(["date_end", "event_id"])
+    events: dict[str, list[Event]] = defaultdict(list)
+    for row in ev.itertuples(index=False):
+        end = _day(row.date_end)
+        assert end is not None
+        events[row.country].append(Event(row.event_id, row.kind, row.date, end, row.source_id, _text(row.detail)))
+
+    projects = _projects(db, as_of, wanted)
+    gdp_years: dict[int, int] = defaultdict(int)
+    for (_entity, partner, code), points in series.items():
+        if code == latest_indicator and partner is None:
+            for year in points:
+                gdp_years[year] += 1
+    enough = [y for y, n in gdp_years.items() if n >= min_share * len(countries)]
+    latest = max(enough) if enough else (as_of.year if as_of else date.today().year) - 1
+    return Facts(as_of, countries, names, dict(series), info, dict(events), projects, sources, latest)
+
+
+def _projects(db: Lazos, as_of: date | None, wanted: set[str]) -> dict[str, list[Project]]:
+    listed = db.projects(as_of=as_of)
+    milestones = db.project_milestones(as_of=as_of)
+    by_project: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    for row in milestones.itertuples(index=False):
+        end = _day(row.date_end)
+        if end is not None:
+            by_project[row.project_id].append((end, row.milestone))
+    out: dict[str, list[Project]] = defaultdict(list)
+    for row in listed.itertuples(index=False):
+        countries = [c for c in (_text(row.countries) or "").split(";") if c]
+        steps = sorted(by_project.get(row.project_id, []))
+        if not steps:
+            continue  # no dated milestone: the project cannot be placed in time
+        committed = next((d for d, m in steps if m == "committed"), None)
+        if committed is None:
+            committed = next((d for d, m in steps if m in COMMITMENT_MILESTONES), steps[0][0])
+        constant = None if pd.isna(row.usd_constant) else float(row.usd_constant)
+        nominal = None if pd.isna(row.usd_nominal) else float(row.usd_nominal)
+        usd, basis = (
+            (constant, f"constant {int(row.usd_constant_year)} US$")
+            if constant is not None
+            else (nominal, "nominal US$")
+            if nominal is not None
+            else (None, None)
+        )
+        in_totals = None if pd.isna(row.in_totals) else bool(row.in_totals)
+        for country in countries:
+            if country in wanted:
+                out[country].append(
+                    Project(
+                        row.project_id,
+                        row.name,
+                        row.sector,
+                        usd,
+                        basis,
+                        _text(row.amount_source_id),
+                        row.source_id,
+                        in_totals,
+                        1 / len(countries),
+                        committed,
+                        steps,
+                    )
+                )
+    return dict(out)

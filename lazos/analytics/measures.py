@@ -1,0 +1,288 @@
+"""How each kind of indicator is measured for a country and a year, with its inputs.
+
+Every function returns a :class:`Measured`: the raw value (or None), whether it was
+measured for the year itself, carried from an earlier year, or is missing, and the inputs it
+was computed from, each with its source, so that an explanation can name them. A value
+missing from the data is never read as zero: the only zeros are counts of things Lazos holds
+a complete record of (events of a kind, projects), and those say so in their note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from lazos.analytics.facts import Facts, Point, Project
+from lazos.analytics.method import Indicator, SeriesRef
+
+MEASURED, CARRIED, MISSING, NOT_MEASURED = "measured", "carried", "missing", "not_measured"
+EVENT_CENSUS = (
+    "Lazos's event record is a census of these agreements for the CELAC states: no event means none was made."
+)
+PROJECT_CENSUS = (
+    "Counted from the projects Lazos holds (AidData GCDF 3.0 to 2021 and curated projects); "
+    "no project means none is recorded."
+)
+
+
+@dataclass
+class Measured:
+    raw: float | None
+    status: str
+    value_year: int | None = None
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+
+def end_of(year: int) -> date:
+    return date(year, 12, 31)
+
+
+def _series_input(facts: Facts, country: str, ref: SeriesRef, point: Point) -> dict[str, Any]:
+    name, unit = facts.indicator_info.get(ref.indicator, (ref.indicator, ""))
+    return {
+        "kind": "series",
+        "indicator": ref.indicator,
+        "entity": country,
+        "partner": ref.partner,
+        "label": name,
+        "period": str(point.year),
+        "value": point.value,
+        "unit": unit,
+        "source_id": point.source_id,
+        "source": facts.source_label(point.source_id),
+    }
+
+
+def _event_input(facts: Facts, e: Any) -> dict[str, Any]:
+    return {
+        "kind": "event",
+        "event_id": e.event_id,
+        "label": e.kind,
+        "period": e.date,
+        "value": e.detail,
+        "source_id": e.source_id,
+        "source": facts.source_label(e.source_id),
+    }
+
+
+def _project_input(facts: Facts, p: Project, value: float | None = None) -> dict[str, Any]:
+    return {
+        "kind": "project",
+        "project_id": p.project_id,
+        "label": p.name,
+        "sector": p.sector,
+        "period": p.committed.isoformat() if p.committed else None,
+        "value": value,
+        "unit": p.basis,
+        "source_id": p.amount_source_id or p.source_id,
+        "source": facts.source_label(p.amount_source_id or p.source_id),
+    }
+
+
+def _missing(what: str, year: int, carry: int) -> Measured:
+    span = f"{year - carry}–{year}" if carry else str(year)
+    return Measured(None, MISSING, note=f"no value of {what} for {span} in Lazos's data")
+
+
+def _years_back(year: int, carry: int) -> range:
+    return range(year, year - carry - 1, -1)
+
+
+def series(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    ref = SeriesRef(indicator=spec.indicator or "", partner=spec.partner)
+    if spec.mean_years:
+        need = spec.min_years or spec.mean_years
+        for end in _years_back(year, spec.carry_forward):
+            points = [
+                p
+                for y in range(end - spec.mean_years + 1, end + 1)
+                if (p := facts.point(country, ref.indicator, y, ref.partner)) is not None
+            ]
+            if len(points) >= need:
+                raw = sum(p.value for p in points) / len(points)
+                note = f"mean of {len(points)} year(s), {points[0].year}–{points[-1].year}"
+                return Measured(
+                    raw,
+                    MEASURED if end == year else CARRIED,
+                    end,
+                    [_series_input(facts, country, ref, p) for p in points],
+                    note,
+                )
+        return _missing(f"{ref.label()} (at least {need} of {spec.mean_years} years)", year, spec.carry_forward)
+    for y in _years_back(year, spec.carry_forward):
+        p = facts.point(country, ref.indicator, y, ref.partner)
+        if p is not None:
+            raw = p.value if spec.gap_from is None else spec.gap_from - p.value
+            note = "" if spec.gap_from is None else f"{spec.gap_from:g} minus the value"
+            return Measured(raw, MEASURED if y == year else CARRIED, y, [_series_input(facts, country, ref, p)], note)
+    return _missing(ref.label(), year, spec.carry_forward)
+
+
+def ratio(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    parts = [*spec.numerator, *spec.denominator]
+    for y in _years_back(year, spec.carry_forward):
+        points = [facts.point(country, r.indicator, y, r.partner) for r in parts]
+        if any(p is None for p in points):
+            continue
+        num = sum(p.value for p in points[: len(spec.numerator)] if p)
+        den = sum(p.value for p in points[len(spec.numerator) :] if p)
+        inputs = [_series_input(facts, country, r, p) for r, p in zip(parts, points, strict=True) if p]
+        if den == 0:
+            return Measured(None, MISSING, y, inputs, "the denominator is zero")
+        return Measured(num / den * spec.scale, MEASURED if y == year else CARRIED, y, inputs)
+    absent = [
+        r.label()
+        for r in parts
+        if all(facts.point(country, r.indicator, y, r.partner) is None for y in _years_back(year, spec.carry_forward))
+    ]
+    what = ", ".join(absent) if absent else "all parts in one year"
+    return _missing(what, year, spec.carry_forward)
+
+
+def change(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    ref = SeriesRef(indicator=spec.indicator or "", partner=spec.partner)
+    for y in _years_back(year, spec.carry_forward):
+        cur = facts.point(country, ref.indicator, y, ref.partner)
+        prev = facts.point(country, ref.indicator, y - 1, ref.partner)
+        if cur is None or prev is None or cur.value == 0 or prev.value == 0:
+            continue
+        raw = (prev.value / cur.value - 1) * 100 if spec.invert else (cur.value / prev.value - 1) * 100
+        note = "change of 1/value (the currency's dollar value)" if spec.invert else "change on the year before"
+        inputs = [_series_input(facts, country, ref, prev), _series_input(facts, country, ref, cur)]
+        return Measured(raw, MEASURED if y == year else CARRIED, y, inputs, note)
+    return _missing(f"{ref.label()} in two consecutive years", year, spec.carry_forward)
+
+
+def _since_reset(facts: Facts, country: str, year: int, resets: list[str]) -> tuple[list[Any], Any]:
+    events = facts.events_by(country, end_of(year))
+    last_reset = None
+    for i, e in enumerate(events):
+        if e.kind in resets:
+            last_reset = i
+    if last_reset is None:
+        return events, None
+    return events[last_reset + 1 :], events[last_reset]
+
+
+def event_level(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    events, reset = _since_reset(facts, country, year, spec.resets)
+    relevant = [e for e in events if e.kind in spec.levels]
+    inputs = [_event_input(facts, reset)] if reset is not None else []
+    if not relevant:
+        note = EVENT_CENSUS + (f" Reset by {reset.kind} ({reset.date})." if reset is not None else "")
+        return Measured(0.0, MEASURED, year, inputs, note)
+    best = max(relevant, key=lambda e: (spec.levels[e.kind], -e.end.toordinal()))
+    return Measured(spec.levels[best.kind], MEASURED, year, [*inputs, _event_input(facts, best)])
+
+
+def event_years(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    events, reset = _since_reset(facts, country, year, spec.resets)
+    first = next((e for e in events if e.kind in spec.kinds), None)
+    if first is None:
+        return Measured(0.0, MEASURED, year, [_event_input(facts, reset)] if reset else [], EVENT_CENSUS)
+    years = (end_of(year) - first.end).days / 365.25
+    return Measured(years, MEASURED, year, [_event_input(facts, first)], f"from {first.date} to the end of {year}")
+
+
+def event_count(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    start = date(year - (spec.window or 1) + 1, 1, 1)
+    hits = [e for e in facts.events_by(country, end_of(year)) if e.kind in spec.kinds and e.end >= start]
+    note = f"events dated {start.year}–{year}. " + EVENT_CENSUS
+    return Measured(float(len(hits)), MEASURED, year, [_event_input(facts, e) for e in hits], note)
+
+
+def _in_sectors(p: Project, sectors: list[str]) -> bool:
+    return not sectors or p.sector in sectors
+
+
+def project_value(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    effective = year
+    if spec.coverage_end is not None and year > spec.coverage_end:
+        if year - spec.coverage_end > spec.carry_forward:
+            return Measured(None, MISSING, note=f"the project data cover commitments to {spec.coverage_end}")
+        effective = spec.coverage_end
+    window = spec.window or 1
+    first = date(effective - window + 1, 1, 1)
+    gdp = next(
+        (p for y in _years_back(effective, 1) if (p := facts.point(country, "NY.GDP.MKTP.CD", y)) is not None), None
+    )
+    chosen, unpriced, excluded = [], 0, 0
+    for p in facts.projects.get(country, []):
+        if not _in_sectors(p, spec.sectors) or p.committed is None:
+            continue
+        if not (first <= p.committed <= end_of(effective)):
+            continue
+        if p.in_totals is False or p.stage(end_of(effective)) == "cancelled":
+            excluded += 1
+            continue
+        if p.usd is None:
+            unpriced += 1
+            continue
+        chosen.append(p)
+    total = sum(p.usd * p.share for p in chosen if p.usd is not None)
+    inputs = [_project_input(facts, p, p.usd * p.share if p.usd is not None else None) for p in chosen]
+    notes = [f"commitments dated {first.year}–{effective}"]
+    if any(p.basis and p.basis.startswith("nominal") for p in chosen):
+        notes.append("amounts in constant 2021 US$ where known, else nominal")
+    if unpriced:
+        notes.append(f"{unpriced} project(s) without a US$ amount not summed")
+    if excluded:
+        notes.append(f"{excluded} cancelled or not-for-totals project(s) left out")
+    notes.append(PROJECT_CENSUS)
+    status = MEASURED if effective == year else CARRIED
+    if effective != year:
+        notes.insert(0, f"the project data cover commitments to {spec.coverage_end}; the {effective} value stands")
+    if gdp is None:
+        note = f"no GDP for {effective - 1}–{effective}; " + "; ".join(notes)
+        return Measured(None, MISSING, effective, inputs, note)
+    gdp_input = _series_input(facts, country, SeriesRef(indicator="NY.GDP.MKTP.CD"), gdp)
+    return Measured(total / gdp.value * 100, status, effective, [gdp_input, *inputs], "; ".join(notes))
+
+
+def project_count(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    hits = [
+        p
+        for p in facts.projects.get(country, [])
+        if _in_sectors(p, spec.sectors) and p.stage(end_of(year)) in spec.stages
+    ]
+    return Measured(
+        float(len(hits)),
+        MEASURED,
+        year,
+        [_project_input(facts, p, p.usd) for p in hits],
+        f"stage at the end of {year}: {', '.join(spec.stages)}. " + PROJECT_CENSUS,
+    )
+
+
+def project_sectors(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    seen: dict[str, Project] = {}
+    for p in facts.projects.get(country, []):
+        stage = p.stage(end_of(year))
+        if p.sector in spec.sectors and stage not in (None, "cancelled"):
+            seen.setdefault(p.sector, p)
+    inputs = [_project_input(facts, p, p.usd) for _, p in sorted(seen.items())]
+    return Measured(float(len(seen)), MEASURED, year, inputs, f"sectors: {', '.join(sorted(seen)) or 'none'}")
+
+
+def not_measured(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    return Measured(None, NOT_MEASURED, note=spec.reason or "")
+
+
+MEASURE_FUNCTIONS = {
+    "series": series,
+    "ratio": ratio,
+    "change": change,
+    "event_level": event_level,
+    "event_years": event_years,
+    "event_count": event_count,
+    "project_value": project_value,
+    "project_count": project_count,
+    "project_sectors": project_sectors,
+    "not_measured": not_measured,
+}
+
+
+def measure(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    return MEASURE_FUNCTIONS[spec.measure](facts, spec, country, year)

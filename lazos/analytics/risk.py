@@ -1,0 +1,62 @@
+"""The country investment-risk rating: five dimensions after CASS, a score 0-1 and a grade.
+
+CASS's China Overseas Investment Country Risk rating scores economic base, debt solvency,
+social resilience, political risk and relations with China; Lazos follows those dimensions
+with open indicators (World Bank WDI and WGI, Lazos's events, trade and projects) and
+publishes every input. A higher score means a lower risk; grades run from AAA to CCC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lazos.analytics.facts import Facts
+from lazos.analytics.method import Method
+from lazos.analytics.scoring import composite, dimension_scores, evaluate
+from lazos.formatting import quantity
+
+
+@dataclass
+class RiskResult:
+    scores: pd.DataFrame
+    measures: pd.DataFrame
+    dimensions: pd.DataFrame
+    method: Method
+
+
+def describe(row: dict) -> str:
+    """One indicator as a driver: its name, value (and the year it is from) and score."""
+    year = "" if pd.isna(row["value_year"]) else f" ({int(row['value_year'])})"
+    return f"{row['indicator']} {quantity(row['raw'], row['unit'])}{year}: {row['score']:.2f}"
+
+
+def compute(facts: Facts, method: Method, years: list[int], countries: list[str] | None = None) -> RiskResult:
+    part = method.risk
+    chosen = countries or facts.countries
+    measures = evaluate(facts, part.dimensions, chosen, years)
+    dims = dimension_scores(measures, part.dimensions, part.min_dimension_weight, 1.0)
+    weights = {n: d.weight for n, d in part.dimensions.items()}
+    comp = composite(dims, weights, part.min_dimensions, 1.0).rename(columns={"composite": "score"})
+    wide = dims.pivot(index=["country", "year"], columns="dimension", values="score").reset_index()
+    scores = wide.merge(comp, on=["country", "year"], how="left")
+    scores["grade"] = [None if pd.isna(s) else part.grade(s) for s in scores["score"]]
+    scored = measures[measures["score"].notna()].sort_values(["country", "year", "score", "indicator"])
+    scored = scored.assign(driver=[describe(r) for r in scored.to_dict("records")])
+    by = scored.groupby(["country", "year"], sort=False)["driver"]
+    weak = by.apply(lambda s: "; ".join(s.head(part.drivers))).to_dict()
+    strong = by.apply(lambda s: "; ".join(s.iloc[::-1].head(part.drivers))).to_dict()
+    missing = (
+        measures[measures["status"] == "missing"].groupby(["country", "year"])["indicator"].agg(", ".join).to_dict()
+    )
+    keys = list(zip(scores["country"], scores["year"], strict=True))
+    scores["weaknesses"] = [weak.get(k, "") for k in keys]
+    scores["strengths"] = [strong.get(k, "") for k in keys]
+    scores["missing"] = [missing.get(k, "") for k in keys]
+    scores.insert(1, "name", [facts.names.get(c, c) for c in scores["country"]])
+    scores["method_version"] = method.version
+    order = ["country", "name", "year", *part.dimensions, "score", "grade", "dimensions_scored", "not_scored"]
+    scores = scores[[*order, "weaknesses", "strengths", "missing", "method_version"]]
+    scores = scores.sort_values(["year", "score", "country"], ascending=[True, False, True], na_position="last")
+    return RiskResult(scores.reset_index(drop=True), measures, dims, method)
