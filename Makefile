@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Build the database from the embedded dataset committed in data/ (no network).
+# Build the database from the embedded dataset committed in data/ (no network), and save the
+# analyses (index, risk, alerts, opportunities) with the method version that produced them.
 build: setup
 	$(BIN)/lazos build
+	$(BIN)/lazos analyses save
 
 # The main job: until the web app lands, print the overview and how to explore.
 run: build
@@ -26,6 +28,9 @@ run: build
 	@echo "Explore:  $(BIN)/lazos --help"
 	@echo "          $(BIN)/lazos country argentina --as-of 2022-03-01"
 	@echo "          $(BIN)/lazos events --kind bri_mou_signed"
+	@echo "          $(BIN)/lazos index --year 2022 --country argentina --explain"
+	@echo "          $(BIN)/lazos risk peru"
+	@echo "          $(BIN)/lazos alerts --since 2023"
 	@echo "          $(BIN)/lazos query \"select kind, count(*) from event group by kind\""
 
 # The whole suite: lint, then tests.

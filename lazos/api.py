@@ -654,6 +654,20 @@ class Lazos:
                     )
         return facts, countries, years
 
+    def last_load_id(self) -> int:
+        """The id of the latest build or import this handle sees."""
+        stamp = "" if self.recorded_as_of is None else f" WHERE started_at <= TIMESTAMP '{self.recorded_as_of}'"
+        return int(self.con.execute(f"SELECT coalesce(max(load_id), 0) FROM load_run{stamp}").fetchall()[0][0])
+
+    def analysis_runs(self) -> pd.DataFrame:
+        """Saved analysis runs (`lazos analyses save`), newest first, with whether the data moved on."""
+        latest = self.last_load_id()
+        df = self._df(
+            "SELECT * REPLACE (date_trunc('second', computed_at) AS computed_at) FROM analysis_run ORDER BY run_id DESC"
+        )
+        df["current_data"] = df["load_id"] == latest
+        return df
+
     def latest_analysis_year(self, *, as_of: AsOf = None) -> int:
         """The latest year the analyses score: the last year with GDP for most countries."""
         from lazos.analytics.method import default_method
@@ -684,7 +698,11 @@ class Lazos:
             weights = read_weights(weights)
         chosen = with_weights(base, weights)
         facts, countries, years = self._analysis_inputs(as_of, base, country, year)
-        return connectivity.compute(facts, chosen, years, countries)
+        result = connectivity.compute(facts, chosen, years)  # ranks are among all countries
+        if countries:
+            result.scores = result.scores[result.scores["country"].isin(countries)].reset_index(drop=True)
+            result.measures = result.measures[result.measures["country"].isin(countries)].reset_index(drop=True)
+        return result
 
     def index_sensitivity(
         self,

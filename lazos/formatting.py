@@ -62,4 +62,6 @@ def quantity(value: Any, unit: Any) -> str:
         return f"{number(v)}% {u.split(' ', 1)[1]}"
     if not u or u.startswith("score") or u == "level":
         return number(v)
+    if v == 1 and u.endswith("s") and " " not in u:
+        u = u[:-1]  # 1 project, 1 event, 1 year
     return f"{number(v)} {u}"

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from lazos.analytics.facts import Facts, Point
-from lazos.analytics.measures import end_of
+from lazos.analytics.facts import Facts
+from lazos.analytics.measures import end_of, event_input, series_input
 from lazos.analytics.method import AlertRule, Alerts, Thresholds
 from lazos.formatting import number, quantity
 
@@ -48,21 +48,6 @@ def _crossed(value: float, above: Thresholds | None, below: Thresholds | None) -
         if below is not None and (t := getattr(below, severity)) is not None and value < t:
             return severity, t
     return None
-
-
-def _input(facts: Facts, country: str, indicator: str, p: Point) -> dict[str, Any]:
-    name, unit = facts.indicator_info.get(indicator, (indicator, ""))
-    return {
-        "kind": "series",
-        "indicator": indicator,
-        "entity": country,
-        "label": name,
-        "period": str(p.year),
-        "value": p.value,
-        "unit": unit,
-        "source_id": p.source_id,
-        "source": facts.source_label(p.source_id),
-    }
 
 
 def _sources_text(facts: Facts, inputs: list[dict[str, Any]]) -> str:
@@ -125,7 +110,7 @@ def _level(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str)
             continue
         hit = _crossed(p.value, rule.above, rule.below)
         if hit:
-            inputs = [_input(facts, country, rule.indicator or "", p)]
+            inputs = [series_input(facts, country, rule.indicator or "", p)]
             out.append(
                 _alert(facts, rules, rid, rule, country, str(year), end_of(year), hit[0], p.value, hit[1], inputs)
             )
@@ -143,7 +128,7 @@ def _change(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str
         hit = _crossed(value, rule.above, rule.below)
         if hit:
             _, unit = facts.indicator_info.get(rule.indicator or "", ("", ""))
-            inputs = [_input(facts, country, rule.indicator or "", p) for p in (prev, cur)]
+            inputs = [series_input(facts, country, rule.indicator or "", p) for p in (prev, cur)]
             out.append(
                 _alert(
                     facts,
@@ -177,7 +162,8 @@ def _ratio(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str)
         value = sum(p.value for p in points[: len(rule.numerator)]) / den * rule.scale
         hit = _crossed(value, rule.above, rule.below)
         if hit:
-            inputs = [_input(facts, country, r.indicator, p) for r, p in zip(parts, points, strict=True)]
+            pairs = zip(parts, points, strict=True)
+            inputs = [series_input(facts, country, r.indicator, p, r.partner) for r, p in pairs]
             out.append(_alert(facts, rules, rid, rule, country, str(year), end_of(year), hit[0], value, hit[1], inputs))
     return out
 
@@ -203,8 +189,8 @@ def _governance(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country:
             )
             if severity is None or drop <= margin:
                 continue
-            inputs = [_input(facts, country, code, p) for p in (prev, cur)]
-            inputs += [_input(facts, country, f"{code[:-4]}.STD.ERR", p) for p in (se_prev, se_cur)]
+            inputs = [series_input(facts, country, code, p) for p in (prev, cur)]
+            inputs += [series_input(facts, country, f"{code[:-4]}.STD.ERR", p) for p in (se_prev, se_cur)]
             name = facts.indicator_info.get(code, (code, ""))[0].split(":")[0]
             out.append(
                 _alert(
@@ -234,17 +220,7 @@ def _events(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str
     out = []
     for e in facts.events.get(country, []):
         if e.kind in rule.kinds and e.end.year >= rules.first_year:
-            inputs = [
-                {
-                    "kind": "event",
-                    "event_id": e.event_id,
-                    "label": e.kind,
-                    "period": e.date,
-                    "value": e.detail,
-                    "source_id": e.source_id,
-                    "source": facts.source_label(e.source_id),
-                }
-            ]
+            inputs = [event_input(facts, e)]
             out.append(
                 _alert(facts, rules, rid, rule, country, e.date, e.end, rule.severity or "info", None, None, inputs)
             )

@@ -94,6 +94,9 @@ class Facts:
         label, _ = self.sources.get(source_id, (source_id, None))
         return label
 
+    def source_url(self, source_id: str | None) -> str | None:
+        return self.sources.get(source_id, ("", None))[1] if source_id else None
+
     def events_by(self, country: str, end: date) -> list[Event]:
         return [e for e in self.events.get(country, []) if e.end <= end]
 

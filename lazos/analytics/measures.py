@@ -39,23 +39,28 @@ def end_of(year: int) -> date:
     return date(year, 12, 31)
 
 
-def _series_input(facts: Facts, country: str, ref: SeriesRef, point: Point) -> dict[str, Any]:
-    name, unit = facts.indicator_info.get(ref.indicator, (ref.indicator, ""))
+def series_input(
+    facts: Facts, country: str, indicator: str, point: Point, partner: str | None = None
+) -> dict[str, Any]:
+    """One series value as an input of a computation, with its source."""
+    name, unit = facts.indicator_info.get(indicator, (indicator, ""))
     return {
         "kind": "series",
-        "indicator": ref.indicator,
+        "indicator": indicator,
         "entity": country,
-        "partner": ref.partner,
+        "partner": partner,
         "label": name,
         "period": str(point.year),
         "value": point.value,
         "unit": unit,
         "source_id": point.source_id,
         "source": facts.source_label(point.source_id),
+        "source_url": facts.source_url(point.source_id),
     }
 
 
-def _event_input(facts: Facts, e: Any) -> dict[str, Any]:
+def event_input(facts: Facts, e: Any) -> dict[str, Any]:
+    """One event as an input of a computation, with its source."""
     return {
         "kind": "event",
         "event_id": e.event_id,
@@ -64,6 +69,7 @@ def _event_input(facts: Facts, e: Any) -> dict[str, Any]:
         "value": e.detail,
         "source_id": e.source_id,
         "source": facts.source_label(e.source_id),
+        "source_url": facts.source_url(e.source_id),
     }
 
 
@@ -78,6 +84,7 @@ def _project_input(facts: Facts, p: Project, value: float | None = None) -> dict
         "unit": p.basis,
         "source_id": p.amount_source_id or p.source_id,
         "source": facts.source_label(p.amount_source_id or p.source_id),
+        "source_url": facts.source_url(p.amount_source_id or p.source_id),
     }
 
 
@@ -107,7 +114,7 @@ def series(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
                     raw,
                     MEASURED if end == year else CARRIED,
                     end,
-                    [_series_input(facts, country, ref, p) for p in points],
+                    [series_input(facts, country, ref.indicator, p, ref.partner) for p in points],
                     note,
                 )
         return _missing(f"{ref.label()} (at least {need} of {spec.mean_years} years)", year, spec.carry_forward)
@@ -116,7 +123,8 @@ def series(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
         if p is not None:
             raw = p.value if spec.gap_from is None else spec.gap_from - p.value
             note = "" if spec.gap_from is None else f"{spec.gap_from:g} minus the value"
-            return Measured(raw, MEASURED if y == year else CARRIED, y, [_series_input(facts, country, ref, p)], note)
+            inputs = [series_input(facts, country, ref.indicator, p, ref.partner)]
+            return Measured(raw, MEASURED if y == year else CARRIED, y, inputs, note)
     return _missing(ref.label(), year, spec.carry_forward)
 
 
@@ -128,7 +136,9 @@ def ratio(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
             continue
         num = sum(p.value for p in points[: len(spec.numerator)] if p)
         den = sum(p.value for p in points[len(spec.numerator) :] if p)
-        inputs = [_series_input(facts, country, r, p) for r, p in zip(parts, points, strict=True) if p]
+        inputs = [
+            series_input(facts, country, r.indicator, p, r.partner) for r, p in zip(parts, points, strict=True) if p
+        ]
         if den == 0:
             return Measured(None, MISSING, y, inputs, "the denominator is zero")
         return Measured(num / den * spec.scale, MEASURED if y == year else CARRIED, y, inputs)
@@ -150,7 +160,7 @@ def change(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
             continue
         raw = (prev.value / cur.value - 1) * 100 if spec.invert else (cur.value / prev.value - 1) * 100
         note = "change of 1/value (the currency's dollar value)" if spec.invert else "change on the year before"
-        inputs = [_series_input(facts, country, ref, prev), _series_input(facts, country, ref, cur)]
+        inputs = [series_input(facts, country, ref.indicator, p, ref.partner) for p in (prev, cur)]
         return Measured(raw, MEASURED if y == year else CARRIED, y, inputs, note)
     return _missing(f"{ref.label()} in two consecutive years", year, spec.carry_forward)
 
@@ -169,28 +179,28 @@ def _since_reset(facts: Facts, country: str, year: int, resets: list[str]) -> tu
 def event_level(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
     events, reset = _since_reset(facts, country, year, spec.resets)
     relevant = [e for e in events if e.kind in spec.levels]
-    inputs = [_event_input(facts, reset)] if reset is not None else []
+    inputs = [event_input(facts, reset)] if reset is not None else []
     if not relevant:
         note = EVENT_CENSUS + (f" Reset by {reset.kind} ({reset.date})." if reset is not None else "")
         return Measured(0.0, MEASURED, year, inputs, note)
-    best = max(relevant, key=lambda e: (spec.levels[e.kind], -e.end.toordinal()))
-    return Measured(spec.levels[best.kind], MEASURED, year, [*inputs, _event_input(facts, best)])
+    best = max(relevant, key=lambda e: (spec.levels[e.kind], e.end.toordinal()))
+    return Measured(spec.levels[best.kind], MEASURED, year, [*inputs, event_input(facts, best)])
 
 
 def event_years(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
     events, reset = _since_reset(facts, country, year, spec.resets)
     first = next((e for e in events if e.kind in spec.kinds), None)
     if first is None:
-        return Measured(0.0, MEASURED, year, [_event_input(facts, reset)] if reset else [], EVENT_CENSUS)
+        return Measured(0.0, MEASURED, year, [event_input(facts, reset)] if reset else [], EVENT_CENSUS)
     years = (end_of(year) - first.end).days / 365.25
-    return Measured(years, MEASURED, year, [_event_input(facts, first)], f"from {first.date} to the end of {year}")
+    return Measured(years, MEASURED, year, [event_input(facts, first)], f"from {first.date} to the end of {year}")
 
 
 def event_count(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
     start = date(year - (spec.window or 1) + 1, 1, 1)
     hits = [e for e in facts.events_by(country, end_of(year)) if e.kind in spec.kinds and e.end >= start]
     note = f"events dated {start.year}–{year}. " + EVENT_CENSUS
-    return Measured(float(len(hits)), MEASURED, year, [_event_input(facts, e) for e in hits], note)
+    return Measured(float(len(hits)), MEASURED, year, [event_input(facts, e) for e in hits], note)
 
 
 def _in_sectors(p: Project, sectors: list[str]) -> bool:
@@ -237,7 +247,7 @@ def project_value(facts: Facts, spec: Indicator, country: str, year: int) -> Mea
     if gdp is None:
         note = f"no GDP for {effective - 1}–{effective}; " + "; ".join(notes)
         return Measured(None, MISSING, effective, inputs, note)
-    gdp_input = _series_input(facts, country, SeriesRef(indicator="NY.GDP.MKTP.CD"), gdp)
+    gdp_input = series_input(facts, country, "NY.GDP.MKTP.CD", gdp)
     return Measured(total / gdp.value * 100, status, effective, [gdp_input, *inputs], "; ".join(notes))
 
 

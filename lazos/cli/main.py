@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
 from lazos import __version__
-from lazos.api import Lazos
+from lazos.cli import analytics as analytics_cli
+from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, errors, open_db
 from lazos.cli.output import (
     Format,
     amount_text,
@@ -26,7 +26,7 @@ from lazos.cli.output import (
     text,
     value_text,
 )
-from lazos.errors import DatabaseError, LazosError
+from lazos.errors import LazosError
 from lazos.paths import default_db_path
 from lazos.store.build import build as build_database
 
@@ -42,32 +42,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-errors = Console(stderr=True)
-
-DbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Database file (default: $LAZOS_DB or the user data directory).",
-        show_default=False,
-    ),
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="Answer as of this date: YYYY, YYYY-MM or YYYY-MM-DD.", show_default=False),
-]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-
-
-def open_db(db: Path | None) -> Lazos:
-    """Open the database; the default one is built from the embedded data on first use."""
-    path = db or default_db_path()
-    if not path.exists():
-        if db is not None:
-            raise DatabaseError(f"no Lazos database at {path}: run `lazos build --db {path}` first")
-        errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
-        build_database(path)
-    return Lazos(path)
 
 
 def _version(value: bool) -> None:
@@ -661,6 +635,15 @@ def export(
     with open_db(db) as lz:
         path = lz.export(outdir, fmt)
     console.print(f"Exported to {path}")
+
+
+# ---------------------------------------------------------------------------- analytics
+
+app.command("index")(analytics_cli.index)
+app.command("risk")(analytics_cli.risk)
+app.command("alerts")(analytics_cli.alerts)
+app.command("opportunities")(analytics_cli.opportunities)
+app.add_typer(analytics_cli.analyses_app, name="analyses")
 
 
 def run() -> None:

@@ -1,0 +1,42 @@
+"""What every command shares: the database, --as-of and --format options, and opening the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from lazos.api import Lazos
+from lazos.cli.output import Format
+from lazos.errors import DatabaseError
+from lazos.paths import default_db_path
+from lazos.store.build import build as build_database
+
+errors = Console(stderr=True)
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Database file (default: $LAZOS_DB or the user data directory).",
+        show_default=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Answer as of this date: YYYY, YYYY-MM or YYYY-MM-DD.", show_default=False),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def open_db(db: Path | None) -> Lazos:
+    """Open the database; the default one is built from the embedded data on first use."""
+    path = db or default_db_path()
+    if not path.exists():
+        if db is not None:
+            raise DatabaseError(f"no Lazos database at {path}: run `lazos build --db {path}` first")
+        errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
+        build_database(path)
+    return Lazos(path)
