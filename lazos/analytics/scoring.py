@@ -110,7 +110,7 @@ def dimension_scores(
         (ws / c * scale) if c > 0 and not math.isnan(s01) and sc else None
         for ws, c, s01, sc in zip(cover["_ws"], cover["coverage"], cover["score01"], scored, strict=True)
     ]
-    measures.drop(columns=["_ws", "_w"], inplace=True)
+    del measures["_ws"], measures["_w"]
     grouped["score"] = grouped["score01"] * scale
     return grouped[[*keys, "score", "score01", "coverage"]]
 

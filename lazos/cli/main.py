@@ -618,7 +618,8 @@ def query(
 
     Tables: source, country, country_alias, event_kind, event, project, project_country,
     project_milestone, project_amount, project_external_id, indicator, observation. Rows
-    with retired_at set are earlier versions; current rows have retired_at IS NULL.
+    with retired_at set are earlier versions; current rows have retired_at IS NULL. Saved
+    analyses: analysis_run, analysis_score, analysis_measure, analysis_alert.
     """
     with open_db(db) as lz:
         df = lz.query(sql)
