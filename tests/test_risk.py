@@ -108,6 +108,7 @@ def test_opportunities_set_needs_against_risk(handle):
         assert ("high need" in row.quadrant) == (row.need >= METHOD.opportunities.high_need)
         assert ("manageable" in row.quadrant) == (row.risk_score >= manageable)
         assert row.opportunity == pytest.approx(row.need * row.risk_score)
-    ordered = opp.scores["opportunity"].dropna()
-    assert ordered.is_monotonic_decreasing
+    assert opp.scores["quadrant"].iloc[0] == "high need, manageable risk"
+    for _, group in opp.scores.groupby("quadrant", sort=False):
+        assert group["opportunity"].dropna().is_monotonic_decreasing
     assert s.loc["ARG", "china_infrastructure_projects"] > 0

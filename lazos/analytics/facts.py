@@ -124,11 +124,11 @@ def gather(db: Lazos, *, as_of: date | None, indicators: set[str], latest_indica
     obs = obs[obs["entity"].isin(wanted) & obs["period"].str.match(_YEAR)]
     obs = obs[obs["partner"].isna() | (obs["partner"] == "CHN")]
     series: dict[tuple[str, str | None, str], dict[int, Point]] = defaultdict(dict)
-    for row in obs.itertuples(index=False):
-        partner = None if pd.isna(row.partner) else row.partner
-        series[(row.entity, partner, row.indicator)][int(row.period)] = Point(
-            int(row.period), float(row.value), row.source_id
-        )
+    columns = [obs[c].tolist() for c in ("entity", "partner", "indicator", "period", "value", "source_id")]
+    for entity, partner, code, period, value, source_id in zip(*columns, strict=True):
+        year = int(period)
+        partner = None if partner is None or partner != partner else partner  # NaN is missing
+        series[(entity, partner, code)][year] = Point(year, float(value), source_id)
     info = {
         r.indicator: (r.indicator_name, r.unit)
         for r in obs[["indicator", "indicator_name", "unit"]].drop_duplicates("indicator").itertuples(index=False)

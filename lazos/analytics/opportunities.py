@@ -3,9 +3,9 @@
 A country's *need* is the weighted mean of its infrastructure gaps (population without
 electricity, not using the Internet, shortfall in logistics performance), each scaled 0..1
 between goalposts; its *risk* is the risk rating's score and grade for the same year. The
-quadrant says where needs are high and risk is manageable; the opportunity score (need x
-risk score, 0..1) orders the list. China's infrastructure projects already there are shown
-beside them, from the same data as the index.
+quadrant says where needs are high and risk is manageable (listed first); within a
+quadrant the opportunity score (need x risk score, 0..1) orders the list. China's
+infrastructure projects already there are shown beside them, from the same data as the index.
 """
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ from lazos.analytics.method import Dimension, Method
 from lazos.analytics.scoring import dimension_scores, evaluate
 
 INFRASTRUCTURE = ("energy", "transport", "digital", "water")
+QUADRANTS = [
+    "high need, manageable risk",
+    "high need, high risk",
+    "lower need, manageable risk",
+    "lower need, high risk",
+]
 
 
 @dataclass
@@ -84,5 +90,8 @@ def compute(facts: Facts, method: Method, year: int, countries: list[str] | None
                 "method_version": method.version,
             }
         )
-    scores = pd.DataFrame(rows).sort_values(["opportunity", "country"], ascending=[False, True], na_position="last")
+    scores = pd.DataFrame(rows)
+    scores["_q"] = [QUADRANTS.index(q) if q in QUADRANTS else len(QUADRANTS) for q in scores["quadrant"]]
+    scores = scores.sort_values(["_q", "opportunity", "country"], ascending=[True, False, True], na_position="last")
+    scores = scores.drop(columns="_q")
     return OpportunityResult(scores.reset_index(drop=True), measures, rated, method)

@@ -539,8 +539,9 @@ def opportunities(
     """Infrastructure needs set against risk: where needs are high and risk is manageable.
 
     Needs: population without electricity, not using the Internet, the shortfall in logistics
-    performance (each scaled 0-1); risk: the investment-risk grade of the same year. Ordered by
-    need × risk score; China's infrastructure projects already in each country are shown.
+    performance (each scaled 0-1); risk: the investment-risk grade of the same year. High need
+    with manageable risk comes first, then by need × risk score; China's infrastructure projects
+    already in each country are shown.
     """
     with open_db(db) as lz:
         year = year or lz.latest_analysis_year(as_of=as_of)
