@@ -137,7 +137,7 @@ def test_an_index_year_uses_no_fact_dated_after_it(index):
             period = item.get("period")
             if period:
                 assert period[:4] <= "2019", (row.country, row.indicator, item)
-        if row.value_year == row.value_year and row.value_year is not None:
+        if not pd.isna(row.value_year):
             assert row.value_year <= 2019
 
 

@@ -75,7 +75,9 @@ def evaluate(facts: Facts, dimensions: dict[str, Dimension], countries: list[str
                             "inputs": m.inputs,
                         }
                     )
-    return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+    out = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+    out["value_year"] = out["value_year"].astype("Int64")
+    return out
 
 
 def _unit_of(facts: Facts, spec: Any) -> str | None:
