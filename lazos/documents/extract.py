@@ -1,0 +1,981 @@
+"""Quantitative claims in English, Spanish, Portuguese and Chinese text, with their exact spans.
+
+A claim is a number with what makes it a quantity: money (with its currency), a percentage,
+a physical quantity, a multiple, a duration, a share written as a fraction, or a count of
+things. For each one the extractor gives the exact characters it came from, the value
+normalised (US$ 237.05 billion → 237050000000.0 USD; 4858 亿美元 → 485800000000.0 USD;
+1.4 GW → 1.4e9 W), the thing measured, the period it refers to and the countries it is about.
+
+Numbers that are not claims are left out: years and other parts of dates, ordinals ("6th
+Summit", 第六届), footnote and citation markers, list numbering, labels ("Article 5", "Vol.
+12"), identifiers ("G20", "5G", "COVID-19") and the numbers of reference lists.
+
+Rules work on the text of each paragraph in its own language (detected per paragraph), so a
+side-by-side translation is read half in English, half in Chinese.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import Any
+
+from lazos.documents.lexicon import currency_of_prefix, currency_prefix_re, lexicon, qualifier_kind, vocabulary
+from lazos.documents.numbers import (
+    ZH_NUMERAL,
+    decimal_comma_evidence,
+    decimals_of,
+    parse_digits,
+    parse_words,
+    parse_zh_numeral,
+)
+from lazos.documents.periods import Period, find_periods
+from lazos.documents.places import codes_in_order, find_places
+from lazos.documents.text import Paragraph, cjk_share, pair_translations, paragraphs, sentences
+
+EXTRACTOR_VERSION = "1.0.0"
+
+_DIGITS = re.compile(r"(?<![0-9A-Za-z_])\d+(?:[.,]\d+)*(?:[\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
+_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_CJK_ANY = re.compile(r"[\u3400-\u9fff]")
+_ZH_FRACTION = re.compile(
+    r"(?P<den>[一二三四五六七八九十百千]+|\d+)\s*分之\s*(?P<num>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|\d+(?:\.\d+)?)"
+)
+_LIST_MARKER = re.compile(r"^\s*(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}[.)](?=\s)|[IVXLC]{1,5}[.)](?=\s)|[a-z][.)](?=\s))")
+_TIME = re.compile(r"^\d{1,2}:\d{2}")
+_ZH_STOP = "，。；：、,.;:！？!?（）()《》“”\"'「」【】[]\n"
+_ZH_COUNT_STOP = set("的在和与及为是了将等由于对从向到至并而或中")
+_ZH_VERBS = [
+    "同比增长",
+    "同比下降",
+    "增长至",
+    "增加至",
+    "增至",
+    "增长到",
+    "下降至",
+    "降至",
+    "达到",
+    "突破",
+    "超过",
+    "约为",
+    "累计",
+    "总额为",
+    "为",
+    "达",
+    "占",
+    "增长",
+    "增加",
+    "下降",
+    "减少",
+    "实现",
+    "约",
+    "近",
+    "逾",
+    "超",
+]
+_EN_VERBS = (
+    r"reached|reaching|exceeded|exceeding|surpassed|topped|totaled|totalled|totaling|totalling|amounted|amounting|"
+    r"was|were|is|are|stood|stands|hit|rose|rising|grew|growing|increased|increasing|fell|falling|dropped|declined|"
+    r"decreased|climbed|jumped|soared|slumped|accounted|accounting|represented|representing|received|invested|"
+    r"provided|attracted|generated|created|signed|worth|valued|cost|costing|raised|lent|loaned|disbursed|"
+    r"committed|pledged|announced|estimated|expected|projected|to|by|of|at|with|about|around|nearly|almost"
+)
+_ES_VERBS = (
+    r"alcanzó|alcanzaron|alcanza|superó|superaron|supera|sumó|sumaron|suma|totalizó|ascendió|asciende|"
+    r"fue|fueron|es|son|era|llegó|llegaron|llega|creció|crecieron|aumentó|aumentaron|cayó|cayeron|bajó|"
+    r"disminuyó|representó|representa|recibió|invirtió|otorgó|prestó|generó|creó|firmó|registró|"
+    r"a|de|en|con|por|hasta|unos|unas"
+)
+_PT_VERBS = (
+    r"alcançou|alcançaram|atingiu|atingiram|superou|superaram|somou|somaram|totalizou|foi|foram|é|são|era|"
+    r"chegou|chegaram|cresceu|cresceram|aumentou|aumentaram|caiu|caíram|diminuiu|representou|representa|"
+    r"recebeu|investiu|concedeu|emprestou|gerou|criou|assinou|registrou|registrou|a|de|em|com|por|até"
+)
+_SUBJECT_VERB = {
+    "en": re.compile(rf"\b(?:{_EN_VERBS})\b", re.IGNORECASE),
+    "es": re.compile(rf"\b(?:{_ES_VERBS})\b", re.IGNORECASE),
+    "pt": re.compile(rf"\b(?:{_PT_VERBS})\b", re.IGNORECASE),
+}
+_DETERMINERS = re.compile(
+    r"^(?:the|a|an|its|their|his|her|this|that|these|those|el|la|los|las|un|una|su|sus|este|esta|"
+    r"o|os|as|um|uma|seu|sua|seus|suas|este|esta)\s+",
+    re.IGNORECASE,
+)
+_COUNT_STOP = {lang: set(words.split()) for lang, words in lexicon()["count_stopwords"].items()}
+_COUNT_CONNECT = {"es": {"de", "del"}, "pt": {"de", "do", "da", "dos", "das"}, "en": {"of"}}
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+_DEFINITE = re.compile(
+    r"(?:\bthe|\blos|\blas|\bos|\bas|\bestos|\bestas|\bambos|\bambas|\bthese|\bthose)\s+$", re.IGNORECASE
+)
+_PERIOD_WORDS = re.compile(
+    r"(?:\b(?:first|last|past|next|previous|following|recent|coming|primeros|primeras|últimos|últimas|"
+    r"próximos|próximas|pasados|primeiros|primeiras|próximos|passados|últimos)\s+)$|(?:前|后|近|过去|未来)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Claim:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str
+    what: str
+    period: str | None
+    countries: list[str]
+    lang: str
+    qualifier: str = "exact"
+    kind: str = ""
+    paragraph: int = 0
+    decimals: int = 0
+    translation: int | None = None  # index of the same claim in the paired translation
+    _scaled: bool = field(default=False, repr=False)  # had a scale word ("12 billion")
+    _counted: bool = field(default=False, repr=False)  # named the thing counted ("12 projects")
+
+    def record(self, doc: str) -> dict[str, Any]:
+        """The claim in the `lazos extract --format jsonl` shape."""
+        return {
+            "doc": doc,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "value": self.value,
+            "unit": self.unit,
+            "what": self.what,
+            "period": self.period,
+            "countries": self.countries,
+            "lang": self.lang,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("_scaled", None)
+        out.pop("_counted", None)
+        return out
+
+
+@dataclass
+class Extraction:
+    text: str
+    paragraphs: list[Paragraph]
+    claims: list[Claim]
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def extract(text: str) -> Extraction:
+    """Every claim in a text, in order, with paragraphs (languages, translation pairs)."""
+    paras = paragraphs(text)
+    pair_translations(text, paras)
+    evidence = decimal_comma_evidence(text)
+    claims: list[Claim] = []
+    for p in paras:
+        if p.noise or not _has_candidates(text, p.start, p.end, p.lang) or _is_reference(text[p.start : p.end]):
+            continue
+        decimal_comma = evidence > 0 or (evidence == 0 and p.lang in ("es", "pt"))
+        previous: list[Period] = []
+        for s, e in sentences(text, p.start, p.end, p.lang):
+            opens = find_periods(text, s, e, p.lang)
+            if _has_candidates(text, s, e, p.lang):
+                found = _sentence_claims(text, s, e, p, decimal_comma)
+                carried = _carried(text, s, previous, p.lang) if previous else None
+                if carried is not None:
+                    for c in found:
+                        c.period = c.period or carried  # "In 2018, ... . Specifically, exports ..."
+                claims.extend(found)
+            previous = opens
+    _link_translations(claims, paras)
+    return Extraction(text, paras, claims)
+
+
+_DIGIT_OR_ZH = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿半倍番]")
+_LATIN_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+@cache
+def _trigger_words(lang: str) -> frozenset[str]:
+    """First words of number words, fractions and multiples: a sentence without any (and
+    without digits) cannot hold a claim, and is skipped cheaply."""
+    v = vocabulary(lang)
+    words = [*v.number_units, *v.number_tens, *v.number_hundred, *v.fraction_words, *v.multiple_words]
+    return frozenset(re.split(r"[\s\-]+", w.lower())[0] for w in words)
+
+
+def _has_candidates(text: str, s: int, e: int, lang: str) -> bool:
+    if _DIGIT_OR_ZH.search(text, s, e):
+        return True
+    if lang == "zh":
+        return False
+    triggers = _trigger_words(lang)
+    return any(m.group().lower() in triggers for m in _LATIN_TOKEN.finditer(text, s, e))
+
+
+def _is_reference(chunk: str) -> bool:
+    low = chunk.lower()
+    signals = sum(1 for w in lexicon()["reference_signals"] if w in low)
+    return (signals >= 2 and len(chunk) < 600) or (bool(re.match(r"^\s*\[\d+\]\s", chunk)) and signals >= 1)
+
+
+def _link_translations(claims: list[Claim], paras: list[Paragraph]) -> None:
+    by_para: dict[int, list[int]] = {}
+    for i, c in enumerate(claims):
+        by_para.setdefault(c.paragraph, []).append(i)
+    for p in paras:
+        if p.translation_of is None or p.n > p.translation_of:
+            continue
+        other = by_para.get(p.translation_of, [])
+        for i in by_para.get(p.n, []):
+            a = claims[i]
+            for j in other:
+                b = claims[j]
+                if b.translation is None and a.unit == b.unit and math.isclose(a.value, b.value, rel_tol=1e-9):
+                    a.translation, b.translation = j, i
+                    break
+
+
+# ---------------------------------------------------------------------------- one sentence
+
+
+@dataclass
+class _Number:
+    start: int  # the number itself
+    end: int
+    value: float
+    kind: str  # digits, zh, words, fraction, multiple
+    decimals: int = 0
+    is_year_like: bool = False
+    word_one: bool = False  # "one", "un", "um": a number only with a unit
+
+
+def _sentence_claims(text: str, s: int, e: int, para: Paragraph, decimal_comma: bool) -> list[Claim]:
+    lang = para.lang
+    if lang != "zh" and _CJK_ANY.search(text, s, e) and cjk_share(text[s:e]) > 0.3:
+        lang = "zh"
+    numbers = _numbers(text, s, e, lang, decimal_comma, para)
+    if not numbers:
+        return []
+    periods = find_periods(text, s, e, lang)
+    places = find_places(text, s, e, lang)
+    claims: list[Claim] = []
+    consumed_until = s
+    for i, num in enumerate(numbers):
+        if num.start < consumed_until:
+            continue
+        claim = _claim(text, s, e, num, lang, periods)
+        if claim is None and i + 1 < len(numbers) and not num.is_year_like:
+            nxt = numbers[i + 1]
+            partner = _claim(text, s, e, nxt, lang, periods)
+            if partner is not None:
+                claim = _range_claim(text, num, partner, nxt, lang)
+        if claim is None:
+            continue
+        claim.paragraph = para.n
+        claims.append(claim)
+        consumed_until = claim.end
+    claim_spans = [(c.start, c.end) for c in claims]
+    free_periods = [p for p in periods if not any(p.start < ce and cs < p.end for cs, ce in claim_spans)]
+    free_periods = [p for p in free_periods if not _in_citation(text, s, e, p)]
+    places = [pl for pl in places if not any(pl.start < ce and cs < pl.end for cs, ce in claim_spans)]
+    clauses = _clauses(text, s, e, lang)
+    frame = _frame(text, s, free_periods, lang)
+    _inherit_currency(claims)
+    for c in claims:
+        clause = next(((cs, ce) for cs, ce in clauses if cs <= c.start < ce), (s, e))
+        c.period = _period_for(text, c, claims, free_periods, lang, frame, clause)
+        local = [pl for pl in places if clause[0] <= pl.start < clause[1]]
+        c.countries = _resolve_peso(c, codes_in_order(local or places))
+    return claims
+
+
+_CLAUSE_BREAK = {
+    "zh": re.compile(r"[，,；;：:]"),
+    "latin": re.compile(
+        r"[;:]|,\s+(?=(?:and|but|while|whereas|y|pero|mientras|e|mas|enquanto|sin\s+embargo|however)\b)"
+        r"|\s(?=(?:while|whereas|mientras|enquanto)\b)",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _clauses(text: str, s: int, e: int, lang: str) -> list[tuple[int, int]]:
+    """Clause spans of a sentence: Chinese commas; elsewhere semicolons and ', and/but/while'."""
+    pattern = _CLAUSE_BREAK["zh" if lang == "zh" else "latin"]
+    cuts = [m.end() for m in pattern.finditer(text, s, e)]
+    bounds = [s, *cuts, e]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+_CITATION = re.compile(r"\([^()]{0,120}\)")
+
+
+def _in_citation(text: str, s: int, e: int, p: Period) -> bool:
+    """A year inside a citation, "(Ministerio de Comercio, 2023, p. 12)", dates no claim."""
+    for m in _CITATION.finditer(text, s, e):
+        if m.start() < p.start < m.end():
+            inner = m.group()
+            return bool(re.search(r",\s*(?:1[89]|20)\d\d\b|\bp{1,2}\.\s*\d|et al\.|\beds?\.", inner))
+    return False
+
+
+def _inherit_currency(claims: list[Claim]) -> None:
+    """'US$485.8 billion in 2022, up from 12 billion in 2000': the second amount is in dollars too."""
+    last_currency = None
+    for c in claims:
+        if c.kind == "money":
+            last_currency = c.unit
+        elif c.unit == "count" and last_currency and c._scaled and not c._counted:
+            c.unit, c.kind = last_currency, "money"
+
+
+_FRAME_LEAD = re.compile(
+    r"\s*(?:[\"“(]\s*)?(?:(?:specifically|moreover|meanwhile|además|asimismo|ademais)\s*,\s*)?"
+    r"(?:in|by|as\s+of|since|during|at\s+the\s+end\s+of|from|until|through|en|em|hasta|desde|durante|"
+    r"a\s+finales\s+de|al\s+cierre\s+de|no\s+final\s+de|até|ao\s+final\s+de|entre|截至|截止|自|从|在|于|"
+    r"the\s+first\s+\w+\s+months\s+of)?\s*$",
+    re.IGNORECASE,
+)
+
+
+_CONTINUES = re.compile(
+    r"\s*(?:specifically|in\s+particular|of\s+(?:this|these|that|which)|among\s+them|in\s+the\s+same\s+(?:year|period)|"
+    r"that\s+year|the\s+same\s+year|en\s+particular|espec[ií]ficamente|de\s+ellos|de\s+este\s+total|ese\s+(?:mismo\s+)?año|"
+    r"en\s+el\s+mismo\s+(?:año|período)|em\s+particular|especificamente|desse\s+total|naquele\s+ano|no\s+mesmo\s+(?:ano|período)|"
+    r"其中|同年|当年|同期)",
+    re.IGNORECASE,
+)
+
+
+def _carried(text: str, s: int, previous: list[Period], lang: str) -> str | None:
+    """A sentence that continues the one before ("Specifically, ...", "In the same year", 同年)
+    takes its period: the one that opened it, else its last."""
+    if not _CONTINUES.match(text[s : s + 40]):
+        return None
+    return (
+        previous[-1].value
+        if re.match(
+            r"\s*(?:in\s+the\s+same|that|the\s+same|ese|en\s+el\s+mismo|naquele|no\s+mesmo|同年|当年|同期)",
+            text[s : s + 30],
+            re.IGNORECASE,
+        )
+        else previous[0].value
+    )
+
+
+def _frame(text: str, s: int, periods: list[Period], lang: str) -> Period | None:
+    """A period that opens the sentence ("In 2018, ...", "2022 年，..."): it dates the whole sentence."""
+    for p in periods:
+        if _FRAME_LEAD.fullmatch(text[s : p.start]):
+            return p
+        break
+    return None
+
+
+def _resolve_peso(c: Claim, codes: list[str]) -> list[str]:
+    if c.unit == "PESO":
+        by_country = lexicon()["peso_by_country"]
+        c.unit = next((by_country[x] for x in codes if x in by_country), "MXN")
+    return codes
+
+
+def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Paragraph) -> list[_Number]:
+    out: list[_Number] = []
+    vocab = vocabulary(lang)
+    for m in _DIGITS.finditer(text, s, e):
+        raw = m.group()
+        start, end = m.span()
+        # "2022.3 In": a year and a footnote marker; "0.1%.1 In": a marker after a percent sign.
+        fm = re.fullmatch(r"((?:19|20)\d\d)\.(\d{1,2})", raw)
+        if fm and re.match(r"\s+[A-Z“\"(]|\s*$", text[end : end + 3]):
+            raw, end = fm.group(1), start + 4
+        if _is_marker(text, start, end, para):
+            continue
+        value = parse_digits(raw, decimal_comma)
+        if value is None:
+            continue
+        year_like = bool(re.fullmatch(r"(?:1[89]\d\d|20\d\d|2100)", raw))
+        out.append(_Number(start, end, value, "digits", decimals_of(raw, decimal_comma), year_like))
+    if lang == "zh":
+        for m in _ZH_FRACTION.finditer(text, s, e):
+            den = parse_zh_numeral(m.group("den")) if not m.group("den").isdigit() else float(m.group("den"))
+            numer = m.group("num")
+            top = float(numer) if re.fullmatch(r"\d+(?:\.\d+)?", numer) else parse_zh_numeral(numer)
+            if den and top is not None:
+                out.append(_Number(m.start(), m.end(), top / den * 100, "fraction"))
+        for m in ZH_NUMERAL.finditer(text, s, e):
+            surface = m.group()
+            if surface[0] in "百千万亿" or text[max(0, m.start() - 1) : m.start()] == "第":
+                continue  # 百年 (a century, an idiom), 亿 after a lost number; 第六: an ordinal
+            if surface[0] == "十" and len(surface) == 1 and text[m.end() : m.end() + 1] == "分":
+                continue  # 十分: "very"
+            value = parse_zh_numeral(surface)
+            if value is not None:
+                out.append(_Number(m.start(), m.end(), value, "zh"))
+    triggers = _trigger_words(lang) if lang != "zh" else frozenset()
+    has_words = lang == "zh" or any(m.group().lower() in triggers for m in _LATIN_TOKEN.finditer(text, s, e))
+    if vocab.words_re is not None and has_words:
+        for m in vocab.words_re.finditer(text, s, e):
+            kind = m.lastgroup
+            surface = re.sub(r"\s+", " ", m.group().lower()) if lang != "zh" else m.group()
+            if kind == "frac":
+                before = text[max(s, m.start() - 12) : m.start()]
+                if vocab.fraction_stop_re is not None and vocab.fraction_stop_re.search(before):
+                    continue
+                if lang == "en" and re.match(
+                    r"\s+(?:of\s+)?(?:the\s+|a\s+)?(?:year|century|decade)", text[m.end() : m.end() + 20], re.I
+                ):
+                    continue
+                out.append(_Number(m.start(), m.end(), vocab.fraction_words[surface], "fraction"))
+            elif kind == "mult":
+                out.append(_Number(m.start(), m.end(), vocab.multiple_words[surface], "multiple"))
+            elif kind == "num" and lang != "zh":
+                words = [w for w in re.split(r"[\s\-]+", surface) if w not in ("and", "y", "e")]
+                value = parse_words(words, vocab.number_units, vocab.number_tens, vocab.number_hundred)
+                if value is not None:
+                    one = len(words) == 1 and words[0] in vocab.article_one
+                    out.append(_Number(m.start(), m.end(), value, "words", word_one=one))
+    out.sort(key=lambda n: (n.start, -(n.end - n.start)))
+    return out
+
+
+def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
+    """Footnote markers, list numbering, labels, ordinals, identifiers, times and superscripts."""
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 6]
+    prev = text[start - 1] if start > 0 else " "
+    nxt = text[end] if end < len(text) else " "
+    # Footnote marker glued to a word or a sign, before a space: "stock.4 From", "%.1 In", "text,12".
+    if (
+        start >= 2
+        and prev in ".,;:"
+        and (text[start - 2].isalpha() or text[start - 2] in '%)”"’]')
+        and (not nxt.isalnum())
+    ):
+        return True
+    if prev in "[" and re.match(r"\d*\]", text[end : end + 4]):
+        return True  # [12]
+    if nxt in _SUPERSCRIPTS or prev in _SUPERSCRIPTS:
+        return True
+    if prev in "+×*=/" or nxt in "+×*=" or (nxt == "/" and text[end + 1 : end + 2].isdigit()):
+        return True  # a formula or a label: "1+3+6", "3×3", "24/7"
+    # Letters glued on either side: G20, 5G, COVID-19 (but 5GW, 10km and $5bn are quantities).
+    if prev == "-" and start >= 2 and text[start - 2].isalpha():
+        return True
+    if nxt.isalpha() and nxt.isascii():
+        tail = re.match(r"[A-Za-z²]+", text[end:])
+        word = tail.group() if tail else ""
+        units = lexicon()["units"]["symbols"]
+        if word not in units and word.lower() not in ("bn", "mn", "m", "k", "b", "tn", "st", "nd", "rd", "th", "x"):
+            return True
+    if re.match(r"(?:st|nd|rd|th)\b", after) or re.match(r"\.?[ºª°](?!C)", after):
+        return True  # ordinals: 6th, 6º, 6.ª
+    if prev == "第" or text[max(0, start - 2) : start].strip() == "第":
+        return True
+    if re.match(r"\s*(?:月|日|号|世纪|century|centuries|siglo|século)", after, re.IGNORECASE):
+        return True  # a date part (2 月, 6 日) or a century (21 世纪)
+    if _TIME.match(text[start : end + 3]) or (prev == ":" and start >= 2 and text[start - 2].isdigit()):
+        return True
+    # List numbering at the start of a paragraph: (1) 1. II.
+    if start - para.start < 6 and _LIST_MARKER.match(text[para.start : end + 2]):
+        return True
+    # A label: Article 5, Table 2, No. 3, pp. 45, Vol. 12.
+    for lang in ("en", "es", "pt"):
+        label = vocabulary(lang).label_re
+        if label is not None and label.search(before):
+            return True
+    return bool(
+        re.search(r"(?:https?://|www\.|@)\S*$", before) or (re.match(r"\S*/\S", text[end : end + 4]) and prev == "/")
+    )
+
+
+# ---------------------------------------------------------------------------- building a claim
+
+
+def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Period]) -> Claim | None:
+    vocab = vocabulary(lang)
+    value, decimals = num.value, num.decimals
+    start, pos = num.start, num.end
+    qualifier = "exact"
+    currency: str | None = None
+    scale = 1.0
+    kind = ""
+    unit = ""
+
+    if num.kind == "fraction":
+        return _finish(text, s, e, num, num.start, num.end, value, "percent", "fraction", lang, qualifier)
+    if num.kind == "multiple":
+        return _finish(text, s, e, num, num.start, num.end, value, "times", "multiple", lang, qualifier)
+
+    if vocab.multiple_before_re is not None:
+        mb = vocab.multiple_before_re.search(text[max(s, start - 40) : start])
+        if mb:
+            first = max(s, start - 40) + mb.start("m")
+            return _finish(text, s, e, num, first, num.end, value, "times", "multiple", lang, qualifier)
+    # Left: a currency before the number (US$, R$, €, RMB), a qualifier, a percent prefix.
+    left = text[max(s, start - 12) : start]
+    cm = currency_prefix_re().search(left)
+    if cm and num.kind == "digits":
+        currency = currency_of_prefix(cm.group("cur"))
+        start = start - (len(left) - cm.start("cur"))
+
+    right_limit = min(e, pos + 80)
+    # Chinese: 多/余 after the number, then a scale (亿, 万), then 多/余 again.
+    if lang == "zh":
+        m = re.match(r"\s*(多|余)", text[pos:right_limit])
+        if m:
+            pos += m.end()
+            qualifier = "lower_bound"
+    # A scale word: billion, millones, mil millones, 亿.
+    if vocab.scale_re is not None:
+        m = vocab.scale_re.match(text, pos, right_limit)
+        if m and not (lang == "zh" and num.kind == "zh" and text[num.end - 1] in "万亿"):
+            word = re.sub(r"\s+", " ", m.group().strip().lower())
+            scale = vocab.scales[word]
+            pos = m.end()
+            kind = "scaled"
+    if scale == 1.0 and vocab.scale_abbr_re is not None and (currency or lang == "en"):
+        m = vocab.scale_abbr_re.match(text, pos, right_limit)
+        if (
+            m
+            and (currency or m.group().strip().lower() in ("bn", "mn", "tn"))
+            and not text[m.end() : m.end() + 1].isalpha()
+        ):
+            scale = vocab.scale_abbr[m.group().strip().lower()]
+            pos = m.end()
+            kind = "scaled"
+    if lang == "zh":
+        m = re.match(r"\s*(多|余)", text[pos:right_limit])
+        if (m and not re.match(r"\s*(多|余)(?:个|项|家|名|位|次|座|条|份|种)", text[pos:right_limit])) or (
+            m and kind == "scaled"
+        ):
+            pos += m.end()
+            qualifier = "lower_bound"
+    # What the number measures.
+    cur = vocab.currency_word_re.match(text, pos, right_limit)
+    if cur and (lang == "zh" or not text[cur.end() : cur.end() + 1].isalpha()):
+        currency = vocab.currency_words.get(_currency_key(cur.group(), lang)) or currency
+        pos = cur.end()
+    if currency:
+        unit, kind = currency, "money"
+        value *= scale
+    else:
+        if kind == "scaled" and lang != "zh":
+            link = re.match(r"\s+(?:de|of)(?=\s)", text[pos:right_limit], re.IGNORECASE)
+            if (
+                link
+                and vocab.unit_re.match(text, pos + link.end(), right_limit)
+                and vocab.unit_re.match(text, pos + link.end(), right_limit).group("word")
+            ):
+                pos += link.end()  # "2,3 millones de toneladas"
+        pm = vocab.percent_re.match(text, pos, right_limit)
+        um = vocab.unit_re.match(text, pos, right_limit) if not pm else None
+        dm = vocab.duration_re.match(text, pos, right_limit) if not (pm or um) else None
+        mm = vocab.multiple_after_re.match(text, pos, right_limit) if not (pm or um or dm) else None
+        if pm:
+            unit, kind, pos = "percent", "percent", pm.end()
+            value = value * scale if scale != 1.0 else value
+        elif um and _unit_ok(um, num, text, right_limit):
+            u, factor = _unit_of(um, vocab)
+            if u == "m" and um.group("sym") == "m" and (kind == "scaled" or not re.match(r"\s", text[pos : pos + 1])):
+                return None  # "5m" without currency: an abbreviation we cannot read safely
+            unit, kind, pos = u, "physical", um.end()
+            value = value * scale * factor
+        elif dm and not (num.is_year_like and lang == "zh"):
+            word = re.sub(r"\s+", " ", dm.group().strip().lower())
+            u, factor = vocab.duration_words[word]
+            if num.is_year_like or _PERIOD_WORDS.search(text[max(s, num.start - 14) : num.start]):
+                return None  # "the first eleven months of 2019": a period, not a quantity
+            unit, kind, pos = u, "duration", dm.end()
+            value = value * factor
+        elif mm:
+            unit, kind, pos = "times", "multiple", mm.end()
+        else:
+            unit, kind = "count", "count" if kind != "scaled" else "scaled"
+            value *= scale
+    if num.is_year_like and kind in ("count",):
+        return None  # a year used as a date
+    if any(p.kind != "year" and p.start <= num.start and num.end <= p.end for p in periods):
+        return None  # part of a date, a month or a range of years
+    if num.is_year_like and kind == "money" and scale == 1.0 and not cm:
+        return None  # "2022 美元兑...": a year before a currency name, not an amount
+    if num.is_year_like and _in_period(num, periods) and kind in ("count", "scaled", "duration"):
+        return None
+    if num.word_one and kind in ("count",):
+        return None  # "one of the largest", "un acuerdo"
+    if num.kind == "words" and kind == "count" and _DEFINITE.search(text[max(s, num.start - 6) : num.start]):
+        return None  # "the two sides", "los dos países": a reference, not a quantity
+    if num.kind == "words" and kind == "count":
+        surface = text[num.start : num.end]
+        following = re.match(r"[\s-]+(\w+)", text[num.end : num.end + 30])
+        if surface[0].isupper() and num.start > s + 2 and following and following.group(1)[0].isupper():
+            return None  # a name: "the Five Connectivities"
+        if surface.lower() in ("zero", "cero") or (following and following.group(1).lower() == "sum"):
+            return None  # "zero-sum"
+    if lang == "zh" and kind == "count" and not _zh_counted(text, pos, right_limit, num):
+        return None
+    end = pos
+    what = ""
+    counted = False
+    if kind in ("count", "scaled"):
+        noun = _counted_noun(text, pos, right_limit, lang)
+        counted = noun is not None
+        if noun is None:
+            if kind == "count":
+                return None  # a bare number: a label, a score, a code
+            what = _subject(text, s, start, lang)
+        else:
+            what = noun
+        kind = "count"
+        unit = "count"
+    claim = _finish(text, s, e, num, start, end, value, unit, kind, lang, qualifier, decimals=decimals, what=what)
+    if claim is not None:
+        claim._scaled = scale != 1.0
+        claim._counted = counted
+    if claim is not None and claim.qualifier == "exact":
+        claim.qualifier = _qualifier_before(text, s, start, lang) or _qualifier_after(text, end, e, lang) or "exact"
+    return claim
+
+
+def _currency_key(surface: str, lang: str) -> str:
+    key = re.sub(r"\s+", " ", surface.strip().lower())
+    return re.sub(r"^(?:de|of)\s+", "", key)
+
+
+def _unit_ok(m: re.Match[str], num: _Number, text: str, limit: int) -> bool:
+    sym = m.group("sym")
+    if sym in ("t", "m", "W", "ha") and m.group().startswith(" "):
+        nxt = text[m.end() : m.end() + 1]
+        return not nxt.isalpha()  # "5 t" yes, "5 tons" (word) handled, "5 the" no
+    return True
+
+
+def _unit_of(m: re.Match[str], vocab: Any) -> tuple[str, float]:
+    symbols = lexicon()["units"]["symbols"]
+    if m.group("sym"):
+        u, f = symbols[m.group("sym")]
+        return u, float(f)
+    key = re.sub(r"\s+", " ", m.group("word").strip().lower()) if vocab.lang != "zh" else m.group("word").strip()
+    u, f = vocab.unit_words[key]
+    return u, float(f)
+
+
+def _in_period(num: _Number, periods: list[Period]) -> bool:
+    return any(p.start <= num.start and num.end <= p.end for p in periods)
+
+
+def _zh_counted(text: str, pos: int, limit: int, num: _Number) -> bool:
+    """A Chinese numeral counts something only with a classifier after it (三个国家, 十一项)."""
+    classifiers = set(lexicon()["classifiers"])
+    if num.kind == "zh":
+        classifiers -= {"国"}  # 两国: "the two countries"
+    nxt = re.match(r"\s*(?:多|余)?\s*(.)", text[pos:limit])
+    if num.value == 1 and text[num.start : num.end] == "一":
+        return False  # 一个 is usually an article
+    return bool(nxt) and nxt.group(1) in classifiers
+
+
+def _counted_noun(text: str, pos: int, limit: int, lang: str) -> str | None:
+    """The thing counted after a number: '192 infrastructure projects', '11 个国家'."""
+    rest = text[pos:limit]
+    if lang == "zh":
+        m = re.match(r"\s*(多|余)?\s*([" + "".join(lexicon()["classifiers"]) + r"])?", rest)
+        tail = rest[m.end() :] if m else rest
+        if not (m and m.group(2)) and not re.match(r"[\u3400-\u9fff]", tail):
+            return None
+        noun = []
+        for ch in tail:
+            if ch in _ZH_STOP or ch.isdigit() or ch.isspace() or ch in _ZH_COUNT_STOP:
+                break
+            noun.append(ch)
+            if len(noun) >= 8:
+                break
+        word = "".join(noun)
+        if m and m.group(2) and not word:
+            return m.group(2)
+        return word or None
+    words: list[str] = []
+    stop = _COUNT_STOP.get(lang, set())
+    connect = _COUNT_CONNECT.get(lang, set())
+    last_end = 0
+    plural_at = None
+    for m in _WORD.finditer(rest):
+        gap = rest[last_end : m.start()]
+        if gap.strip() and gap.strip() not in ("-",):
+            break
+        w = m.group()
+        lw = w.lower()
+        if lw in stop and not (lw in connect and plural_at is not None and len(words) < 4):
+            break
+        if plural_at is not None and lw not in connect and words[-1].lower() not in connect:
+            break  # the noun phrase ended at its plural head ("countries agreed")
+        words.append(w)
+        last_end = m.end()
+        if plural_at is None and _plural(lw, lang):
+            plural_at = len(words)
+        if len(words) >= 5:
+            break
+    if (
+        plural_at is not None
+        and len(words) > plural_at
+        and words[plural_at].lower() in connect
+        and len(words) == plural_at + 2
+    ):
+        pass  # "proyectos de infraestructura": keep the complement
+    elif plural_at is not None:
+        words = words[:plural_at]
+    else:
+        words = words[:1]
+    while words and words[-1].lower() in connect:
+        words.pop()
+    if not words:
+        return None
+    if words[0].lower() in _month_words(lang):
+        return None
+    return " ".join(words)
+
+
+def _plural(word: str, lang: str) -> bool:
+    if lang == "en":
+        return (word.endswith("s") and not word.endswith(("ss", "us", "is"))) or word in (
+            "people",
+            "children",
+            "staff",
+            "personnel",
+        )
+    return word.endswith("s") and len(word) > 3
+
+
+def _month_words(lang: str) -> set[str]:
+    from lazos.documents.periods import _months
+
+    return set(_months(lang)) if lang != "zh" else set()
+
+
+def _finish(
+    text: str,
+    s: int,
+    e: int,
+    num: _Number,
+    start: int,
+    end: int,
+    value: float,
+    unit: str,
+    kind: str,
+    lang: str,
+    qualifier: str,
+    *,
+    decimals: int = 0,
+    what: str = "",
+) -> Claim | None:
+    if not what:
+        what = _what(text, s, e, start, end, kind, lang)
+    return Claim(
+        start=start,
+        end=end,
+        text=text[start:end],
+        value=float(value),
+        unit=unit,
+        what=what,
+        period=None,
+        countries=[],
+        lang=lang,
+        qualifier=qualifier,
+        kind=kind,
+        decimals=decimals,
+    )
+
+
+def _qualifier_before(text: str, s: int, start: int, lang: str) -> str | None:
+    vocab = vocabulary(lang)
+    if vocab.qualifier_before_re is None:
+        return None
+    before = text[max(s, start - 30) : start]
+    m = vocab.qualifier_before_re.search(before)
+    return qualifier_kind(lang, m.group("q")) if m else None
+
+
+def _qualifier_after(text: str, end: int, e: int, lang: str) -> str | None:
+    if lang != "zh":
+        return None
+    after = text[end : min(e, end + 4)]
+    for word in ("左右", "上下"):
+        if after.startswith(word):
+            return "approximate"
+    for word in ("以上",):
+        if after.startswith(word):
+            return "lower_bound"
+    return None
+
+
+# ---------------------------------------------------------------------------- what, period
+
+
+def _what(text: str, s: int, e: int, start: int, end: int, kind: str, lang: str) -> str:
+    after = text[end : min(e, end + 120)]
+    if kind == "percent":
+        if lang == "zh":
+            before = text[s:start]
+            m = re.search(r"占([^，。；、]{1,20}?)的?\s*(?:比重|比例|份额)?\s*(?:为|达|约)?\s*$", before)
+            if m:
+                return m.group(1).strip()
+        else:
+            m = re.match(r"\s+(?:of|de|del|do|da|dos|das)\s+([^,.;:()]{3,80})", after, re.IGNORECASE)
+            if m:
+                return _trim_words(m.group(1), 6, lang, keep="first")
+            noun = _counted_noun(text, end, min(e, end + 60), lang) if lang != "zh" else None
+            if noun and noun.lower() not in ("year-on-year", "year", "annually"):
+                return noun
+    return _subject(text, s, start, lang)
+
+
+_CLAUSE_SPLIT = re.compile(
+    r"[;:()]|,\s+(?=\D)|—|–\s|\b(?:while|whereas|but|mientras|pero|enquanto|mas)\b", re.IGNORECASE
+)
+_FRAME = re.compile(
+    r"^\s*(?:(?:specifically|in\s+addition|moreover|furthermore|meanwhile|at\s+the\s+same\s+time|"
+    r"in|by|as\s+of|since|during|from|until|en|em|a|al|desde|hasta|até|durante|además|ademais|asimismo)\b[^,]{0,40},\s*)+",
+    re.IGNORECASE,
+)
+_ACTION_VERBS = re.compile(
+    r"\b(?:invested|lent|loaned|exported|imported|provided|received|attracted|disbursed|pledged|committed|donated|"
+    r"invirtió|prestó|exportó|importó|otorgó|recibió|donó|investiu|emprestou|exportou|importou|concedeu|recebeu|doou)\b",
+    re.IGNORECASE,
+)
+
+
+def _subject(text: str, s: int, start: int, lang: str) -> str:
+    """What a figure measures, from the words before it: 'China–Latin America trade exceeded'."""
+    before = text[s:start]
+    if lang == "zh":
+        clause = re.split(r"[，。；、,;:：]", before)[-1]
+        clause = re.sub(rf"(?:截至|截止|自|从|在|于)?\s*(?:{_YEARS_ZH})", "", clause)
+        clause = re.split(r"[\d.%]", clause)[0] if re.search(r"\d", clause) else clause
+        changed = True
+        while changed:
+            changed = False
+            for verb in _ZH_VERBS:
+                if clause.rstrip().endswith(verb):
+                    clause = clause.rstrip()[: -len(verb)]
+                    changed = True
+        return clause.strip()[-12:]
+    clause = _CLAUSE_SPLIT.split(before)[-1]
+    clause = re.split(r"\d|US\$|U\.S\.\s?\$|R\$|€|\$", clause)[0]
+    clause = _FRAME.sub("", clause)
+    verb = _SUBJECT_VERB.get(lang)
+    words = clause.strip()
+    if verb is not None:
+        action = _ACTION_VERBS.search(words)
+        parts = list(verb.finditer(words))
+        if action is not None:
+            words = words[: action.end()]
+        elif parts:
+            first = parts[0]
+            head = words[: first.start()].strip() if first.start() > 0 else ""
+            words = head or re.sub(verb.pattern + r"\s*$", "", words, flags=re.IGNORECASE).strip()
+    return _trim_words(words, 8, lang)
+
+
+_YEARS_ZH = r"(?:1[89]\d\d|20\d\d)\s*年(?:\s*\d{1,2}\s*月)?(?:底|末|初|以来|上半年|下半年|前)?|(?:1[89]\d\d|20\d\d)"
+
+
+def _trim_words(phrase: str, limit: int, lang: str, keep: str = "last") -> str:
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:\"“”'’")
+    while True:
+        new = _DETERMINERS.sub("", phrase)
+        if new == phrase:
+            break
+        phrase = new
+    words = phrase.split(" ")
+    if len(words) <= limit:
+        return phrase
+    return " ".join(words[:limit] if keep == "first" else words[-limit:])
+
+
+def _period_for(
+    text: str,
+    c: Claim,
+    claims: list[Claim],
+    periods: list[Period],
+    lang: str,
+    frame: Period | None = None,
+    clause: tuple[int, int] | None = None,
+) -> str | None:
+    """The period nearest to the claim in its sentence, not claimed by a nearer claim.
+
+    Chinese puts the time before what it dates; the other languages put it before or
+    right after ("reached US$ 485.8 billion in 2022").
+    """
+    best, best_cost = None, math.inf
+    for p in periods:
+        if p is frame and p.end <= c.start:
+            cost = 25.0
+        elif p.end <= c.start:
+            distance = c.start - p.end
+            between = [o for o in claims if p.end <= o.start and o.end <= c.start and o is not c]
+            cost = distance + 150 * len(between)
+            if re.search(r"[;；。]", text[p.end : c.start]):
+                cost += 200
+            if lang == "zh":
+                cost = min(cost, 30 + 150 * len(between))  # Chinese puts the time first
+        else:
+            distance = p.start - c.end
+            between = [
+                o
+                for o in claims
+                if c.end <= o.start and o.end <= p.start and o is not c and not _parenthetical(text, o)
+            ]
+            gap = text[c.end : p.start]
+            cost = distance + 150 * len(between) + (60 if lang == "zh" else 40)
+            if (
+                lang != "zh"
+                and _ATTACHED.fullmatch(gap)
+                and not (c.kind == "multiple" and re.match(r"[\s,]*(?:of|de|do|da|than|que)\b", gap, re.I))
+            ):
+                cost = distance - 20 + 150 * len(between)
+            if re.search(r"[;；。]", gap):
+                cost += 200
+        if clause is not None and p is not frame and not (clause[0] <= p.start < clause[1]):
+            cost += 120  # a period in another clause
+        if cost < best_cost:
+            best, best_cost = p, cost
+    if best is None or best_cost > 200:
+        return None
+    return best.value
+
+
+_ATTACHED = re.compile(
+    r"[\s,]*(?:year-on-year\s+)?(?:in|en|em|during|durante|for|para|of|de|do|del|da|by|at\s+the\s+end\s+of|a\s+finales\s+de|"
+    r"no\s+final\s+de|as\s+of|hasta|até|since|desde)\s+(?:the\s+(?:year\s+|end\s+of\s+)?|el\s+año\s+|o\s+ano\s+(?:de\s+)?)?",
+    re.IGNORECASE,
+)
+_RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|a|y|e|and|至|到|~)\s*(?:US\$|\$|R\$)?\s*$", re.IGNORECASE)
+
+
+def _parenthetical(text: str, c: Claim) -> bool:
+    """A claim in brackets right after another one: "RMB 10 billion (about 1.5 billion dollars)"."""
+    return "(" in text[max(0, c.start - 10) : c.start] and ")" in text[c.end : c.end + 3]
+
+
+def _range_claim(text: str, num: _Number, partner: Claim, partner_num: _Number, lang: str) -> Claim | None:
+    """'10-15%', '2 a 3 millones', '3 至 5 年': a bare first number takes the second's unit and scale."""
+    if not _RANGE_GAP.fullmatch(text[num.end : partner_num.start]) or (partner.unit == "count" and not partner.what):
+        return None
+    factor = partner.value / partner_num.value if partner_num.value else 1.0
+    return Claim(
+        start=num.start,
+        end=num.end,
+        text=text[num.start : num.end],
+        value=num.value * factor,
+        unit=partner.unit,
+        what=partner.what,
+        period=None,
+        countries=[],
+        lang=lang,
+        qualifier="exact",
+        kind=partner.kind,
+        decimals=num.decimals,
+    )

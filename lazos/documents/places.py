@@ -1,0 +1,149 @@
+"""Countries and regions named in text, in four languages, as ISO3 codes (LAC for the region).
+
+Names come from the Unicode CLDR (through Babel: every country's name in English, Spanish,
+Portuguese and Chinese), plus reviewed demonyms, short forms and Chinese two-country
+abbreviations (中拉 = China and Latin America) from lexicon.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+from babel import Locale
+
+from lazos.documents.lexicon import lexicon
+
+# Names that are also common words or other things in running text.
+_AMBIGUOUS = {
+    "en": {"chad", "jordan", "georgia", "turkey", "guinea", "niger", "reunion", "réunion"},
+    "es": {"chad", "jordania", "georgia", "china", "reunión"},  # "china" is handled as the country below
+    "pt": {"chade", "jordânia", "geórgia", "china", "reunião"},
+    "zh": set(),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    start: int
+    end: int
+    codes: tuple[str, ...]
+
+
+@cache
+def _names(lang: str) -> dict[str, tuple[str, ...]]:
+    """Surface form (lowercase for Latin scripts) -> ISO3 codes."""
+    out: dict[str, tuple[str, ...]] = {}
+    locale = Locale.parse({"en": "en", "es": "es", "pt": "pt", "zh": "zh_Hans"}[lang])
+    for alpha2, name in locale.territories.items():
+        if not (len(alpha2) == 2 and alpha2.isalpha()):
+            continue
+        country = pycountry.countries.get(alpha_2=alpha2)
+        if country is None:
+            continue
+        variants = {name}
+        if lang != "zh":
+            joiner = {"en": "and", "es": "y", "pt": "e"}[lang]
+            variants |= {v.replace("&", joiner) for v in variants}
+            if lang == "en":
+                variants |= {v.replace("St. ", "Saint ") for v in variants}
+                variants |= {getattr(country, a) for a in ("name", "common_name") if hasattr(country, a)}
+                variants |= {"Saint Vincent and the Grenadines"} if alpha2 == "VC" else set()
+        for variant in variants:
+            key = variant if lang == "zh" else variant.lower()
+            if key not in _AMBIGUOUS[lang] or key == "china":
+                out[key] = (country.alpha_3,)
+    lx = lexicon()
+    for code, by_lang in lx["demonyms"].items():
+        for word in by_lang.get(lang, []):
+            out[word if lang == "zh" else word.lower()] = (code,)
+    for code, by_lang in lx["regions"].items():
+        for word in by_lang.get(lang, []):
+            out[word if lang == "zh" else word.lower()] = (code,)
+    if lang == "zh":
+        for pair, codes in lx["zh_pairs"].items():
+            out[pair] = tuple(codes)
+        for stop in lx["zh_name_stops"]:
+            out.pop(stop, None)
+    extra = {
+        "en": {"the united states": ("USA",), "united states": ("USA",), "britain": ("GBR",)},
+        "es": {"estados unidos": ("USA",), "méxico": ("MEX",), "mexico": ("MEX",), "perú": ("PER",)},
+        "pt": {"estados unidos": ("USA",), "méxico": ("MEX",)},
+        "zh": {"中国": ("CHN",), "美国": ("USA",)},
+    }[lang]
+    out.update(extra)
+    return out
+
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:[.'’\-][^\W\d_]+)*\.?")
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+@cache
+def _token_index(lang: str) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """Names as token tuples (Latin scripts), by first token, longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for name, codes in _names(lang).items():
+        key = tuple(_tokens(name))
+        keys = [key] + ([(*key[:-1], key[-1].rstrip("."))] if key and key[-1].endswith(".") else [])
+        for k in keys:  # "U.S." is also written "U.S"
+            if k:
+                index.setdefault(k[0], []).append((k, codes))
+    for entries in index.values():
+        entries.sort(key=lambda kc: -len(kc[0]))
+    return index
+
+
+@cache
+def _zh_pattern() -> re.Pattern[str]:
+    names = sorted(_names("zh"), key=lambda n: (-len(n), n))
+    return re.compile("|".join(re.escape(n) for n in names))
+
+
+def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
+    """Every country or region named in ``text[start:end]``, in order."""
+    if lang == "zh":
+        names = _names("zh")
+        return [Place(m.start(), m.end(), names[m.group()]) for m in _zh_pattern().finditer(text, start, end)]
+    index = _token_index(lang)
+    tokens = list(_TOKEN.finditer(text, start, end))
+    lowered = [re.sub(r"['’]s$", "", m.group().lower()) for m in tokens]  # Argentina's
+    out: list[Place] = []
+    i = 0
+    while i < len(tokens):
+        found = None
+        first = lowered[i]
+        candidates = index.get(first) or (index.get(first.rstrip(".")) if first.endswith(".") else None) or []
+        for key, codes in candidates:
+            n = len(key)
+            window = lowered[i : i + n]
+            if len(window) < n or any(k != t and k != t.rstrip(".") for k, t in zip(key, window, strict=True)):
+                continue
+            gaps = [text[tokens[j].end() : tokens[j + 1].start()] for j in range(i, i + n - 1)]
+            if any(g.strip() not in ("", "-", "&") for g in gaps):
+                continue
+            surface = text[tokens[i].start() : tokens[i + n - 1].end()]
+            if lang == "en" and lowered[i] in ("us", "u.s", "u.s.") and not surface.startswith("U"):
+                continue  # "us" the pronoun
+            found = Place(tokens[i].start(), tokens[i + n - 1].end(), codes)
+            i += n
+            break
+        if found is None:
+            i += 1
+        else:
+            out.append(found)
+    return out
+
+
+def codes_in_order(places: list[Place]) -> list[str]:
+    seen: list[str] = []
+    for p in places:
+        for c in p.codes:
+            if c not in seen:
+                seen.append(c)
+    return seen
