@@ -46,6 +46,16 @@ _ZH_FRACTION = re.compile(
 )
 _LIST_MARKER = re.compile(r"^\s*(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}[.)](?=\s)|[IVXLC]{1,5}[.)](?=\s)|[a-z][.)](?=\s))")
 _TIME = re.compile(r"^\d{1,2}:\d{2}")
+_MONTHS_ALL = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    r"septiembre|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|"
+    r"outubro|novembro|dezembro"
+)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS_ALL})\.?\s+(?:\d{{1,2}}\s*(?:-|–|to|and|y|e|al|a)\s*)?$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(
+    rf"(?:\s*(?:-|–|to|and|y|e|al|a)\s*\d{{1,2}})?\s+(?:de\s+)?(?:{_MONTHS_ALL})\b", re.IGNORECASE
+)
 _ZH_STOP = "，。；：、,.;:！？!?（）()《》“”\"'「」【】[]\n"
 _ZH_COUNT_STOP = set("的在和与及为是了将等由于对从向到至并而或中")
 _ZH_VERBS = [
@@ -179,16 +189,14 @@ def extract(text: str) -> Extraction:
             continue
         decimal_comma = evidence > 0 or (evidence == 0 and p.lang in ("es", "pt"))
         previous: list[Period] = []
+        previous_frame: Period | None = None
         for s, e in sentences(text, p.start, p.end, p.lang):
             opens = find_periods(text, s, e, p.lang)
+            inherited = _carried(text, s, previous, previous_frame, bool(opens), p.lang)
+            frame_at_end = _frames_of(text, s, e, p.lang, opens)[-1][1] if opens else None
             if _has_candidates(text, s, e, p.lang):
-                found = _sentence_claims(text, s, e, p, decimal_comma)
-                carried = _carried(text, s, previous, p.lang) if previous else None
-                if carried is not None:
-                    for c in found:
-                        c.period = c.period or carried  # "In 2018, ... . Specifically, exports ..."
-                claims.extend(found)
-            previous = opens
+                claims.extend(_sentence_claims(text, s, e, p, decimal_comma, opens, inherited))
+            previous, previous_frame = opens, frame_at_end
     _link_translations(claims, paras)
     return Extraction(text, paras, claims)
 
@@ -252,14 +260,22 @@ class _Number:
     word_one: bool = False  # "one", "un", "um": a number only with a unit
 
 
-def _sentence_claims(text: str, s: int, e: int, para: Paragraph, decimal_comma: bool) -> list[Claim]:
+def _sentence_claims(
+    text: str,
+    s: int,
+    e: int,
+    para: Paragraph,
+    decimal_comma: bool,
+    periods: list[Period],
+    inherited: Period | None,
+) -> list[Claim]:
     lang = para.lang
     if lang != "zh" and _CJK_ANY.search(text, s, e) and cjk_share(text[s:e]) > 0.3:
         lang = "zh"
+        periods = find_periods(text, s, e, lang)
     numbers = _numbers(text, s, e, lang, decimal_comma, para)
     if not numbers:
         return []
-    periods = find_periods(text, s, e, lang)
     places = find_places(text, s, e, lang)
     claims: list[Claim] = []
     consumed_until = s
@@ -282,14 +298,44 @@ def _sentence_claims(text: str, s: int, e: int, para: Paragraph, decimal_comma: 
     free_periods = [p for p in free_periods if not _in_citation(text, s, e, p)]
     places = [pl for pl in places if not any(pl.start < ce and cs < pl.end for cs, ce in claim_spans)]
     clauses = _clauses(text, s, e, lang)
-    frame = _frame(text, s, free_periods, lang)
+    frames = _frames_of(text, s, e, lang, free_periods, clauses)
     _inherit_currency(claims)
     for c in claims:
-        clause = next(((cs, ce) for cs, ce in clauses if cs <= c.start < ce), (s, e))
-        c.period = _period_for(text, c, claims, free_periods, lang, frame, clause)
-        local = [pl for pl in places if clause[0] <= pl.start < clause[1]]
-        c.countries = _resolve_peso(c, codes_in_order(local or places))
+        index = next((i for i, (cs, ce) in enumerate(clauses) if cs <= c.start < ce), 0)
+        clause = clauses[index] if clauses else (s, e)
+        frame = frames[index][1] if frames else None
+        if frame is None and inherited is not None:
+            c.period = _period_for(text, c, claims, free_periods, lang, None, clause) or inherited.value
+        else:
+            c.period = _period_for(text, c, claims, free_periods, lang, frame, clause)
+        c.countries = _resolve_peso(c, _countries_for(places, clauses, index))
     return claims
+
+
+def _countries_for(places: list[Any], clauses: list[tuple[int, int]], index: int) -> list[str]:
+    """Places named in the claim's clause, else in the nearest clause before it that names one."""
+    for i in range(index, -1, -1):
+        cs, ce = clauses[i]
+        local = [pl for pl in places if cs <= pl.start < ce]
+        if local:
+            return codes_in_order(local)
+    return []
+
+
+def _frames_of(
+    text: str, s: int, e: int, lang: str, periods: list[Period], clauses: list[tuple[int, int]] | None = None
+) -> list[tuple[tuple[int, int], Period | None]]:
+    """For each clause, the period that frames it: one opening the clause ("In 2018, ...",
+    "; In 2019, ..."), else the frame of the clause before."""
+    clauses = clauses or _clauses(text, s, e, lang)
+    out: list[tuple[tuple[int, int], Period | None]] = []
+    current = None
+    for cs, ce in clauses:
+        inside = [p for p in periods if cs <= p.start < ce]
+        if inside and _FRAME_LEAD.fullmatch(text[cs : inside[0].start]):
+            current = inside[0]
+        out.append(((cs, ce), current))
+    return out
 
 
 _CLAUSE_BREAK = {
@@ -335,8 +381,9 @@ def _inherit_currency(claims: list[Claim]) -> None:
 _FRAME_LEAD = re.compile(
     r"\s*(?:[\"“(]\s*)?(?:(?:specifically|moreover|meanwhile|además|asimismo|ademais)\s*,\s*)?"
     r"(?:in|by|as\s+of|since|during|at\s+the\s+end\s+of|from|until|through|en|em|hasta|desde|durante|"
-    r"a\s+finales\s+de|al\s+cierre\s+de|no\s+final\s+de|até|ao\s+final\s+de|entre|截至|截止|自|从|在|于|"
-    r"the\s+first\s+\w+\s+months\s+of)?\s*$",
+    r"a\s+finales\s+de|al\s+cierre\s+de|no\s+final\s+de|até|ao\s+final\s+de|entre|截至|截止|自|从|在|于)?"
+    r"(?:\s*the\s+(?:first|last)\s+\w+\s+months\s+of|\s*the\s+end\s+of|\s*los\s+primeros\s+\w+\s+meses\s+de|"
+    r"\s*os\s+primeiros\s+\w+\s+meses\s+de)?\s*$",
     re.IGNORECASE,
 )
 
@@ -350,29 +397,41 @@ _CONTINUES = re.compile(
 )
 
 
-def _carried(text: str, s: int, previous: list[Period], lang: str) -> str | None:
-    """A sentence that continues the one before ("Specifically, ...", "In the same year", 同年)
-    takes its period: the one that opened it, else its last."""
-    if not _CONTINUES.match(text[s : s + 40]):
-        return None
-    return (
-        previous[-1].value
-        if re.match(
-            r"\s*(?:in\s+the\s+same|that|the\s+same|ese|en\s+el\s+mismo|naquele|no\s+mesmo|同年|当年|同期)",
-            text[s : s + 30],
-            re.IGNORECASE,
-        )
-        else previous[0].value
-    )
-
-
-def _frame(text: str, s: int, periods: list[Period], lang: str) -> Period | None:
-    """A period that opens the sentence ("In 2018, ...", "2022 年，..."): it dates the whole sentence."""
-    for p in periods:
-        if _FRAME_LEAD.fullmatch(text[s : p.start]):
-            return p
-        break
+def _carried(
+    text: str, s: int, previous: list[Period], previous_frame: Period | None, has_own: bool, lang: str
+) -> Period | None:
+    """The period a sentence takes from the one before: "In the same year" (同年) takes its last
+    period; a sentence with no date of its own, or one that continues ("Specifically, ..."), takes
+    the frame that dated the sentence before ("In 2018, ... . Specifically, exports ...")."""
+    opener = text[s : s + 40]
+    if previous and _SAME_PERIOD.match(opener):
+        return previous[-1]
+    if previous_frame is None or lang == "zh" or previous_frame.kind == "range":
+        return None  # Chinese opens nearly every sentence with its own time; a range is its sentence's
+    if _CONTINUES.match(opener) or (not has_own and _CARRYING_LEAD.fullmatch(_lead_of(text, previous_frame))):
+        return previous_frame
     return None
+
+
+_CARRYING_LEAD = re.compile(
+    r"\s*(?:in|en|em|by|as\s+of|at\s+the\s+end\s+of|a\s+finales\s+de|no\s+final\s+de|al\s+cierre\s+de)?"
+    r"(?:\s*the\s+(?:first|last)\s+\w+\s+months\s+of|\s*the\s+end\s+of|\s*los\s+primeros\s+\w+\s+meses\s+de|"
+    r"\s*os\s+primeiros\s+\w+\s+meses\s+de)?\s*",
+    re.IGNORECASE,
+)
+
+
+def _lead_of(text: str, p: Period) -> str:
+    """The words before a period in its clause ("In the first eleven months of")."""
+    start = max(text.rfind(ch, 0, p.start) for ch in ".;:!?\n")
+    return text[start + 1 : p.start].split(",")[-1]
+
+
+_SAME_PERIOD = re.compile(
+    r"\s*(?:in\s+the\s+same\s+(?:year|period)|that\s+year|the\s+same\s+year|ese\s+(?:mismo\s+)?año|"
+    r"en\s+el\s+mismo\s+(?:año|período)|naquele\s+ano|no\s+mesmo\s+(?:ano|período)|同年|当年|同期)",
+    re.IGNORECASE,
+)
 
 
 def _resolve_peso(c: Claim, codes: list[str]) -> list[str]:
@@ -477,6 +536,8 @@ def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
         return True
     if re.match(r"\s*(?:月|日|号|世纪|century|centuries|siglo|século)", after, re.IGNORECASE):
         return True  # a date part (2 月, 6 日) or a century (21 世纪)
+    if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text[end : end + 16]):
+        return True  # a day of a month: "April 12 to 15", "12 de abril"
     if _TIME.match(text[start : end + 3]) or (prev == ":" and start >= 2 and text[start - 2].isdigit()):
         return True
     # List numbering at the start of a paragraph: (1) 1. II.
@@ -613,10 +674,14 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         following = re.match(r"[\s-]+(\w+)", text[num.end : num.end + 30])
         if surface[0].isupper() and num.start > s + 2 and following and following.group(1)[0].isupper():
             return None  # a name: "the Five Connectivities"
+        if text[max(s, num.start - 1) : num.start] in ("“", '"', "‘", "«"):
+            return None  # a quoted name: the “three tough battles”
         if surface.lower() in ("zero", "cero") or (following and following.group(1).lower() == "sum"):
             return None  # "zero-sum"
     if lang == "zh" and kind == "count" and not _zh_counted(text, pos, right_limit, num):
-        return None
+        reached = _REACHED.search(text[max(s, start - 6) : start]) and not re.match(r"\s*\d", text[pos : pos + 3])
+        if not (num.kind == "digits" and not num.is_year_like and reached):
+            return None
     end = pos
     what = ""
     counted = False
@@ -624,7 +689,7 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         noun = _counted_noun(text, pos, right_limit, lang)
         counted = noun is not None
         if noun is None:
-            if kind == "count":
+            if kind == "count" and not (_REACHED.search(text[max(s, start - 16) : start]) and not num.is_year_like):
                 return None  # a bare number: a label, a score, a code
             what = _subject(text, s, start, lang)
         else:
@@ -916,11 +981,11 @@ def _period_for(
         elif p.end <= c.start:
             distance = c.start - p.end
             between = [o for o in claims if p.end <= o.start and o.end <= c.start and o is not c]
-            cost = distance + 150 * len(between)
+            cost = distance + _between_cost(text, between, c, lang)
             if re.search(r"[;；。]", text[p.end : c.start]):
                 cost += 200
             if lang == "zh":
-                cost = min(cost, 30 + 150 * len(between))  # Chinese puts the time first
+                cost = min(cost, 30 + _between_cost(text, between, c, lang))  # Chinese puts the time first
         else:
             distance = p.start - c.end
             between = [
@@ -929,13 +994,13 @@ def _period_for(
                 if c.end <= o.start and o.end <= p.start and o is not c and not _parenthetical(text, o)
             ]
             gap = text[c.end : p.start]
-            cost = distance + 150 * len(between) + (60 if lang == "zh" else 40)
+            cost = distance + _between_cost(text, between, c, lang) + (100 if lang == "zh" else 40)
             if (
                 lang != "zh"
                 and _ATTACHED.fullmatch(gap)
                 and not (c.kind == "multiple" and re.match(r"[\s,]*(?:of|de|do|da|than|que)\b", gap, re.I))
             ):
-                cost = distance - 20 + 150 * len(between)
+                cost = distance - 20 + _between_cost(text, between, c, lang)
             if re.search(r"[;；。]", gap):
                 cost += 200
         if clause is not None and p is not frame and not (clause[0] <= p.start < clause[1]):
@@ -947,12 +1012,29 @@ def _period_for(
     return best.value
 
 
+# A bare number after these is a count of what the sentence is about ("... had joined to 21").
+_REACHED = re.compile(
+    r"(?:\b(?:to|reached|reaching|totaled|totalled|numbered|hit|alcanzó|alcanzaron|llegó\s+a|ascendió\s+a|atingiu|"
+    r"chegou\s+a|subiu\s+para)|达到|增至|增加到|增长到|超过|突破|逾)\s*$",
+    re.IGNORECASE,
+)
 _ATTACHED = re.compile(
     r"[\s,]*(?:year-on-year\s+)?(?:in|en|em|during|durante|for|para|of|de|do|del|da|by|at\s+the\s+end\s+of|a\s+finales\s+de|"
     r"no\s+final\s+de|as\s+of|hasta|até|since|desde)\s+(?:the\s+(?:year\s+|end\s+of\s+)?|el\s+año\s+|o\s+ano\s+(?:de\s+)?)?",
     re.IGNORECASE,
 )
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|a|y|e|and|至|到|~)\s*(?:US\$|\$|R\$)?\s*$", re.IGNORECASE)
+
+
+def _between_cost(text: str, between: list[Claim], c: Claim, lang: str) -> float:
+    """Claims between a claim and a period usually own it, except a coordinated list
+    ("86% and 95%", "5,000 scholarships and 3,000 training opportunities")."""
+    cost = 0.0
+    for o in between:
+        if _parenthetical(text, o) or o.unit == c.unit:
+            continue
+        cost += 40 if lang == "zh" else 60
+    return cost
 
 
 def _parenthetical(text: str, c: Claim) -> bool:

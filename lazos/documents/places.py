@@ -77,7 +77,7 @@ def _names(lang: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:[.'’\-][^\W\d_]+)*\.?")
+_TOKEN = re.compile(r"[^\W\d_]+(?:[.'’][^\W\d_]+)*\.?")
 
 
 def _tokens(text: str) -> list[str]:
@@ -109,7 +109,11 @@ def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
     """Every country or region named in ``text[start:end]``, in order."""
     if lang == "zh":
         names = _names("zh")
-        return [Place(m.start(), m.end(), names[m.group()]) for m in _zh_pattern().finditer(text, start, end)]
+        return [
+            Place(m.start(), m.end(), names[m.group()])
+            for m in _zh_pattern().finditer(text, start, end)
+            if text[m.end() : m.end() + 1] not in ("语", "文")  # 西班牙语: the language, not the country
+        ]
     index = _token_index(lang)
     tokens = list(_TOKEN.finditer(text, start, end))
     lowered = [re.sub(r"['’]s$", "", m.group().lower()) for m in tokens]  # Argentina's
@@ -119,6 +123,11 @@ def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
         found = None
         first = lowered[i]
         candidates = index.get(first) or (index.get(first.rstrip(".")) if first.endswith(".") else None) or []
+        if not candidates and lang == "en" and first.endswith("s") and tokens[i].group()[0].isupper():
+            # "Chinas exports": a possessive that lost its apostrophe
+            candidates = [(k, c) for k, c in index.get(first[:-1], []) if len(k) == 1]
+            if candidates:
+                lowered[i] = first[:-1]
         for key, codes in candidates:
             n = len(key)
             window = lowered[i : i + n]
@@ -128,6 +137,11 @@ def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
             if any(g.strip() not in ("", "-", "&") for g in gaps):
                 continue
             surface = text[tokens[i].start() : tokens[i + n - 1].end()]
+            if re.search(
+                r"(?i)(?:inter|pan|sino|afro|euro|ibero|anglo|trans)-$",
+                text[max(0, tokens[i].start() - 7) : tokens[i].start()],
+            ):
+                continue  # Inter-American, Sino-American: not the country
             if lang == "en" and lowered[i] in ("us", "u.s", "u.s.") and not surface.startswith("U"):
                 continue  # "us" the pronoun
             found = Place(tokens[i].start(), tokens[i + n - 1].end(), codes)

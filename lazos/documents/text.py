@@ -233,7 +233,7 @@ _ABBR = _abbreviations()
 _LATIN_END = re.compile(
     r"[.!?](?:[\"”’)\]]*)(?:\d{1,3}|\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?(?=\s+[\"“‘(\[¿¡]?[A-ZÀ-Ý0-9\u3400-\u9fff])"
 )
-_ZH_END = re.compile(r"[。！？；;](?:[”’」』)]*)")
+_ZH_END = re.compile(r"[。！？](?:[”’」』)]*)")
 
 
 def sentences(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
