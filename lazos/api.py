@@ -777,6 +777,86 @@ class Lazos:
         facts, countries, years = self._analysis_inputs(as_of, method, country, year)
         return opportunities.compute(facts, method or default_method(), years[-1], countries)
 
+    # ------------------------------------------------------------------ documents and claims
+
+    def documents(self) -> pd.DataFrame:
+        """Documents read by `lazos ingest`, with how many claims each holds."""
+        return self._df(
+            f"""
+            SELECT d.doc_id, d.name, d.title, d.media_type, d.lang, d.languages, length(d.text) AS chars,
+                d.extractor_version, s.url, s.retrieved, s.content_hash, d.source_id,
+                (SELECT count(*) FROM claim c WHERE c.doc_id = d.doc_id AND {self._v("c")}) AS claims,
+                (SELECT count(*) FROM document_paragraph p WHERE p.doc_id = d.doc_id AND {self._v("p")}
+                    AND p.translation_of IS NOT NULL) AS paired_paragraphs
+            FROM document d JOIN source s ON s.source_id = d.source_id AND {self._v("s")}
+            WHERE {self._v("d")} ORDER BY s.retrieved, d.name
+            """
+        )
+
+    def document_text(self, doc_id: str) -> str:
+        found = self.con.execute(
+            f"SELECT text FROM document d WHERE doc_id = ? AND {self._v('d')}", [doc_id]
+        ).fetchall()
+        if not found:
+            raise LazosError(f"unknown document {doc_id!r}: `lazos documents` lists them")
+        return found[0][0]
+
+    def claims(self, *, doc: str | None = None, status: str | None = None, check: bool = True) -> pd.DataFrame:
+        """Claims read from documents, each checked against Lazos's data (unless ``check=False``).
+
+        Columns: the claim (span, normalised value, unit, what, period, countries, language,
+        the sentence it is in, its translation), and the verdict: ``status`` (consistent,
+        inconsistent, unverifiable), ``reason``, ``lazos_value``, ``difference`` and
+        ``evidence`` (the figures compared, with their sources).
+        """
+        from lazos.documents.check import CONSISTENT, INCONSISTENT, UNVERIFIABLE
+        from lazos.documents.check import check as check_claim
+
+        if status and status not in (CONSISTENT, INCONSISTENT, UNVERIFIABLE):
+            raise LazosError(f"unknown status {status!r}: use consistent, inconsistent or unverifiable")
+        where = [self._v("c")]
+        params: list[Any] = []
+        if doc:
+            where.append("(c.doc_id = ? OR d.name = ?)")
+            params += [doc, doc]
+        df = self._df(
+            f"""
+            SELECT c.doc_id, d.name AS doc_name, c.n, c.start_offset AS start, c.end_offset AS "end", c.text,
+                c.value, c.unit, c.what, c.period, c.countries, c.lang, c.qualifier, c.kind, c.paragraph,
+                c.partial_period, c.translation_of,
+                substring(d.text, c.context_start + 1, c.context_end - c.context_start) AS context,
+                c.start_offset - c.context_start AS offset_in_context,
+                c.source_id
+            FROM claim c JOIN document d ON d.doc_id = c.doc_id AND {self._v("d")}
+            WHERE {" AND ".join(where)}
+            ORDER BY d.name, c.n
+            """,
+            params,
+        )
+        if (
+            doc
+            and df.empty
+            and not self._df(
+                f"SELECT 1 FROM document d WHERE (doc_id = ? OR name = ?) AND {self._v('d')}", [doc, doc]
+            ).shape[0]
+        ):
+            raise LazosError(f"unknown document {doc!r}: `lazos documents` lists them")
+        df["countries"] = [[] if not isinstance(c, str) else c.split(";") for c in df["countries"]]
+        if not check:
+            return df
+        states = set(self.countries()["iso3"])
+        verdicts = [check_claim(self, row, row["context"], states) for row in df.to_dict("records")]
+        df["status"] = [v.status for v in verdicts]
+        df["reason"] = [v.reason for v in verdicts]
+        df["rule"] = [v.rule for v in verdicts]
+        df["lazos_value"] = [v.lazos_value for v in verdicts]
+        df["difference"] = [v.difference for v in verdicts]
+        df["relative_difference"] = [v.relative_difference for v in verdicts]
+        df["evidence"] = [v.evidence for v in verdicts]
+        if status:
+            df = df[df["status"] == status].reset_index(drop=True)
+        return df
+
     # ------------------------------------------------------------------ export
 
     def export(self, outdir: str | Path, fmt: str = "csv") -> Path:

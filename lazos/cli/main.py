@@ -13,6 +13,7 @@ from rich.text import Text
 
 from lazos import __version__
 from lazos.cli import analytics as analytics_cli
+from lazos.cli import documents as documents_cli
 from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, errors, open_db
 from lazos.cli.output import (
     Format,
@@ -645,6 +646,13 @@ app.command("risk")(analytics_cli.risk)
 app.command("alerts")(analytics_cli.alerts)
 app.command("opportunities")(analytics_cli.opportunities)
 app.add_typer(analytics_cli.analyses_app, name="analyses")
+
+# ---------------------------------------------------------------------------- documents
+
+app.command("ingest")(documents_cli.ingest)
+app.command("extract")(documents_cli.extract)
+app.command("claims")(documents_cli.claims)
+app.command("documents")(documents_cli.documents)
 
 
 def run() -> None:

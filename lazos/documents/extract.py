@@ -41,6 +41,7 @@ EXTRACTOR_VERSION = "1.0.0"
 _DIGITS = re.compile(r"(?<![0-9A-Za-z_])\d+(?:[.,]\d+)*(?:[\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _CJK_ANY = re.compile(r"[\u3400-\u9fff]")
+_ZH_PARTIAL = re.compile(r"\s*(?:上半年|下半年|第[一二三四]季度|前\S{1,3}个?月|\d{1,2}\s*[-—至~]\s*\d{1,2}\s*月)")
 _ZH_FRACTION = re.compile(
     r"(?P<den>[一二三四五六七八九十百千]+|\d+)\s*分之\s*(?P<num>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|\d+(?:\.\d+)?)"
 )
@@ -142,6 +143,9 @@ class Claim:
     kind: str = ""
     paragraph: int = 0
     decimals: int = 0
+    context_start: int = 0  # the sentence the claim is in
+    context_end: int = 0
+    partial_period: bool = False  # the figure covers part of its period ("January to May 2021")
     translation: int | None = None  # index of the same claim in the paired translation
     _scaled: bool = field(default=False, repr=False)  # had a scale word ("12 billion")
     _counted: bool = field(default=False, repr=False)  # named the thing counted ("12 projects")
@@ -305,20 +309,39 @@ def _sentence_claims(
         clause = clauses[index] if clauses else (s, e)
         frame = frames[index][1] if frames else None
         if frame is None and inherited is not None:
-            c.period = _period_for(text, c, claims, free_periods, lang, None, clause) or inherited.value
+            chosen = _period_for(text, c, claims, free_periods, lang, None, clause) or inherited
         else:
-            c.period = _period_for(text, c, claims, free_periods, lang, frame, clause)
-        c.countries = _resolve_peso(c, _countries_for(places, clauses, index))
+            chosen = _period_for(text, c, claims, free_periods, lang, frame, clause)
+        c.period = chosen.value if chosen is not None else None
+        c.partial_period = bool(
+            chosen is not None and (chosen.partial or _ZH_PARTIAL.match(text[chosen.end : chosen.end + 8]))
+        )
+        c.context_start, c.context_end = s, e
+        c.countries = _resolve_peso(c, _countries_for(text, places, clauses, index))
     return claims
 
 
-def _countries_for(places: list[Any], clauses: list[tuple[int, int]], index: int) -> list[str]:
+_ANAPHOR = re.compile(
+    r"\s*(?:(?:and|but|while|whereas|y|pero|mientras|e|mas|enquanto)\s+)?(?:its|their|su|sus|seu|sua|seus|suas)\b"
+    r"|\s*(?:但|而|并|且|其)",
+    re.IGNORECASE,
+)
+
+
+def _countries_for(text: str, places: list[Any], clauses: list[tuple[int, int]], index: int) -> list[str]:
     """Places named in the claim's clause, else in the nearest clause before it that names one."""
     for i in range(index, -1, -1):
         cs, ce = clauses[i]
-        local = [pl for pl in places if cs <= pl.start < ce]
-        if local:
-            return codes_in_order(local)
+        local = codes_in_order([pl for pl in places if cs <= pl.start < ce])
+        if not local:
+            continue
+        if set(local) <= {"CHN", "LAC"} and i == index and _ANAPHOR.match(text[cs:ce]):
+            # "..., but its exports to China reached ...": the subject is named in a clause before.
+            before = codes_in_order([pl for pl in places if clauses[0][0] <= pl.start < cs])
+            extra = [c for c in before if c not in ("CHN", "LAC")]
+            if extra:
+                return extra + [c for c in dict.fromkeys(before + local) if c not in extra]
+        return local
     return []
 
 
@@ -382,6 +405,8 @@ _FRAME_LEAD = re.compile(
     r"\s*(?:[\"“(]\s*)?(?:(?:specifically|moreover|meanwhile|además|asimismo|ademais)\s*,\s*)?"
     r"(?:in|by|as\s+of|since|during|at\s+the\s+end\s+of|from|until|through|en|em|hasta|desde|durante|"
     r"a\s+finales\s+de|al\s+cierre\s+de|no\s+final\s+de|até|ao\s+final\s+de|entre|截至|截止|自|从|在|于)?"
+    r"(?:\s*(?:early|late|mid-?|principios\s+de|comienzos\s+de|mediados\s+de|finales\s+de|início\s+de|"
+    r"meados\s+de|fins\s+de|fim\s+de))?"
     r"(?:\s*the\s+(?:first|last)\s+\w+\s+months\s+of|\s*the\s+end\s+of|\s*los\s+primeros\s+\w+\s+meses\s+de|"
     r"\s*os\s+primeiros\s+\w+\s+meses\s+de)?\s*$",
     re.IGNORECASE,
@@ -968,7 +993,7 @@ def _period_for(
     lang: str,
     frame: Period | None = None,
     clause: tuple[int, int] | None = None,
-) -> str | None:
+) -> Period | None:
     """The period nearest to the claim in its sentence, not claimed by a nearer claim.
 
     Chinese puts the time before what it dates; the other languages put it before or
@@ -1009,7 +1034,7 @@ def _period_for(
             best, best_cost = p, cost
     if best is None or best_cost > 200:
         return None
-    return best.value
+    return best
 
 
 # A bare number after these is a count of what the sentence is about ("... had joined to 21").

@@ -16,6 +16,12 @@ from babel.dates import get_month_names
 
 YEAR = r"(?:1[89]\d\d|20\d\d|2100)"
 _YEAR_ANY = re.compile(YEAR)
+_PARTIAL_BEFORE = re.compile(
+    r"(?:first|last|second)\s+(?:\w+\s+)?(?:months?|half|quarter)\s+of\s*$|(?:primeros|primeras|primeiros|primeiras|"
+    r"últimos|últimas)\s+\w+\s+meses\s+de\s*$|(?:primer|segundo)\s+(?:semestre|trimestre)\s+de\s*$|"
+    r"(?:primeiro|segundo)\s+(?:semestre|trimestre)\s+de\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class Period:
     end: int
     value: str  # YYYY, YYYY-MM, YYYY-MM-DD or YYYY/YYYY
     kind: str  # date, month, year, range
+    partial: bool = False  # part of the period only: "January to May 2021", "the first half of 2022"
 
 
 @cache
@@ -129,6 +136,7 @@ def find_periods(text: str, start: int, end: int, lang: str) -> list[Period]:
                 value, kind_ = f"{y}-{int(month):02d}", "month"
             else:
                 value, kind_ = str(y), "year"
-            found.append(Period(start + s, start + e, value, kind_))
+            partial = bool(groups.get("mn2")) or bool(_PARTIAL_BEFORE.search(chunk[max(0, s - 40) : s]))
+            found.append(Period(start + s, start + e, value, kind_, partial))
             taken.append((s, e))
     return sorted(found, key=lambda p: p.start)

@@ -83,8 +83,11 @@ def run_import(
     progress: Callable[[str], None] | None = None,
     options: dict | None = None,
 ) -> ImportReport:
-    """Stage, check and apply in one transaction; ``stagers`` are (label, stage) pairs."""
-    mod = connector(source)
+    """Stage, check and apply in one transaction; ``stagers`` are (label, stage) pairs.
+
+    ``source`` names a dataset connector (lazos.sources) or, for documents, "documents".
+    """
+    mod = connector(source) if source != "documents" else None
     labels = [label for label, _ in stagers]
     con = connect_for_writing(Path(db_path))
     ctx: Context | None = None
@@ -112,7 +115,7 @@ def run_import(
             for label, stage in stagers:
                 ctx.progress(f"reading {label}")
                 read.append(stage(staging, ctx))
-            if hasattr(mod, "finish"):
+            if mod is not None and hasattr(mod, "finish"):
                 mod.finish(staging, ctx)
             ctx.progress("checking")
             errors = staging.check()

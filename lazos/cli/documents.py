@@ -1,0 +1,205 @@
+"""``lazos ingest``, ``extract``, ``claims`` and ``documents``: reading reports and news."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from lazos.cli.common import DbOpt, FormatOpt, errors, open_db
+from lazos.cli.output import Format, console, emit, emit_json, records
+from lazos.formatting import quantity
+
+
+def shown(value: float, unit: str) -> str:
+    """A claim's normalised value as read: US$485.8 bn, 18.9%, 2 times, 192 count."""
+    return quantity(value, unit) if unit not in ("count", "times") else f"{value:g} {unit}"
+
+
+class ExtractFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+
+
+def ingest(
+    targets: Annotated[list[str], typer.Argument(help="Files (text, HTML, PDF) or http(s) URLs.", show_default=False)],
+    db: DbOpt = None,
+) -> None:
+    """Read documents into the database: the text, its paragraphs and languages, every claim.
+
+    Plain text in any common encoding, HTML (main text only: navigation, share buttons and
+    scripts are dropped) and PDF (its text layer). Each document is stored in one transaction;
+    reading the same bytes again changes nothing. A document that cannot be read is reported
+    and leaves the database as it was.
+    """
+    from lazos.documents.ingest import Ingested
+    from lazos.documents.ingest import ingest as ingest_documents
+    from lazos.paths import default_db_path
+
+    open_db(db).close()
+    failed = 0
+    for result in ingest_documents(db or default_db_path(), targets):
+        if isinstance(result, Ingested):
+            state = "stored" if result.changed else "unchanged"
+            console.print(
+                f"{result.doc_id}  {result.name}: {result.paragraphs} paragraphs"
+                f" ({result.languages or 'no text'}), {result.claims} claims [{state}]",
+                markup=False,
+                highlight=False,
+            )
+        else:
+            failed += 1
+            errors.print(f"lazos: error: {result}", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Text, HTML or PDF files.", show_default=False)],
+    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.table,
+) -> None:
+    """Print every quantitative claim in documents, without storing anything.
+
+    --format jsonl prints one JSON object per claim: {"doc", "start", "end", "text", "value",
+    "unit", "what", "period", "countries", "lang"}, with offsets into the file's text (for
+    HTML and PDF, into the text read from them), so that text == file_text[start:end].
+    """
+    from lazos.documents.extract import extract as extract_claims
+    from lazos.documents.ingest import read_path
+    from lazos.documents.text import DocumentError
+
+    failed = 0
+    out: list[dict[str, Any]] = []
+    for path in files:
+        try:
+            doc = read_path(path)
+        except DocumentError as exc:
+            failed += 1
+            errors.print(f"lazos: error: {exc}", markup=False, highlight=False)
+            continue
+        extraction = extract_claims(doc.text)
+        found = [c.record(path.name) for c in extraction.claims]
+        if fmt is ExtractFormat.jsonl:
+            for record in found:
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            out += found
+    if fmt is ExtractFormat.json:
+        emit_json(out)
+    elif fmt is ExtractFormat.csv:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            out, columns=["doc", "start", "end", "text", "value", "unit", "what", "period", "countries", "lang"]
+        )
+        frame["countries"] = [";".join(c) for c in frame["countries"]]
+        emit(frame, Format.csv)
+    elif fmt is ExtractFormat.table:
+        table = Table(title=f"Claims ({len(out)})", title_justify="left", header_style="bold")
+        for c in ("Doc", "Span", "Text", "Value", "What", "Period", "Countries", "Lang"):
+            table.add_column(c, overflow="fold")
+        for r in out:
+            table.add_row(
+                Text(r["doc"]),
+                Text(f"{r['start']}-{r['end']}"),
+                Text(r["text"]),
+                Text(
+                    quantity(r["value"], r["unit"])
+                    if r["unit"] not in ("count", "times")
+                    else f"{r['value']:g} {r['unit']}"
+                ),
+                Text(r["what"] or ""),
+                Text(r["period"] or ""),
+                Text(", ".join(r["countries"])),
+                Text(r["lang"]),
+            )
+        console.print(table)
+    if failed:
+        raise typer.Exit(1)
+
+
+def claims(
+    doc: Annotated[str | None, typer.Option("--doc", help="Only this document (id or name).")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", "-s", help="consistent, inconsistent or unverifiable.")
+    ] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Claims read from documents, checked against Lazos's data, with the evidence on both sides.
+
+    consistent: Lazos's figure for the same thing and period agrees within the claim's own
+    rounding (at least 0.5%; 5% for approximate figures or a different reporting basis);
+    inconsistent: it does not, and the difference is shown; unverifiable: Lazos holds no
+    comparable figure (the rules are in lazos/documents/checks.yaml).
+    """
+    with open_db(db) as lz:
+        found = lz.claims(doc=doc, status=status)
+    if fmt is Format.json:
+        emit_json(records(found))
+        return
+    if fmt is Format.csv:
+        frame = found.drop(columns=["evidence"]).assign(countries=[";".join(c) for c in found["countries"]])
+        emit(frame, fmt)
+        return
+    if found.empty:
+        console.print(Text("No claims match.", style="dim"))
+        return
+    refs: dict[tuple[str, str | None], int] = {}
+    table = Table(title=f"Claims ({len(found)})", title_justify="left", header_style="bold")
+    for c in ("Document", "Claim", "Value", "Period", "Countries", "Check", "Evidence"):
+        table.add_column(c, overflow="fold")
+    style = {"consistent": "green", "inconsistent": "bold red", "unverifiable": "dim"}
+    for r in found.to_dict("records"):
+        marks = []
+        for e in r["evidence"][:3]:
+            key = (e.get("source") or e.get("source_id") or "", e.get("source_url"))
+            refs.setdefault(key, len(refs) + 1)
+            marks.append(f"[{refs[key]}]")
+        table.add_row(
+            Text(f"{r['doc_name']}\n{r['start']}-{r['end']}"),
+            Text(f"“{r['text']}”\n{(r['what'] or '')[:60]}"),
+            Text(
+                quantity(r["value"], r["unit"])
+                if r["unit"] not in ("count", "times")
+                else f"{r['value']:g} {r['unit']}"
+            ),
+            Text(r["period"] or ""),
+            Text(", ".join(r["countries"])),
+            Text(r["status"], style=style.get(r["status"], "")),
+            Text(r["reason"] + (" " + " ".join(dict.fromkeys(marks)) if marks else "")),
+        )
+    console.print(table)
+    for (label, url), n in refs.items():
+        console.print(Text(f"  [{n}] {label}" + (f" {url}" if url else ""), style="dim"), soft_wrap=True)
+
+
+def documents(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Documents read by `lazos ingest`, with their languages and claims."""
+    with open_db(db) as lz:
+        found = lz.documents()
+    emit(
+        found,
+        fmt,
+        {
+            "doc_id": "Id",
+            "name": "Name",
+            "title": "Title",
+            "media_type": "Type",
+            "languages": "Languages",
+            "chars": "Characters",
+            "claims": "Claims",
+            "paired_paragraphs": "Paired paragraphs",
+            "retrieved": "Read on",
+        },
+        title="Documents",
+    )

@@ -1,0 +1,313 @@
+"""Reading documents (plain text, HTML, PDF; a file or a URL) and storing them with their claims.
+
+``read`` turns bytes into a :class:`Source` text: plain text decoded (UTF-8, UTF-16 with a
+BOM, or the detected encoding: GBK, Latin-1...), HTML reduced to its main text by
+trafilatura (navigation, share buttons and scripts dropped: nothing is ever executed or
+rendered), PDF read from its text layer by pdfplumber. ``ingest`` stores the document, its
+paragraphs and its claims through the store's import, in one transaction per document: a
+document that cannot be read changes nothing, and re-reading the same bytes changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from lazos.documents.extract import EXTRACTOR_VERSION, Extraction, extract
+from lazos.documents.text import MAX_BYTES, DocumentError, decode
+
+MEDIA_TYPES = ("text/plain", "text/html", "application/pdf")
+
+
+@dataclass
+class Source:
+    """A document as read: its name (file name or URL), bytes, type and text."""
+
+    name: str
+    raw: bytes
+    media_type: str
+    text: str
+    encoding: str | None = None
+    url: str | None = None
+    published: str | None = None
+    title: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @property
+    def doc_id(self) -> str:
+        return f"doc-{self.sha256[:16]}"
+
+
+def _looks_like_html(raw: bytes, name: str) -> bool:
+    head = raw[:4096].lstrip().lower()
+    if name.lower().endswith((".html", ".htm", ".xhtml")):
+        return True
+    return (head.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in raw[:65536].lower()) or (
+        head.startswith(b"<") and len(re.findall(rb"</?(?:p|div|span|a|body|head|script)\b", head)) >= 3
+    )
+
+
+def read_bytes(raw: bytes, name: str, *, url: str | None = None, media_type: str | None = None) -> Source:
+    """Bytes of a text, HTML or PDF document to its text; clear errors for anything else."""
+    if not raw.strip():
+        raise DocumentError(f"{name} is empty")
+    if len(raw) > MAX_BYTES:
+        raise DocumentError(
+            f"{name} is {len(raw) / 1e6:.0f} MB; Lazos reads documents up to {MAX_BYTES // 1_000_000} MB"
+        )
+    if raw.startswith(b"%PDF") or media_type == "application/pdf":
+        return _pdf(raw, name, url)
+    if media_type == "text/html" or _looks_like_html(raw, name):
+        return _html(raw, name, url)
+    text, encoding = decode(raw, name)
+    if not text.strip():
+        raise DocumentError(f"{name} has no text")
+    return Source(name, raw, "text/plain", text, encoding, url, title=_first_line(text))
+
+
+def read_path(path: str | Path) -> Source:
+    p = Path(path)
+    if not p.exists():
+        raise DocumentError(f"no such file: {p}")
+    if p.is_dir():
+        raise DocumentError(f"{p} is a folder: give the documents in it")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise DocumentError(f"{p.name} is {size / 1e6:.0f} MB; Lazos reads documents up to {MAX_BYTES // 1_000_000} MB")
+    return read_bytes(p.read_bytes(), p.name)
+
+
+def read_url(url: str, client: Any = None, timeout: float = 30.0) -> Source:
+    """Download a document (the only network access Lazos makes on its own is what a user asks)."""
+    import httpx
+
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise DocumentError(f"not a web address: {url!r}")
+    own = client is None
+    client = client or httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": "lazos"})
+    try:
+        response = client.get(url)
+    except httpx.HTTPError as exc:
+        raise DocumentError(f"cannot download {url}: {exc}") from exc
+    finally:
+        if own:
+            client.close()
+    if response.status_code >= 400:
+        raise DocumentError(f"cannot download {url}: HTTP {response.status_code}")
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = "application/pdf" if "pdf" in kind else "text/html" if "html" in kind else None
+    return read_bytes(response.content, url, url=url, media_type=media)
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip().lstrip("\ufeff")[:300]
+    return None
+
+
+def _html(raw: bytes, name: str, url: str | None) -> Source:
+    import trafilatura
+
+    try:
+        body = trafilatura.extract(
+            raw, url=url, output_format="txt", include_comments=False, include_tables=True, deduplicate=True
+        )
+        if not body:
+            body = trafilatura.extract(raw, url=url, output_format="txt", favor_recall=True)
+        meta = trafilatura.extract_metadata(raw, default_url=url)
+    except Exception as exc:  # trafilatura raises lxml and its own errors on broken markup
+        raise DocumentError(f"cannot read the HTML of {name}: {exc}") from exc
+    if not body or not body.strip():
+        raise DocumentError(f"{name}: no main text found in the HTML")
+    # One paragraph a line in trafilatura's output; a blank line between them here.
+    text = "\n\n".join(line.strip() for line in body.splitlines() if line.strip())
+    title = getattr(meta, "title", None) if meta else None
+    published = getattr(meta, "date", None) if meta else None
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    return Source(name, raw, "text/html", text, None, url, published, title or _first_line(text))
+
+
+def _pdf(raw: bytes, name: str, url: str | None) -> Source:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+            meta = pdf.metadata or {}
+    except Exception as exc:  # pdfminer raises many error types on damaged or encrypted files
+        raise DocumentError(f"cannot read {name} as a PDF: {str(exc) or type(exc).__name__}") from exc
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if not text.strip():
+        raise DocumentError(f"{name} has no text layer (a scanned PDF?): run OCR on it first")
+    title = str(meta.get("Title") or "").strip() or _first_line(text)
+    return Source(name, raw, "application/pdf", text, None, url, None, title)
+
+
+def read(target: str) -> Source:
+    """A file path or an http(s) URL."""
+    if re.match(r"https?://", target):
+        return read_url(target)
+    return read_path(target)
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def rows_for(doc: Source, extraction: Extraction, retrieved: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows a document adds to the store: its source, itself, its paragraphs, its claims."""
+    from lazos.sources.common import publisher_for, source_row
+
+    source_id = doc.doc_id
+    langs = sorted({p.lang for p in extraction.paragraphs if not p.noise})
+    counts = [p.lang for p in extraction.paragraphs if not p.noise]
+    main = max(set(counts), key=counts.count) if counts else None
+    cleaned = "\n\n".join(extraction.text[p.start : p.end] for p in extraction.paragraphs if not p.noise)
+    source = source_row(
+        source_id=source_id,
+        kind="web_page" if doc.url else "document",
+        title=doc.title,
+        publisher=publisher_for(doc.url) if doc.url else None,
+        url=doc.url,
+        published=_fuzzy(doc.published),
+        retrieved=retrieved,
+        content_hash=doc.sha256,
+        note=f"Read by lazos ingest from {doc.name} ({doc.media_type}).",
+    )
+    document = {
+        "doc_id": source_id,
+        "name": doc.name,
+        "media_type": doc.media_type,
+        "encoding": doc.encoding,
+        "lang": main,
+        "languages": ";".join(langs) or None,
+        "title": doc.title,
+        "text": extraction.text,
+        "cleaned": cleaned,
+        "extractor_version": EXTRACTOR_VERSION,
+        "source_id": source_id,
+    }
+    paragraphs = [
+        {
+            "doc_id": source_id,
+            "n": p.n,
+            "start_offset": p.start,
+            "end_offset": p.end,
+            "lang": p.lang,
+            "noise": p.noise,
+            "translation_of": p.translation_of,
+            "source_id": source_id,
+        }
+        for p in extraction.paragraphs
+    ]
+    claims = [
+        {
+            "doc_id": source_id,
+            "n": i,
+            "start_offset": c.start,
+            "end_offset": c.end,
+            "text": c.text,
+            "value": c.value,
+            "unit": c.unit,
+            "what": c.what or None,
+            "period": c.period,
+            "countries": ";".join(c.countries) or None,
+            "lang": c.lang,
+            "qualifier": c.qualifier,
+            "kind": c.kind,
+            "paragraph": c.paragraph,
+            "context_start": c.context_start,
+            "context_end": c.context_end,
+            "partial_period": c.partial_period,
+            "translation_of": c.translation,
+            "source_id": source_id,
+        }
+        for i, c in enumerate(extraction.claims)
+    ]
+    return {"sources": [source], "documents": [document], "document_paragraphs": paragraphs, "claims": claims}
+
+
+def _fuzzy(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    return "-".join(g for g in m.groups() if g) if m else None
+
+
+@dataclass
+class Ingested:
+    doc_id: str
+    name: str
+    media_type: str
+    claims: int
+    paragraphs: int
+    languages: str | None
+    changed: bool
+
+
+def ingest(db_path: str | Path, targets: list[str], *, progress: Any = None) -> list[Ingested | DocumentError]:
+    """Read and store documents, one transaction each; failures are returned, not raised."""
+    from lazos.store.importer import run_import
+
+    out: list[Ingested | DocumentError] = []
+    today = datetime.now(UTC).date().isoformat()
+    for target in targets:
+        try:
+            doc = read(target)
+            known = _stored(db_path, doc.doc_id)
+            if known is not None:
+                out.append(Ingested(doc.doc_id, doc.name, doc.media_type, known[0], known[1], known[2], False))
+                continue  # the same bytes, read by the same extractor: nothing to do
+            extraction = extract(doc.text)
+            rows = rows_for(doc, extraction, today)
+
+            def stage(
+                staging: Any, ctx: Any, rows: dict[str, list[dict[str, Any]]] = rows, name: str = doc.name
+            ) -> str:
+                for resource, records in rows.items():
+                    staging.add_rows(resource, records, name)
+                return f"{name}: {len(rows['claims'])} claims"
+
+            report = run_import(db_path, "documents", [(doc.name, stage)], progress=progress)
+        except DocumentError as exc:
+            out.append(exc)
+            continue
+        out.append(
+            Ingested(
+                doc.doc_id,
+                doc.name,
+                doc.media_type,
+                len(rows["claims"]),
+                len(rows["document_paragraphs"]),
+                rows["documents"][0]["languages"],
+                report.inserted + report.retired > 0,
+            )
+        )
+    return out
+
+
+def _stored(db_path: str | Path, doc_id: str) -> tuple[int, int, str | None] | None:
+    """Claims, paragraphs and languages of a document already stored by this extractor version."""
+    import lazos
+
+    with lazos.open(db_path) as db:
+        found = db.con.execute(
+            "SELECT d.languages, (SELECT count(*) FROM claim c WHERE c.doc_id = d.doc_id AND c.retired_at IS NULL), "
+            "(SELECT count(*) FROM document_paragraph p WHERE p.doc_id = d.doc_id AND p.retired_at IS NULL) "
+            "FROM document d WHERE d.doc_id = ? AND d.extractor_version = ? AND d.retired_at IS NULL",
+            [doc_id, EXTRACTOR_VERSION],
+        ).fetchall()
+    if not found:
+        return None
+    languages, claims, paragraphs = found[0]
+    return claims, paragraphs, languages
