@@ -78,6 +78,9 @@ class Tally:
         }
 
 
+_ZH_NUMERALS = set("零〇一二两三四五六七八九十百千万亿")
+
+
 def _locate(text: str, needle: str, nth: int) -> int:
     """The nth occurrence of ``needle`` that is not inside a longer number or word."""
     count = 0
@@ -90,6 +93,8 @@ def _locate(text: str, needle: str, nth: int) -> int:
             after.isdigit() or (after in ".," and m.end() + 1 < len(text) and text[m.end() + 1].isdigit())
         ):
             continue
+        if needle[-1] in _ZH_NUMERALS and after in _ZH_NUMERALS:
+            continue  # "百分之十" inside "百分之十二"
         if needle[0].isalpha() and needle.isascii() and before.isalpha():
             continue
         if needle[-1].isalpha() and needle.isascii() and after.isalpha():

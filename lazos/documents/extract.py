@@ -23,7 +23,14 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
-from lazos.documents.lexicon import currency_of_prefix, currency_prefix_re, lexicon, qualifier_kind, vocabulary
+from lazos.documents.lexicon import (
+    alternation,
+    currency_of_prefix,
+    currency_prefix_re,
+    lexicon,
+    qualifier_kind,
+    vocabulary,
+)
 from lazos.documents.numbers import (
     ZH_NUMERAL,
     decimal_comma_evidence,
@@ -40,6 +47,13 @@ EXTRACTOR_VERSION = "1.0.0"
 
 _DIGITS = re.compile(r"(?<![0-9A-Za-z_])\d+(?:[.,]\d+)*(?:[\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_YEAR_DOT = re.compile(r"((?:19|20)\d\d)\.(\d{1,2})")
+_NEW_SENTENCE = re.compile(r"\s+[A-Z“\"(]|\s*$")
+_YEAR_LIKE = re.compile(r"(?:1[89]\d\d|20\d\d|2100)")
+_BRACKET_CLOSE = re.compile(r"\d*\]")
+_LETTERS = re.compile(r"[A-Za-z²]+")
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b|\.?[ºª°](?!C)")
+_DATE_PART_AFTER = re.compile(r"\s*(?:月|日|号|世纪|century|centuries|siglo|século)", re.IGNORECASE)
 _CJK_ANY = re.compile(r"[\u3400-\u9fff]")
 _ZH_PARTIAL = re.compile(r"\s*(?:上半年|下半年|第[一二三四]季度|前\S{1,3}个?月|\d{1,2}\s*[-—至~]\s*\d{1,2}\s*月)")
 _ZH_FRACTION = re.compile(
@@ -121,6 +135,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 _DEFINITE = re.compile(
     r"(?:\bthe|\blos|\blas|\bos|\bas|\bestos|\bestas|\bambos|\bambas|\bthese|\bthose)\s+$", re.IGNORECASE
 )
+_OF_YEAR = re.compile(r"\s+(?:of|de|do|del|da)\s+(?:(?:the\s+)?year\b|(?:el\s+|o\s+)?año\b|(?:1[89]|20)\d\d)", re.I)
 _PERIOD_WORDS = re.compile(
     r"(?:\b(?:first|last|past|next|previous|following|recent|coming|primeros|primeras|últimos|últimas|"
     r"próximos|próximas|pasados|primeiros|primeiras|próximos|passados|últimos)\s+)$|(?:前|后|近|过去|未来)\s*$",
@@ -218,13 +233,17 @@ def _trigger_words(lang: str) -> frozenset[str]:
     return frozenset(re.split(r"[\s\-]+", w.lower())[0] for w in words)
 
 
+@cache
+def _trigger_re(lang: str) -> re.Pattern[str]:
+    return re.compile(alternation(list(_trigger_words(lang)), latin=True), re.IGNORECASE)
+
+
 def _has_candidates(text: str, s: int, e: int, lang: str) -> bool:
     if _DIGIT_OR_ZH.search(text, s, e):
         return True
     if lang == "zh":
         return False
-    triggers = _trigger_words(lang)
-    return any(m.group().lower() in triggers for m in _LATIN_TOKEN.finditer(text, s, e))
+    return _trigger_re(lang).search(text, s, e) is not None
 
 
 def _is_reference(chunk: str) -> bool:
@@ -473,15 +492,15 @@ def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Pa
         raw = m.group()
         start, end = m.span()
         # "2022.3 In": a year and a footnote marker; "0.1%.1 In": a marker after a percent sign.
-        fm = re.fullmatch(r"((?:19|20)\d\d)\.(\d{1,2})", raw)
-        if fm and re.match(r"\s+[A-Z“\"(]|\s*$", text[end : end + 3]):
+        fm = _YEAR_DOT.fullmatch(raw)
+        if fm and _NEW_SENTENCE.match(text, end, end + 3):
             raw, end = fm.group(1), start + 4
         if _is_marker(text, start, end, para):
             continue
         value = parse_digits(raw, decimal_comma)
         if value is None:
             continue
-        year_like = bool(re.fullmatch(r"(?:1[89]\d\d|20\d\d|2100)", raw))
+        year_like = bool(_YEAR_LIKE.fullmatch(raw))
         out.append(_Number(start, end, value, "digits", decimals_of(raw, decimal_comma), year_like))
     if lang == "zh":
         for m in _ZH_FRACTION.finditer(text, s, e):
@@ -499,8 +518,7 @@ def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Pa
             value = parse_zh_numeral(surface)
             if value is not None:
                 out.append(_Number(m.start(), m.end(), value, "zh"))
-    triggers = _trigger_words(lang) if lang != "zh" else frozenset()
-    has_words = lang == "zh" or any(m.group().lower() in triggers for m in _LATIN_TOKEN.finditer(text, s, e))
+    has_words = lang == "zh" or _trigger_re(lang).search(text, s, e) is not None
     if vocab.words_re is not None and has_words:
         for m in vocab.words_re.finditer(text, s, e):
             kind = m.lastgroup
@@ -526,6 +544,13 @@ def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Pa
     return out
 
 
+@cache
+def _labels() -> re.Pattern[str]:
+    """Words after which a number is a label, in any of the Latin-script languages."""
+    words = [w for lang in ("en", "es", "pt") for w in lexicon()["label_words"].get(lang, [])]
+    return re.compile("(?:" + alternation(words, latin=True) + r")\s*$", re.IGNORECASE)
+
+
 def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
     """Footnote markers, list numbering, labels, ordinals, identifiers, times and superscripts."""
     before = text[max(0, start - 12) : start]
@@ -540,7 +565,7 @@ def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
         and (not nxt.isalnum())
     ):
         return True
-    if prev in "[" and re.match(r"\d*\]", text[end : end + 4]):
+    if prev == "[" and _BRACKET_CLOSE.match(text, end, end + 4):
         return True  # [12]
     if nxt in _SUPERSCRIPTS or prev in _SUPERSCRIPTS:
         return True
@@ -550,16 +575,16 @@ def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
     if prev == "-" and start >= 2 and text[start - 2].isalpha():
         return True
     if nxt.isalpha() and nxt.isascii():
-        tail = re.match(r"[A-Za-z²]+", text[end:])
+        tail = _LETTERS.match(text, end, end + 12)
         word = tail.group() if tail else ""
         units = lexicon()["units"]["symbols"]
         if word not in units and word.lower() not in ("bn", "mn", "m", "k", "b", "tn", "st", "nd", "rd", "th", "x"):
             return True
-    if re.match(r"(?:st|nd|rd|th)\b", after) or re.match(r"\.?[ºª°](?!C)", after):
+    if _ORDINAL_AFTER.match(after):
         return True  # ordinals: 6th, 6º, 6.ª
     if prev == "第" or text[max(0, start - 2) : start].strip() == "第":
         return True
-    if re.match(r"\s*(?:月|日|号|世纪|century|centuries|siglo|século)", after, re.IGNORECASE):
+    if _DATE_PART_AFTER.match(after):
         return True  # a date part (2 月, 6 日) or a century (21 世纪)
     if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text[end : end + 16]):
         return True  # a day of a month: "April 12 to 15", "12 de abril"
@@ -569,10 +594,8 @@ def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
     if start - para.start < 6 and _LIST_MARKER.match(text[para.start : end + 2]):
         return True
     # A label: Article 5, Table 2, No. 3, pp. 45, Vol. 12.
-    for lang in ("en", "es", "pt"):
-        label = vocabulary(lang).label_re
-        if label is not None and label.search(before):
-            return True
+    if _labels().search(before):
+        return True
     return bool(
         re.search(r"(?:https?://|www\.|@)\S*$", before) or (re.match(r"\S*/\S", text[end : end + 4]) and prev == "/")
     )
@@ -673,7 +696,10 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         elif dm and not (num.is_year_like and lang == "zh"):
             word = re.sub(r"\s+", " ", dm.group().strip().lower())
             u, factor = vocab.duration_words[word]
-            if num.is_year_like or _PERIOD_WORDS.search(text[max(s, num.start - 14) : num.start]):
+            calendar = _PERIOD_WORDS.search(text[max(s, num.start - 14) : num.start]) and _OF_YEAR.match(
+                text[dm.end() : dm.end() + 16]
+            )
+            if num.is_year_like or calendar:
                 return None  # "the first eleven months of 2019": a period, not a quantity
             unit, kind, pos = u, "duration", dm.end()
             value = value * factor
@@ -1039,8 +1065,9 @@ def _period_for(
 
 # A bare number after these is a count of what the sentence is about ("... had joined to 21").
 _REACHED = re.compile(
-    r"(?:\b(?:to|reached|reaching|totaled|totalled|numbered|hit|alcanzó|alcanzaron|llegó\s+a|ascendió\s+a|atingiu|"
-    r"chegou\s+a|subiu\s+para)|达到|增至|增加到|增长到|超过|突破|逾)\s*$",
+    r"(?:\b(?:to|reached|reaching|totaled|totalled|numbered|hit|about|around|approximately|nearly|more\s+than|"
+    r"over|some|alcanzó|alcanzaron|llegó\s+a|ascendió\s+a|unos|unas|aproximadamente|cerca\s+de|más\s+de|"
+    r"atingiu|chegou\s+a|subiu\s+para|mais\s+de)|达到|增至|增加到|增长到|超过|突破|逾|约)\s*$",
     re.IGNORECASE,
 )
 _ATTACHED = re.compile(

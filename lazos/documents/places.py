@@ -14,7 +14,7 @@ from functools import cache
 import pycountry
 from babel import Locale
 
-from lazos.documents.lexicon import lexicon
+from lazos.documents.lexicon import lexicon, trie
 
 # Names that are also common words or other things in running text.
 _AMBIGUOUS = {
@@ -101,8 +101,7 @@ def _token_index(lang: str) -> dict[str, list[tuple[tuple[str, ...], tuple[str, 
 
 @cache
 def _zh_pattern() -> re.Pattern[str]:
-    names = sorted(_names("zh"), key=lambda n: (-len(n), n))
-    return re.compile("|".join(re.escape(n) for n in names))
+    return re.compile(trie(list(_names("zh"))))
 
 
 def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:

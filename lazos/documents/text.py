@@ -85,6 +85,8 @@ _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 
 
 def cjk_share(text: str) -> float:
+    if not _CJK.search(text):
+        return 0.0
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
     return cjk / (cjk + latin / 4) if cjk or latin else 0.0

@@ -1,0 +1,166 @@
+"""Claim extraction: precision, recall and F1 per language, value accuracy, throughput, and quantulum3.
+
+    .venv/bin/python benchmarks/bench_extract.py [--runs 3] [--show-errors]
+
+1. Quality on the labelled sets in tests/devset: the passages written for every rule
+   (passages_*), the two reference articles of ../shared/corpus (labels in
+   tests/devset/corpus, skipped when ../shared is absent) and the held-out articles
+   (tests/devset/heldout, written and labelled independently of the extractor). A predicted
+   claim matches a labelled one when their spans overlap; of matched claims we report how
+   often the normalised value (unit and value to 1e-6), the period and the countries are
+   exactly right.
+2. Throughput: the extractor over about 2 MB of text (the labelled texts repeated), on one
+   core, median of --runs, in MB of UTF-8 per second.
+3. The public quantulum3 library on the English part of the same sets, scored the same way
+   (a quantulum3 quantity matches when its span overlaps a labelled claim; its value is
+   right when it equals the label's value, as quantulum3 does not normalise currencies and
+   scale words the same way we do this is generous to it), with its throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lazos.documents.evaluation import Tally, load_labels, score  # noqa: E402
+from lazos.documents.extract import extract  # noqa: E402
+
+DEVSET = ROOT / "tests" / "devset"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@dataclass
+class LabelledText:
+    set_name: str
+    name: str
+    text: str
+    labels_path: Path
+    lang: str | None
+
+
+def labelled_texts() -> list[LabelledText]:
+    out = []
+    for f in sorted(DEVSET.glob("passages_*.txt")):
+        labels = f.with_suffix(".expected.jsonl")
+        out.append(LabelledText("passages", f.name, f.read_text("utf-8"), labels, f.stem[-2:]))
+    for g in sorted((DEVSET / "corpus").glob("*.expected.jsonl")):
+        text = CORPUS / g.name.replace(".expected.jsonl", ".txt")
+        if text.exists():
+            out.append(LabelledText("corpus", text.name, text.read_text("utf-8"), g, None))
+    for g in sorted((DEVSET / "heldout").glob("*.expected.jsonl")):
+        text = g.with_name(g.name.replace(".expected.jsonl", ".txt"))
+        lang = text.name[:2] if text.name[:2] in ("en", "es", "pt", "zh") else None
+        out.append(LabelledText("heldout", text.name, text.read_text("utf-8"), g, lang))
+    return out
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    value: float
+    unit: str
+    lang: str
+    text: str
+    period: str | None = None
+    countries: tuple[str, ...] = ()
+
+
+def quantulum_claims(text: str) -> list[Span]:
+    from quantulum3 import parser
+
+    out = []
+    for q in parser.parse(text):
+        start, end = q.span
+        out.append(Span(start, end, float(q.value), "any", "en", text[start:end]))
+    return out
+
+
+def print_table(title: str, tallies: dict[str, Tally]) -> None:
+    print(f"\n{title}")
+    head = f"{'lang':6} {'labelled':>8} {'found':>6} {'P':>6} {'R':>6} {'F1':>6}"
+    print(f"{head} {'value':>7} {'period':>7} {'countries':>9}")
+    for lang, t in sorted(tallies.items()):
+        s = t.summary()
+        print(
+            f"{lang:6} {s['expected']:8} {s['predicted']:6} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
+            f"{s['value_exact']:7.3f} {s['period_exact']:7.3f} {s['countries_exact']:9.3f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--no-quantulum", action="store_true")
+    args = parser.parse_args()
+    texts = labelled_texts()
+    by_set: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    overall: dict[str, Tally] = defaultdict(Tally)
+    for item in texts:
+        labels = load_labels(item.text, item.labels_path, item.lang)
+        found = extract(item.text).claims
+        for lang, t in score(item.text, found, labels, item.name).items():
+            by_set[item.set_name][lang].add(t)
+            overall[lang].add(t)
+    for set_name, tallies in by_set.items():
+        print_table(f"Lazos extractor, {set_name} ({sum(1 for t in texts if t.set_name == set_name)} texts)", tallies)
+    print_table("Lazos extractor, all labelled sets", overall)
+    if args.show_errors:
+        for lang, t in sorted(overall.items()):
+            for line in t.misses:
+                print(f"  {lang} MISS  {line}")
+            for line in t.extras:
+                print(f"  {lang} EXTRA {line}")
+            for line in t.wrong_values:
+                print(f"  {lang} VALUE {line}")
+
+    # Throughput, one core.
+    corpus = "\n\n".join(t.text for t in texts)
+    big = corpus * max(1, int(2_000_000 / max(1, len(corpus.encode("utf-8")))))
+    size = len(big.encode("utf-8")) / 1e6
+    extract(big[:5000])  # compile patterns, load the language detector
+    times = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        extract(big)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    rate = size / median
+    print(f"\nThroughput: {size:.2f} MB in {median:.2f} s (median of {args.runs}) = {rate:.2f} MB/s on one core")
+
+    if args.no_quantulum:
+        return
+    english = [t for t in texts if {lab.lang for lab in load_labels(t.text, t.labels_path, t.lang)} == {"en"}]
+    ours: dict[str, Tally] = defaultdict(Tally)
+    theirs: dict[str, Tally] = defaultdict(Tally)
+    english_size = 0.0
+    their_time = 0.0
+    for item in english:
+        labels = [lab for lab in load_labels(item.text, item.labels_path, item.lang) if lab.lang == "en"]
+        mine = [c for c in extract(item.text).claims if c.lang == "en"]
+        for lang, t in score(item.text, mine, labels, item.name).items():
+            ours[lang].add(t)
+        start = time.perf_counter()
+        qs = quantulum_claims(item.text)
+        their_time += time.perf_counter() - start
+        english_size += len(item.text.encode("utf-8")) / 1e6
+        for q in qs:
+            q.unit = next((lab.unit for lab in labels if min(lab.end, q.end) > max(lab.start, q.start)), q.unit)
+        for lang, t in score(item.text, qs, labels, item.name).items():
+            theirs[lang].add(t)
+    print_table(f"English texts ({len(english)}): Lazos", ours)
+    print_table(f"English texts ({len(english)}): quantulum3 (value compared only; no period or countries)", theirs)
+    print(f"quantulum3 throughput: {english_size:.2f} MB in {their_time:.2f} s = {english_size / their_time:.3f} MB/s")
+
+
+if __name__ == "__main__":
+    main()
