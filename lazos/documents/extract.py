@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
@@ -249,7 +250,7 @@ def _has_candidates(text: str, s: int, e: int, lang: str) -> bool:
 def _is_reference(chunk: str) -> bool:
     low = chunk.lower()
     signals = sum(1 for w in lexicon()["reference_signals"] if w in low)
-    return (signals >= 2 and len(chunk) < 600) or (bool(re.match(r"^\s*\[\d+\]\s", chunk)) and signals >= 1)
+    return (signals >= 2 and len(chunk) < 600) or (bool(_NOTE_START.match(chunk)) and signals >= 1)
 
 
 def _link_translations(claims: list[Claim], paras: list[Paragraph]) -> None:
@@ -506,7 +507,7 @@ def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Pa
         for m in _ZH_FRACTION.finditer(text, s, e):
             den = parse_zh_numeral(m.group("den")) if not m.group("den").isdigit() else float(m.group("den"))
             numer = m.group("num")
-            top = float(numer) if re.fullmatch(r"\d+(?:\.\d+)?", numer) else parse_zh_numeral(numer)
+            top = float(numer) if _DECIMAL.fullmatch(numer) else parse_zh_numeral(numer)
             if den and top is not None:
                 out.append(_Number(m.start(), m.end(), top / den * 100, "fraction"))
         for m in ZH_NUMERAL.finditer(text, s, e):
@@ -520,28 +521,47 @@ def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Pa
                 out.append(_Number(m.start(), m.end(), value, "zh"))
     has_words = lang == "zh" or _trigger_re(lang).search(text, s, e) is not None
     if vocab.words_re is not None and has_words:
-        for m in vocab.words_re.finditer(text, s, e):
+        for m in _word_numbers(vocab.words_re, text, s, e, lang):
             kind = m.lastgroup
-            surface = re.sub(r"\s+", " ", m.group().lower()) if lang != "zh" else m.group()
+            surface = _WS.sub(" ", m.group().lower()) if lang != "zh" else m.group()
             if kind == "frac":
                 before = text[max(s, m.start() - 12) : m.start()]
                 if vocab.fraction_stop_re is not None and vocab.fraction_stop_re.search(before):
                     continue
-                if lang == "en" and re.match(
-                    r"\s+(?:of\s+)?(?:the\s+|a\s+)?(?:year|century|decade)", text[m.end() : m.end() + 20], re.I
-                ):
+                if lang == "en" and _OF_THE_YEAR.match(text, m.end(), m.end() + 20):
                     continue
                 out.append(_Number(m.start(), m.end(), vocab.fraction_words[surface], "fraction"))
             elif kind == "mult":
                 out.append(_Number(m.start(), m.end(), vocab.multiple_words[surface], "multiple"))
             elif kind == "num" and lang != "zh":
-                words = [w for w in re.split(r"[\s\-]+", surface) if w not in ("and", "y", "e")]
+                words = [w for w in _WORD_SPLIT.split(surface) if w not in ("and", "y", "e")]
                 value = parse_words(words, vocab.number_units, vocab.number_tens, vocab.number_hundred)
                 if value is not None:
                     one = len(words) == 1 and words[0] in vocab.article_one
                     out.append(_Number(m.start(), m.end(), value, "words", word_one=one))
     out.sort(key=lambda n: (n.start, -(n.end - n.start)))
     return out
+
+
+def _word_numbers(words_re: re.Pattern[str], text: str, s: int, e: int, lang: str) -> Iterator[re.Match[str]]:
+    """Matches of a language's number-word pattern, like ``words_re.finditer``.
+
+    In the Latin-script languages every match starts with a word from ``_trigger_words``,
+    so the pattern is tried only where such a word starts: much faster than letting the
+    regex engine try its large alternation at every character.
+    """
+    if lang == "zh":
+        yield from words_re.finditer(text, s, e)
+        return
+    triggers = _trigger_words(lang)
+    done = s
+    for token in _LATIN_TOKEN.finditer(text, s, e):
+        if token.start() < done or token.group().lower() not in triggers:
+            continue
+        m = words_re.match(text, token.start(), e)
+        if m:
+            done = m.end()
+            yield m
 
 
 @cache
@@ -596,9 +616,7 @@ def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
     # A label: Article 5, Table 2, No. 3, pp. 45, Vol. 12.
     if _labels().search(before):
         return True
-    return bool(
-        re.search(r"(?:https?://|www\.|@)\S*$", before) or (re.match(r"\S*/\S", text[end : end + 4]) and prev == "/")
-    )
+    return bool(_URL_BEFORE.search(before) or (prev == "/" and _SLASH_AFTER.match(text, end, end + 4)))
 
 
 # ---------------------------------------------------------------------------- building a claim
@@ -634,15 +652,15 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
     right_limit = min(e, pos + 80)
     # Chinese: 多/余 after the number, then a scale (亿, 万), then 多/余 again.
     if lang == "zh":
-        m = re.match(r"\s*(多|余)", text[pos:right_limit])
+        m = _ZH_MORE.match(text, pos, right_limit)
         if m:
-            pos += m.end()
+            pos = m.end()
             qualifier = "lower_bound"
     # A scale word: billion, millones, mil millones, 亿.
     if vocab.scale_re is not None:
         m = vocab.scale_re.match(text, pos, right_limit)
         if m and not (lang == "zh" and num.kind == "zh" and text[num.end - 1] in "万亿"):
-            word = re.sub(r"\s+", " ", m.group().strip().lower())
+            word = _WS.sub(" ", m.group().strip().lower())
             scale = vocab.scales[word]
             pos = m.end()
             kind = "scaled"
@@ -657,11 +675,9 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
             pos = m.end()
             kind = "scaled"
     if lang == "zh":
-        m = re.match(r"\s*(多|余)", text[pos:right_limit])
-        if (m and not re.match(r"\s*(多|余)(?:个|项|家|名|位|次|座|条|份|种)", text[pos:right_limit])) or (
-            m and kind == "scaled"
-        ):
-            pos += m.end()
+        m = _ZH_MORE.match(text, pos, right_limit)
+        if (m and not _ZH_MORE_COUNTED.match(text, pos, right_limit)) or (m and kind == "scaled"):
+            pos = m.end()
             qualifier = "lower_bound"
     # What the number measures.
     cur = vocab.currency_word_re.match(text, pos, right_limit)
@@ -673,13 +689,10 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         value *= scale
     else:
         if kind == "scaled" and lang != "zh":
-            link = re.match(r"\s+(?:de|of)(?=\s)", text[pos:right_limit], re.IGNORECASE)
-            if (
-                link
-                and vocab.unit_re.match(text, pos + link.end(), right_limit)
-                and vocab.unit_re.match(text, pos + link.end(), right_limit).group("word")
-            ):
-                pos += link.end()  # "2,3 millones de toneladas"
+            link = _OF_LINK.match(text, pos, right_limit)
+            linked = vocab.unit_re.match(text, link.end(), right_limit) if link else None
+            if linked and linked.group("word"):
+                pos = link.end()  # "2,3 millones de toneladas"
         pm = vocab.percent_re.match(text, pos, right_limit)
         um = vocab.unit_re.match(text, pos, right_limit) if not pm else None
         dm = vocab.duration_re.match(text, pos, right_limit) if not (pm or um) else None
@@ -689,12 +702,12 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
             value = value * scale if scale != 1.0 else value
         elif um and _unit_ok(um, num, text, right_limit):
             u, factor = _unit_of(um, vocab)
-            if u == "m" and um.group("sym") == "m" and (kind == "scaled" or not re.match(r"\s", text[pos : pos + 1])):
+            if u == "m" and um.group("sym") == "m" and (kind == "scaled" or not text[pos : pos + 1].isspace()):
                 return None  # "5m" without currency: an abbreviation we cannot read safely
             unit, kind, pos = u, "physical", um.end()
             value = value * scale * factor
         elif dm and not (num.is_year_like and lang == "zh"):
-            word = re.sub(r"\s+", " ", dm.group().strip().lower())
+            word = _WS.sub(" ", dm.group().strip().lower())
             u, factor = vocab.duration_words[word]
             calendar = _PERIOD_WORDS.search(text[max(s, num.start - 14) : num.start]) and _OF_YEAR.match(
                 text[dm.end() : dm.end() + 16]
@@ -722,7 +735,7 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         return None  # "the two sides", "los dos países": a reference, not a quantity
     if num.kind == "words" and kind == "count":
         surface = text[num.start : num.end]
-        following = re.match(r"[\s-]+(\w+)", text[num.end : num.end + 30])
+        following = _FOLLOWING_WORD.match(text, num.end, num.end + 30)
         if surface[0].isupper() and num.start > s + 2 and following and following.group(1)[0].isupper():
             return None  # a name: "the Five Connectivities"
         if text[max(s, num.start - 1) : num.start] in ("“", '"', "‘", "«"):
@@ -730,7 +743,7 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         if surface.lower() in ("zero", "cero") or (following and following.group(1).lower() == "sum"):
             return None  # "zero-sum"
     if lang == "zh" and kind == "count" and not _zh_counted(text, pos, right_limit, num):
-        reached = _REACHED.search(text[max(s, start - 6) : start]) and not re.match(r"\s*\d", text[pos : pos + 3])
+        reached = _REACHED.search(text[max(s, start - 6) : start]) and not _SPACE_DIGIT.match(text, pos, pos + 3)
         if not (num.kind == "digits" and not num.is_year_like and reached):
             return None
     end = pos
@@ -757,8 +770,7 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
 
 
 def _currency_key(surface: str, lang: str) -> str:
-    key = re.sub(r"\s+", " ", surface.strip().lower())
-    return re.sub(r"^(?:de|of)\s+", "", key)
+    return _LEADING_OF.sub("", _WS.sub(" ", surface.strip().lower()))
 
 
 def _unit_ok(m: re.Match[str], num: _Number, text: str, limit: int) -> bool:
@@ -774,7 +786,7 @@ def _unit_of(m: re.Match[str], vocab: Any) -> tuple[str, float]:
     if m.group("sym"):
         u, f = symbols[m.group("sym")]
         return u, float(f)
-    key = re.sub(r"\s+", " ", m.group("word").strip().lower()) if vocab.lang != "zh" else m.group("word").strip()
+    key = _WS.sub(" ", m.group("word").strip().lower()) if vocab.lang != "zh" else m.group("word").strip()
     u, f = vocab.unit_words[key]
     return u, float(f)
 
@@ -785,10 +797,10 @@ def _in_period(num: _Number, periods: list[Period]) -> bool:
 
 def _zh_counted(text: str, pos: int, limit: int, num: _Number) -> bool:
     """A Chinese numeral counts something only with a classifier after it (三个国家, 十一项)."""
-    classifiers = set(lexicon()["classifiers"])
+    classifiers = _classifiers()
     if num.kind == "zh":
-        classifiers -= {"国"}  # 两国: "the two countries"
-    nxt = re.match(r"\s*(?:多|余)?\s*(.)", text[pos:limit])
+        classifiers = classifiers - {"国"}  # 两国: "the two countries"
+    nxt = _ZH_NEXT_CHAR.match(text, pos, limit)
     if num.value == 1 and text[num.start : num.end] == "一":
         return False  # 一个 is usually an article
     return bool(nxt) and nxt.group(1) in classifiers
@@ -798,9 +810,9 @@ def _counted_noun(text: str, pos: int, limit: int, lang: str) -> str | None:
     """The thing counted after a number: '192 infrastructure projects', '11 个国家'."""
     rest = text[pos:limit]
     if lang == "zh":
-        m = re.match(r"\s*(多|余)?\s*([" + "".join(lexicon()["classifiers"]) + r"])?", rest)
+        m = _zh_classifier_re().match(rest)
         tail = rest[m.end() :] if m else rest
-        if not (m and m.group(2)) and not re.match(r"[\u3400-\u9fff]", tail):
+        if not (m and m.group(2)) and not _CJK_ANY.match(tail):
             return None
         noun = []
         for ch in tail:
@@ -935,11 +947,11 @@ def _what(text: str, s: int, e: int, start: int, end: int, kind: str, lang: str)
     if kind == "percent":
         if lang == "zh":
             before = text[s:start]
-            m = re.search(r"占([^，。；、]{1,20}?)的?\s*(?:比重|比例|份额)?\s*(?:为|达|约)?\s*$", before)
+            m = _ZH_SHARE_OF.search(before)
             if m:
                 return m.group(1).strip()
         else:
-            m = re.match(r"\s+(?:of|de|del|do|da|dos|das)\s+([^,.;:()]{3,80})", after, re.IGNORECASE)
+            m = _PERCENT_OF.match(after)
             if m:
                 return _trim_words(m.group(1), 6, lang, keep="first")
             noun = _counted_noun(text, end, min(e, end + 60), lang) if lang != "zh" else None
@@ -967,9 +979,9 @@ def _subject(text: str, s: int, start: int, lang: str) -> str:
     """What a figure measures, from the words before it: 'China–Latin America trade exceeded'."""
     before = text[s:start]
     if lang == "zh":
-        clause = re.split(r"[，。；、,;:：]", before)[-1]
-        clause = re.sub(rf"(?:截至|截止|自|从|在|于)?\s*(?:{_YEARS_ZH})", "", clause)
-        clause = re.split(r"[\d.%]", clause)[0] if re.search(r"\d", clause) else clause
+        clause = _ZH_CLAUSE_SPLIT.split(before)[-1]
+        clause = _ZH_YEAR_PHRASE.sub("", clause)
+        clause = _ZH_NUMBER_START.split(clause, maxsplit=1)[0] if _ANY_DIGIT.search(clause) else clause
         changed = True
         while changed:
             changed = False
@@ -979,7 +991,7 @@ def _subject(text: str, s: int, start: int, lang: str) -> str:
                     changed = True
         return clause.strip()[-12:]
     clause = _CLAUSE_SPLIT.split(before)[-1]
-    clause = re.split(r"\d|US\$|U\.S\.\s?\$|R\$|€|\$", clause)[0]
+    clause = _NUMBER_START.split(clause, maxsplit=1)[0]
     clause = _FRAME.sub("", clause)
     verb = _SUBJECT_VERB.get(lang)
     words = clause.strip()
@@ -991,15 +1003,55 @@ def _subject(text: str, s: int, start: int, lang: str) -> str:
         elif parts:
             first = parts[0]
             head = words[: first.start()].strip() if first.start() > 0 else ""
-            words = head or re.sub(verb.pattern + r"\s*$", "", words, flags=re.IGNORECASE).strip()
+            words = head or _trailing_verb_re(lang).sub("", words).strip()
     return _trim_words(words, 8, lang)
 
 
 _YEARS_ZH = r"(?:1[89]\d\d|20\d\d)\s*年(?:\s*\d{1,2}\s*月)?(?:底|末|初|以来|上半年|下半年|前)?|(?:1[89]\d\d|20\d\d)"
 
+# Patterns used on every sentence, compiled once.
+_WS = re.compile(r"\s+")
+_ANY_DIGIT = re.compile(r"\d")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_WORD_SPLIT = re.compile(r"[\s\-]+")
+_NOTE_START = re.compile(r"^\s*\[\d+\]\s")
+_OF_THE_YEAR = re.compile(r"\s+(?:of\s+)?(?:the\s+|a\s+)?(?:year|century|decade)", re.IGNORECASE)
+_URL_BEFORE = re.compile(r"(?:https?://|www\.|@)\S*$")
+_SLASH_AFTER = re.compile(r"\S*/\S")
+_ZH_MORE = re.compile(r"\s*(多|余)")
+_ZH_MORE_COUNTED = re.compile(r"\s*(多|余)(?:个|项|家|名|位|次|座|条|份|种)")
+_ZH_NEXT_CHAR = re.compile(r"\s*(?:多|余)?\s*(.)")
+_OF_LINK = re.compile(r"\s+(?:de|of)(?=\s)", re.IGNORECASE)
+_FOLLOWING_WORD = re.compile(r"[\s-]+(\w+)")
+_SPACE_DIGIT = re.compile(r"\s*\d")
+_LEADING_OF = re.compile(r"^(?:de|of)\s+")
+_ZH_SHARE_OF = re.compile(r"占([^，。；、]{1,20}?)的?\s*(?:比重|比例|份额)?\s*(?:为|达|约)?\s*$")
+_PERCENT_OF = re.compile(r"\s+(?:of|de|del|do|da|dos|das)\s+([^,.;:()]{3,80})", re.IGNORECASE)
+_ZH_CLAUSE_SPLIT = re.compile(r"[，。；、,;:：]")
+_ZH_YEAR_PHRASE = re.compile(rf"(?:截至|截止|自|从|在|于)?\s*(?:{_YEARS_ZH})")
+_ZH_NUMBER_START = re.compile(r"[\d.%]")
+_NUMBER_START = re.compile(r"\d|US\$|U\.S\.\s?\$|R\$|€|\$")
+_HARD_STOP = re.compile(r"[;；。]")
+_COMPARED = re.compile(r"[\s,]*(?:of|de|do|da|than|que)\b", re.IGNORECASE)
+
+
+@cache
+def _classifiers() -> frozenset[str]:
+    return frozenset(lexicon()["classifiers"])
+
+
+@cache
+def _zh_classifier_re() -> re.Pattern[str]:
+    return re.compile(r"\s*(多|余)?\s*([" + "".join(lexicon()["classifiers"]) + r"])?")
+
+
+@cache
+def _trailing_verb_re(lang: str) -> re.Pattern[str]:
+    return re.compile(_SUBJECT_VERB[lang].pattern + r"\s*$", re.IGNORECASE)
+
 
 def _trim_words(phrase: str, limit: int, lang: str, keep: str = "last") -> str:
-    phrase = re.sub(r"\s+", " ", phrase).strip(" ,.;:\"“”'’")
+    phrase = _WS.sub(" ", phrase).strip(" ,.;:\"“”'’")
     while True:
         new = _DETERMINERS.sub("", phrase)
         if new == phrase:
@@ -1033,7 +1085,7 @@ def _period_for(
             distance = c.start - p.end
             between = [o for o in claims if p.end <= o.start and o.end <= c.start and o is not c]
             cost = distance + _between_cost(text, between, c, lang)
-            if re.search(r"[;；。]", text[p.end : c.start]):
+            if _HARD_STOP.search(text, p.end, c.start):
                 cost += 200
             if lang == "zh":
                 cost = min(cost, 30 + _between_cost(text, between, c, lang))  # Chinese puts the time first
@@ -1046,13 +1098,9 @@ def _period_for(
             ]
             gap = text[c.end : p.start]
             cost = distance + _between_cost(text, between, c, lang) + (100 if lang == "zh" else 40)
-            if (
-                lang != "zh"
-                and _ATTACHED.fullmatch(gap)
-                and not (c.kind == "multiple" and re.match(r"[\s,]*(?:of|de|do|da|than|que)\b", gap, re.I))
-            ):
+            if lang != "zh" and _ATTACHED.fullmatch(gap) and not (c.kind == "multiple" and _COMPARED.match(gap)):
                 cost = distance - 20 + _between_cost(text, between, c, lang)
-            if re.search(r"[;；。]", gap):
+            if _HARD_STOP.search(gap):
                 cost += 200
         if clause is not None and p is not frame and not (clause[0] <= p.start < clause[1]):
             cost += 120  # a period in another clause

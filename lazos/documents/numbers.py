@@ -24,10 +24,21 @@ def decimal_comma_evidence(text: str) -> int:
     Unambiguous uses decide: "3,5" or "1.234,5" means a decimal comma; "3.5" or "1,234.5" a
     decimal point. "1,234" and "1.234" alone prove nothing.
     """
-    text = text[:200_000]
-    comma = len(re.findall(r"(?<![\d.,])\d+,\d{1,2}(?![\d.,])|\d\.\d{3},\d", text))
-    point = len(re.findall(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,])|\d,\d{3}\.\d", text))
+    comma = point = 0
+    for m in _NUMBER_TOKEN.finditer(text, 0, 200_000):
+        token = m.group()
+        if _COMMA_TOKEN.fullmatch(token) or _DOT_THOUSANDS_COMMA.search(token):
+            comma += 1
+        elif _POINT_TOKEN.fullmatch(token) or _COMMA_THOUSANDS_POINT.search(token):
+            point += 1
     return comma - point
+
+
+_NUMBER_TOKEN = re.compile(r"\d[\d.,]*")
+_COMMA_TOKEN = re.compile(r"\d+,\d{1,2}[.,]?")
+_POINT_TOKEN = re.compile(r"\d+\.\d{1,2}[.,]?")
+_DOT_THOUSANDS_COMMA = re.compile(r"\d\.\d{3},\d")
+_COMMA_THOUSANDS_POINT = re.compile(r"\d,\d{3}\.\d")
 
 
 def parse_digits(token: str, decimal_comma: bool) -> float | None:

@@ -14,6 +14,8 @@ from functools import cache
 
 from babel.dates import get_month_names
 
+from lazos.documents.lexicon import trie
+
 YEAR = r"(?:1[89]\d\d|20\d\d|2100)"
 _YEAR_ANY = re.compile(YEAR)
 _PARTIAL_BEFORE = re.compile(
@@ -71,7 +73,7 @@ def _patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
                 "year",
             ),
         ]
-    months = "|".join(re.escape(m) for m in sorted(_months(lang), key=len, reverse=True))
+    months = trie(list(_months(lang)))
     M = rf"(?P<mn>{months})"
     M2 = rf"(?P<mn2>{months})"
     of = {"en": r"(?:\s+of)?", "es": r"\s+(?:de|del)", "pt": r"\s+de"}[lang]

@@ -80,6 +80,14 @@ def _names(lang: str) -> dict[str, tuple[str, ...]]:
 _TOKEN = re.compile(r"[^\W\d_]+(?:[.'’][^\W\d_]+)*\.?")
 
 
+_POSSESSIVE = re.compile(r"['’]s(?![^\W\d_])")
+_COMPOUND_PREFIX = re.compile(r"(?i)(?:inter|pan|sino|afro|euro|ibero|anglo|trans)-$")
+
+
+def _without_possessive(token: str) -> str:
+    return token[:-2] if token.endswith(("'s", "’s")) else token
+
+
 def _tokens(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text)]
 
@@ -115,7 +123,9 @@ def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
         ]
     index = _token_index(lang)
     tokens = list(_TOKEN.finditer(text, start, end))
-    lowered = [re.sub(r"['’]s$", "", m.group().lower()) for m in tokens]  # Argentina's
+    lowered = _TOKEN.findall(_POSSESSIVE.sub("", text[start:end].lower()))  # Argentina's
+    if len(lowered) != len(tokens):  # lowercasing changed the tokens (rare letters): one by one
+        lowered = [_without_possessive(m.group().lower()) for m in tokens]
     out: list[Place] = []
     i = 0
     while i < len(tokens):
@@ -136,9 +146,8 @@ def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
             if any(g.strip() not in ("", "-", "&") for g in gaps):
                 continue
             surface = text[tokens[i].start() : tokens[i + n - 1].end()]
-            if re.search(
-                r"(?i)(?:inter|pan|sino|afro|euro|ibero|anglo|trans)-$",
-                text[max(0, tokens[i].start() - 7) : tokens[i].start()],
+            if text[tokens[i].start() - 1 : tokens[i].start()] == "-" and _COMPOUND_PREFIX.search(
+                text, max(0, tokens[i].start() - 7), tokens[i].start()
             ):
                 continue  # Inter-American, Sino-American: not the country
             if lang == "en" and lowered[i] in ("us", "u.s", "u.s.") and not surface.startswith("U"):

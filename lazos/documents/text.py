@@ -82,13 +82,16 @@ class Paragraph:
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
+# Counting by deleting the other characters is much faster than len(findall(...)).
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
+_NOT_LATIN = re.compile(r"[^A-Za-zÀ-ÿ]+")
 
 
 def cjk_share(text: str) -> float:
     if not _CJK.search(text):
         return 0.0
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
+    cjk = len(_NOT_CJK.sub("", text))
+    latin = len(_NOT_LATIN.sub("", text))
     return cjk / (cjk + latin / 4) if cjk or latin else 0.0
 
 
@@ -156,19 +159,20 @@ def _boilerplate_re() -> re.Pattern[str]:
 _BOILERPLATE = _boilerplate_re()
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-_VISIBLE = re.compile(r"\S")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 
 
 def is_noise(text: str) -> bool:
     """Page furniture or debris: share buttons, navigation, lines of stray characters."""
     stripped = text.strip()[:400]
-    letters = len(_LETTER.findall(stripped))
+    letters = len(_NOT_LETTER.sub("", stripped))
     if letters < 3:
-        return not re.search(r"\d", stripped) or letters == 0
-    if len(stripped) < 80 and len(_LETTER.findall(_BOILERPLATE.sub("", stripped))) < 3:
+        return not _DIGIT.search(stripped) or letters == 0
+    if len(stripped) < 80 and len(_NOT_LETTER.sub("", _BOILERPLATE.sub("", stripped))) < 3:
         return True
-    return letters < 0.4 * len(_VISIBLE.findall(stripped))
+    return letters < 0.4 * len(_SPACES.sub("", stripped))
 
 
 def paragraphs(text: str) -> list[Paragraph]:
