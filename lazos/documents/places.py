@@ -127,8 +127,11 @@ def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
     if len(lowered) != len(tokens):  # lowercasing changed the tokens (rare letters): one by one
         lowered = [_without_possessive(m.group().lower()) for m in tokens]
     out: list[Place] = []
-    i = 0
-    while i < len(tokens):
+    triggers = _first_tokens(lang)
+    taken_until = 0
+    for i in [i for i, t in enumerate(lowered) if t in triggers]:
+        if i < taken_until:
+            continue
         found = None
         first = lowered[i]
         candidates = index.get(first) or (index.get(first.rstrip(".")) if first.endswith(".") else None) or []
@@ -139,12 +142,13 @@ def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
                 lowered[i] = first[:-1]
         for key, codes in candidates:
             n = len(key)
-            window = lowered[i : i + n]
-            if len(window) < n or any(k != t and k != t.rstrip(".") for k, t in zip(key, window, strict=True)):
-                continue
-            gaps = [text[tokens[j].end() : tokens[j + 1].start()] for j in range(i, i + n - 1)]
-            if any(g.strip() not in ("", "-", "&") for g in gaps):
-                continue
+            if n > 1:  # a one-token key was found by its token
+                window = lowered[i : i + n]
+                if len(window) < n or any(k != t and k != t.rstrip(".") for k, t in zip(key, window, strict=True)):
+                    continue
+                gaps = [text[tokens[j].end() : tokens[j + 1].start()] for j in range(i, i + n - 1)]
+                if any(g.strip() not in ("", "-", "&") for g in gaps):
+                    continue
             surface = text[tokens[i].start() : tokens[i + n - 1].end()]
             if text[tokens[i].start() - 1 : tokens[i].start()] == "-" and _COMPOUND_PREFIX.search(
                 text, max(0, tokens[i].start() - 7), tokens[i].start()
@@ -153,13 +157,22 @@ def find_places(text: str, start: int, end: int, lang: str) -> list[Place]:
             if lang == "en" and lowered[i] in ("us", "u.s", "u.s.") and not surface.startswith("U"):
                 continue  # "us" the pronoun
             found = Place(tokens[i].start(), tokens[i + n - 1].end(), codes)
-            i += n
+            taken_until = i + n
             break
-        if found is None:
-            i += 1
-        else:
+        if found is not None:
             out.append(found)
     return out
+
+
+@cache
+def _first_tokens(lang: str) -> frozenset[str]:
+    """Every token that can start a name: the index's keys, with a final dot, and (English)
+    with an "s" for a possessive that lost its apostrophe ("Chinas exports")."""
+    keys = set(_token_index(lang))
+    out = keys | {k + "." for k in keys}
+    if lang == "en":
+        out |= {k + "s" for k, entries in _token_index(lang).items() if any(len(e[0]) == 1 for e in entries)}
+    return frozenset(out)
 
 
 def codes_in_order(places: list[Place]) -> list[str]:
