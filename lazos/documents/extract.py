@@ -230,7 +230,7 @@ def _trigger_words(lang: str) -> frozenset[str]:
     """First words of number words, fractions and multiples: a sentence without any (and
     without digits) cannot hold a claim, and is skipped cheaply."""
     v = vocabulary(lang)
-    words = [*v.number_units, *v.number_tens, *v.number_hundred, *v.fraction_words, *v.multiple_words]
+    words = [*v.number_units, *v.number_tens, *v.number_hundred, *v.fraction_words, *v.multiple_words, *v.scales]
     return frozenset(re.split(r"[\s\-]+", w.lower())[0] for w in words)
 
 
@@ -312,6 +312,18 @@ def _sentence_claims(
             partner = _claim(text, s, e, nxt, lang, periods)
             if partner is not None:
                 claim = _range_claim(text, num, partner, nxt, lang)
+        elif claim is not None and claim.kind == "money" and not claim._scaled and i + 1 < len(numbers):
+            # "US$10 and 15 billion", "US$1.5-2 billion": the first amount takes the second's scale
+            nxt = numbers[i + 1]
+            gap = text[claim.end : nxt.start]
+            partner = _claim(text, s, e, nxt, lang, periods) if _RANGE_GAP.fullmatch(gap) else None
+            if (
+                partner is not None
+                and partner._scaled
+                and (partner.unit == claim.unit or (partner.unit == "count" and not partner._counted))
+                and nxt.value
+            ):
+                claim.value = num.value * partner.value / nxt.value
         if claim is None:
             continue
         claim.paragraph = para.n
@@ -480,6 +492,9 @@ _SAME_PERIOD = re.compile(
 
 
 def _resolve_peso(c: Claim, codes: list[str]) -> list[str]:
+    """Currencies named by a sign or word several countries use: pesos, ¥ (yuan or yen)."""
+    if c.unit == "CNY" and ("¥" in c.text or "￥" in c.text) and "JPN" in codes and "CHN" not in codes:
+        c.unit = "JPY"
     if c.unit == "PESO":
         by_country = lexicon()["peso_by_country"]
         c.unit = next((by_country[x] for x in codes if x in by_country), "MXN")
@@ -502,6 +517,8 @@ def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Pa
         if value is None:
             continue
         year_like = bool(_YEAR_LIKE.fullmatch(raw))
+        if _negative_sign(text, s, start):
+            start, value, year_like = start - 1, -value, False  # "fell to -0.5%", "−2.1%"
         out.append(_Number(start, end, value, "digits", decimals_of(raw, decimal_comma), year_like))
     if lang == "zh":
         for m in _ZH_FRACTION.finditer(text, s, e):
@@ -512,13 +529,20 @@ def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Pa
                 out.append(_Number(m.start(), m.end(), top / den * 100, "fraction"))
         for m in ZH_NUMERAL.finditer(text, s, e):
             surface = m.group()
-            if surface[0] in "百千万亿" or text[max(0, m.start() - 1) : m.start()] == "第":
-                continue  # 百年 (a century, an idiom), 亿 after a lost number; 第六: an ordinal
+            if (surface[0] in "万亿" or (surface[0] in "百千" and len(surface) == 1)) or text[
+                max(0, m.start() - 1) : m.start()
+            ] == "第":
+                continue  # 百年 (a century, an idiom), 亿 after a lost number; 第六: an ordinal (百亿 is a number)
             if surface[0] == "十" and len(surface) == 1 and text[m.end() : m.end() + 1] == "分":
                 continue  # 十分: "very"
             value = parse_zh_numeral(surface)
             if value is not None:
                 out.append(_Number(m.start(), m.end(), value, "zh"))
+    if lang != "zh" and vocab.scale_re is not None:
+        for m in _scale_alone_re(lang).finditer(text, s, e):
+            if vocab.scale_re.match(text, m.end(), e) and not _after_number(text, s, m.start(), lang):
+                value = lexicon()["scale_alone"][lang][_WS.sub(" ", m.group().lower())]
+                out.append(_Number(m.start(), m.end(), value, "words"))
     has_words = lang == "zh" or _trigger_re(lang).search(text, s, e) is not None
     if vocab.words_re is not None and has_words:
         for m in _word_numbers(vocab.words_re, text, s, e, lang):
@@ -569,6 +593,17 @@ def _labels() -> re.Pattern[str]:
     """Words after which a number is a label, in any of the Latin-script languages."""
     words = [w for lang in ("en", "es", "pt") for w in lexicon()["label_words"].get(lang, [])]
     return re.compile("(?:" + alternation(words, latin=True) + r")\s*$", re.IGNORECASE)
+
+
+def _negative_sign(text: str, s: int, start: int) -> bool:
+    """A minus sign glued to a number, after a space or a bracket, and not between two
+    numbers ("3 -4%" is read as a range, "COVID-19" never reaches here)."""
+    if start - 1 < s or text[start - 1] not in "-−":
+        return False
+    before = text[max(s, start - 3) : start - 1]
+    if before and before[-1] not in " (\t\n":
+        return False
+    return not _ANY_DIGIT.search(before.rstrip()[-1:] or " ") and not before.rstrip().endswith("%")
 
 
 def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
@@ -650,6 +685,12 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         start = start - (len(left) - cm.start("cur"))
 
     right_limit = min(e, pos + 80)
+    if lang == "zh" and _ZH_TENTHS.match(text, pos, right_limit) and 0 < value < 10 and num.kind in ("zh", "digits"):
+        # 三成, 近五成: tenths (成为 "become" and the like are excluded by the pattern)
+        claim = _finish(text, s, e, num, start, pos + 1, value * 10, "percent", "percent", lang, qualifier)
+        if claim is not None:
+            claim.qualifier = _qualifier_before(text, s, start, lang) or "exact"
+        return claim
     # Chinese: 多/余 after the number, then a scale (亿, 万), then 多/余 again.
     if lang == "zh":
         m = _ZH_MORE.match(text, pos, right_limit)
@@ -659,6 +700,9 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
     # A scale word: billion, millones, mil millones, 亿.
     if vocab.scale_re is not None:
         m = vocab.scale_re.match(text, pos, right_limit)
+        unit_here = vocab.unit_re.match(text, pos, right_limit) if m and lang == "zh" else None
+        if unit_here is not None and unit_here.end() > m.end():
+            m = None  # 兆瓦, 千瓦, 千米: a unit whose first character is also a scale word
         if m and not (lang == "zh" and num.kind == "zh" and text[num.end - 1] in "万亿"):
             word = _WS.sub(" ", m.group().strip().lower())
             scale = vocab.scales[word]
@@ -715,9 +759,10 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
             if num.is_year_like or calendar:
                 return None  # "the first eleven months of 2019": a period, not a quantity
             unit, kind, pos = u, "duration", dm.end()
-            value = value * factor
+            value = value * scale * factor
         elif mm:
             unit, kind, pos = "times", "multiple", mm.end()
+            value = value * scale
         else:
             unit, kind = "count", "count" if kind != "scaled" else "scaled"
             value *= scale
@@ -1032,7 +1077,26 @@ _ZH_YEAR_PHRASE = re.compile(rf"(?:截至|截止|自|从|在|于)?\s*(?:{_YEARS_
 _ZH_NUMBER_START = re.compile(r"[\d.%]")
 _NUMBER_START = re.compile(r"\d|US\$|U\.S\.\s?\$|R\$|€|\$")
 _HARD_STOP = re.compile(r"[;；。]")
+_ZH_TENTHS = re.compile(r"成(?![为立功本员果交都长绩熟就品分型效形])")
 _COMPARED = re.compile(r"[\s,]*(?:of|de|do|da|than|que)\b", re.IGNORECASE)
+
+
+_DIGITS_BEFORE = re.compile(r"\d[\d.,]*\s*$")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
+
+
+def _after_number(text: str, s: int, start: int, lang: str) -> bool:
+    """Whether a number (digits or a number word) comes right before ``start``: "dos mil"."""
+    before = text[max(s, start - 16) : start]
+    if _DIGITS_BEFORE.search(before):
+        return True
+    word = _WORD_BEFORE.search(before)
+    return bool(word) and word.group(1).lower() in _trigger_words(lang)
+
+
+@cache
+def _scale_alone_re(lang: str) -> re.Pattern[str]:
+    return re.compile(alternation(list(lexicon()["scale_alone"].get(lang, {})), latin=True), re.IGNORECASE)
 
 
 @cache
