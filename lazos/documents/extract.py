@@ -202,12 +202,13 @@ def extract(text: str) -> Extraction:
     """Every claim in a text, in order, with paragraphs (languages, translation pairs)."""
     paras = paragraphs(text)
     pair_translations(text, paras)
-    evidence = decimal_comma_evidence(text)
+    evidence = _decimal_comma_evidence(text, paras)
     claims: list[Claim] = []
     for p in paras:
         if p.noise or not _has_candidates(text, p.start, p.end, p.lang) or _is_reference(text[p.start : p.end]):
             continue
-        decimal_comma = evidence > 0 or (evidence == 0 and p.lang in ("es", "pt"))
+        votes = evidence.get(p.lang, 0)
+        decimal_comma = votes > 0 or (votes == 0 and p.lang in ("es", "pt"))
         previous: list[Period] = []
         previous_frame: Period | None = None
         for s, e in sentences(text, p.start, p.end, p.lang):
@@ -219,6 +220,16 @@ def extract(text: str) -> Extraction:
             previous, previous_frame = opens, frame_at_end
     _link_translations(claims, paras)
     return Extraction(text, paras, claims)
+
+
+def _decimal_comma_evidence(text: str, paras: list[Paragraph]) -> dict[str, int]:
+    """Votes for the decimal comma per language: a side-by-side English and Spanish document
+    writes 485.8 in one and 485,8 in the other."""
+    by_lang: dict[str, list[str]] = {}
+    for p in paras:
+        if not p.noise:
+            by_lang.setdefault(p.lang, []).append(text[p.start : p.end])
+    return {lang: decimal_comma_evidence("\n".join(chunks)) for lang, chunks in by_lang.items()}
 
 
 _DIGIT_OR_ZH = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿半倍番]")
@@ -526,7 +537,7 @@ def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Pa
             numer = m.group("num")
             top = float(numer) if _DECIMAL.fullmatch(numer) else parse_zh_numeral(numer)
             if den and top is not None:
-                out.append(_Number(m.start(), m.end(), top / den * 100, "fraction"))
+                out.append(_Number(m.start(), m.end(), top * 100 / den, "fraction"))
         for m in ZH_NUMERAL.finditer(text, s, e):
             surface = m.group()
             if (surface[0] in "万亿" or (surface[0] in "百千" and len(surface) == 1)) or text[

@@ -124,7 +124,9 @@ def _html(raw: bytes, name: str, url: str | None) -> Source:
         )
         if not body:
             body = trafilatura.extract(raw, url=url, output_format="txt", favor_recall=True)
-        meta = trafilatura.extract_metadata(raw, default_url=url)
+        # Dates from the page's markup only: the extensive search guesses one from the body
+        # ("in 2022", "Copyright 2023") and invents a day and month for it.
+        meta = trafilatura.extract_metadata(raw, default_url=url, extensive=False)
     except Exception as exc:  # trafilatura raises lxml and its own errors on broken markup
         raise DocumentError(f"cannot read the HTML of {name}: {exc}") from exc
     if not body or not body.strip():
@@ -155,8 +157,8 @@ def _pdf(raw: bytes, name: str, url: str | None) -> Source:
 
 
 def read(target: str) -> Source:
-    """A file path or an http(s) URL."""
-    if re.match(r"https?://", target):
+    """A file path or an http(s) URL (another scheme, ftp://..., is refused as not a web address)."""
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", target):
         return read_url(target)
     return read_path(target)
 

@@ -85,6 +85,14 @@ class Vocabulary:
     label_re: re.Pattern[str] | None
 
 
+def _ratio(value: float | str) -> float:
+    """A number, or an exact ratio written "100/3" (a third, in percent)."""
+    if isinstance(value, str) and "/" in value:
+        top, bottom = value.split("/")
+        return float(top) / float(bottom)
+    return float(value)
+
+
 def _fold(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k.lower(): v for k, v in mapping.items()}
 
@@ -104,7 +112,7 @@ def vocabulary(lang: str) -> Vocabulary:
     mult_words = _fold(lx["multiples"]["words"].get(lang, {}))
     mult_after = lx["multiples"]["after"].get(lang, [])
     mult_before = lx["multiples"].get("before", {}).get(lang, [])
-    fractions = _fold(lx["fractions"].get(lang, {}))
+    fractions = {k: _ratio(v) for k, v in _fold(lx["fractions"].get(lang, {})).items()}
     stops = lx["fraction_stops"].get(lang, [])
     nw = lx["number_words"].get(lang, {})
     n_units = _fold(nw.get("units", {}))

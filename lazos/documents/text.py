@@ -208,6 +208,20 @@ def _majority(langs: list[str]) -> str:
     return max(set(langs), key=langs.count) if langs else "en"
 
 
+_FIGURE = re.compile(r"\d[\d.,]*\d|\d")
+
+
+def _figures(text: str) -> set[str]:
+    """Significant digits of the numbers in a text: 485.8 (billion) and 4858 (亿) both give
+    "4858", 60 and 600 both "6", so that figures match across scale words."""
+    out = set()
+    for m in _FIGURE.finditer(text):
+        digits = m.group().replace(".", "").replace(",", "").lstrip("0").rstrip("0")
+        if len(m.group()) >= 2 and digits:
+            out.add(digits)
+    return out
+
+
 def pair_translations(text: str, paras: list[Paragraph]) -> None:
     """Mark side-by-side translations: a paragraph and its neighbour in another language
     that carry the same figures (or, without figures, comparable length)."""
@@ -219,8 +233,7 @@ def pair_translations(text: str, paras: list[Paragraph]) -> None:
         ta, tb = text[a.start : a.end], text[b.start : b.end]
         za, zb = (ta, tb) if a.lang == "zh" else (tb, ta)
         ratio = len(za) / max(len(zb), 1)  # Chinese runs at about a third of the English length
-        digits_a = set(re.findall(r"\d{2,}", ta))
-        digits_b = set(re.findall(r"\d{2,}", tb))
+        digits_a, digits_b = _figures(ta), _figures(tb)
         shared = len(digits_a & digits_b) / max(len(digits_a | digits_b), 1) if digits_a or digits_b else None
         if (shared is not None and shared >= 0.3) or (shared is None and 0.15 <= ratio <= 1.2):
             b.translation_of = a.n
