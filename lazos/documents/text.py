@@ -222,6 +222,13 @@ def _figures(text: str) -> set[str]:
     return out
 
 
+_DIGIT_RUN = re.compile(r"\d{2,}")
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
 def pair_translations(text: str, paras: list[Paragraph]) -> None:
     """Mark side-by-side translations: a paragraph and its neighbour in another language
     that carry the same figures (or, without figures, comparable length)."""
@@ -233,8 +240,13 @@ def pair_translations(text: str, paras: list[Paragraph]) -> None:
         ta, tb = text[a.start : a.end], text[b.start : b.end]
         za, zb = (ta, tb) if a.lang == "zh" else (tb, ta)
         ratio = len(za) / max(len(zb), 1)  # Chinese runs at about a third of the English length
-        digits_a, digits_b = _figures(ta), _figures(tb)
-        shared = len(digits_a & digits_b) / max(len(digits_a | digits_b), 1) if digits_a or digits_b else None
+        # Shared numbers, as written (2022, 35) or by significant digits (485.8 bn = 4858 亿).
+        written_a, written_b = set(_DIGIT_RUN.findall(ta)), set(_DIGIT_RUN.findall(tb))
+        shared = (
+            max(_jaccard(written_a, written_b), _jaccard(_figures(ta), _figures(tb)))
+            if written_a or written_b
+            else None
+        )
         if (shared is not None and shared >= 0.3) or (shared is None and 0.15 <= ratio <= 1.2):
             b.translation_of = a.n
             a.translation_of = b.n
