@@ -108,8 +108,9 @@ def check(db: Lazos, claim: dict[str, Any], context: str, states: set[str]) -> V
     rel = claim.get("offset_in_context")
     rel = 0 if rel is None else int(rel)
     claim_end = rel + len(claim["text"])
-    sentence = context[: claim_end + 12]
     breaker = _ZH_BREAK if claim["lang"] == "zh" else _LATIN_BREAK
+    following = _CLAUSE_END.search(context, claim_end)  # the sentence up to the end of the claim's clause
+    sentence = context[: following.start() if following else len(context)]
     clause = breaker.split(context[:rel])[-1] + context[rel:claim_end]
     for text in (clause, sentence):  # what the claim's own clause says first, then its sentence
         for rule_id, spec in config["rules"].items():
@@ -129,6 +130,7 @@ def check(db: Lazos, claim: dict[str, Any], context: str, states: set[str]) -> V
 
 
 _LATIN_BREAK = re.compile(r"[;:]|,\s+(?=(?:and|but|while|whereas|y|pero|mientras|e|mas|enquanto)\b)", re.I)
+_CLAUSE_END = re.compile(r"[;:,，；：。]")
 _ZH_BREAK = re.compile(r"[;:，；：,]")
 _FORECAST = re.compile(
     r"\b(?:expected|projected|forecast|will\s+reach|is\s+set\s+to|se\s+espera|proyecta|previsto|prevé|"

@@ -893,14 +893,15 @@ def _counted_noun(text: str, pos: int, limit: int, lang: str) -> str | None:
         w = m.group()
         lw = w.lower()
         if lw in stop and not (lw in connect and plural_at is not None and len(words) < 4):
-            break
+            if not (lw in ("and", "y", "e") and plural_at is None and words and words[-1][0].isupper()):
+                break  # but "Latin American and Caribbean countries" goes on to its noun
         if plural_at is not None and lw not in connect and words[-1].lower() not in connect:
             break  # the noun phrase ended at its plural head ("countries agreed")
         words.append(w)
         last_end = m.end()
         if plural_at is None and _plural(lw, lang):
             plural_at = len(words)
-        if len(words) >= 5:
+        if len(words) >= 6:
             break
     if (
         plural_at is not None
