@@ -375,20 +375,22 @@ def test_html_publication_date_comes_from_the_markup_never_from_the_body(db_copy
 def test_markup_in_titles_and_claims_is_printed_as_plain_text(cli, db_copy, tmp_path):
     title = "[bold]x[/bold] <script>alert(1)</script> China–LAC trade"
     body = "[bold]Trade[/bold] between China and Latin America reached US$ 485.8 billion in 2022, per customs data."
-    path = write(tmp_path, "markup.txt", f"{title}\n\n{body}\n")
+    name = "[red]markup[bold].txt"
+    path = write(tmp_path, name, f"{title}\n\n{body}\n")
     ingested = cli("ingest", str(path), db=db_copy)
     assert ingested.code == 0, ingested.err
+    assert f"  {name}: 2 paragraphs (en), 1 claims [stored]" in ingested.out
 
     table = cli("documents", db=db_copy)
     assert table.code == 0, table.err
-    assert title in table.out
+    assert title in table.out and name in table.out
     listed = json.loads(cli("documents", "--format", "json", db=db_copy).out)
-    assert [d["title"] for d in listed if d["name"] == "markup.txt"] == [title]
+    assert [d["title"] for d in listed if d["name"] == name] == [title]
 
-    claims_table = cli("claims", "--doc", "markup.txt", db=db_copy)
+    claims_table = cli("claims", "--doc", name, db=db_copy)
     assert claims_table.code == 0, claims_table.err
-    assert "“US$ 485.8 billion”" in claims_table.out
-    claims = json.loads(cli("claims", "--doc", "markup.txt", "--format", "json", db=db_copy).out)
+    assert name in claims_table.out and "“US$ 485.8 billion”" in claims_table.out
+    claims = json.loads(cli("claims", "--doc", name, "--format", "json", db=db_copy).out)
     assert [c["text"] for c in claims] == ["US$ 485.8 billion"]
     assert body in claims[0]["context"]
     # What the claim is about keeps the brackets, in the table as in the data.
