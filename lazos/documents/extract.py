@@ -892,9 +892,9 @@ def _counted_noun(text: str, pos: int, limit: int, lang: str) -> str | None:
             break
         w = m.group()
         lw = w.lower()
-        if lw in stop and not (lw in connect and plural_at is not None and len(words) < 4):
-            if not (lw in ("and", "y", "e") and plural_at is None and words and words[-1][0].isupper()):
-                break  # but "Latin American and Caribbean countries" goes on to its noun
+        coordinated = lw in ("and", "y", "e") and plural_at is None and words and words[-1][0].isupper()
+        if lw in stop and not (lw in connect and plural_at is not None and len(words) < 4) and not coordinated:
+            break  # but "Latin American and Caribbean countries" goes on to its noun
         if plural_at is not None and lw not in connect and words[-1].lower() not in connect:
             break  # the noun phrase ended at its plural head ("countries agreed")
         words.append(w)
