@@ -491,7 +491,8 @@ _CARRYING_LEAD = re.compile(
 
 def _lead_of(text: str, p: Period) -> str:
     """The words before a period in its clause ("In the first eleven months of")."""
-    start = max(text.rfind(ch, 0, p.start) for ch in ".;:!?\n")
+    floor = max(0, p.start - 400)  # a clause is shorter; never search the whole text back
+    start = max(max(text.rfind(ch, floor, p.start) for ch in ".;:!?\n"), floor - 1)
     return text[start + 1 : p.start].split(",")[-1]
 
 
