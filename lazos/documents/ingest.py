@@ -95,17 +95,25 @@ def read_url(url: str, client: Any = None, timeout: float = 30.0) -> Source:
     own = client is None
     client = client or httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": "lazos"})
     try:
-        response = client.get(url)
+        with client.stream("GET", url) as response:
+            if response.status_code >= 400:
+                raise DocumentError(f"cannot download {url}: HTTP {response.status_code}")
+            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():  # stop at the size limit, not after the whole body
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise DocumentError(
+                        f"{url} is over {MAX_BYTES // 1_000_000} MB; Lazos reads documents up to that size"
+                    )
+                chunks.append(chunk)
     except httpx.HTTPError as exc:
         raise DocumentError(f"cannot download {url}: {exc}") from exc
     finally:
         if own:
             client.close()
-    if response.status_code >= 400:
-        raise DocumentError(f"cannot download {url}: HTTP {response.status_code}")
-    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     media = "application/pdf" if "pdf" in kind else "text/html" if "html" in kind else None
-    return read_bytes(response.content, url, url=url, media_type=media)
+    return read_bytes(b"".join(chunks), url, url=url, media_type=media)
 
 
 def _first_line(text: str) -> str | None:

@@ -16,7 +16,7 @@ from functools import cache
 from lazos.documents.lexicon import lexicon
 from lazos.errors import LazosError
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 200_000_000
 
 
 class DocumentError(LazosError):
@@ -37,7 +37,10 @@ def decode(raw: bytes, name: str = "the document") -> tuple[str, str]:
             f"{name} is {len(raw) / 1e6:.0f} MB; Lazos reads documents up to {MAX_BYTES // 1_000_000} MB"
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = raw.decode("utf-16"), "utf-16"
+        try:
+            text, encoding = raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"{name} is damaged UTF-16 text ({exc.reason} at byte {exc.start})") from exc
     else:
         if b"\x00" in raw[:8192]:
             raise DocumentError(f"{name} is binary data, not text (it contains NUL bytes)")
@@ -52,8 +55,17 @@ def decode(raw: bytes, name: str = "the document") -> tuple[str, str]:
     return text, encoding
 
 
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _detect(raw: bytes, name: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
+    from charset_normalizer.utils import is_multi_byte_encoding
 
     best = from_bytes(raw[:2_000_000]).best()
     if best is None:
@@ -61,6 +73,10 @@ def _detect(raw: bytes, name: str) -> tuple[str, str]:
     encoding = best.encoding
     if encoding in ("gb2312", "gbk", "hz"):
         encoding = "gb18030"  # a superset: decodes what GBK files really contain
+    elif not is_multi_byte_encoding(encoding) and encoding not in ("cp1252", "latin_1", "iso8859_15"):
+        # Lazos reads English, Spanish, Portuguese and Chinese: a one-byte code page is Windows-1252
+        # (which Latin-1 text also decodes as), not the Central European cp1250 that scores the same.
+        encoding = next((e for e in ("cp1252", "latin_1") if _decodes(raw, e)), encoding)
     try:
         return raw.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
