@@ -314,20 +314,27 @@ def _sentence_claims(
     places = find_places(text, s, e, lang)
     claims: list[Claim] = []
     consumed_until = s
+    made: dict[int, Claim | None] = {}  # a number's claim, read once (ranges look one ahead)
+
+    def claim_at(j: int) -> Claim | None:
+        if j not in made:
+            made[j] = _claim(text, s, e, numbers[j], lang, periods)
+        return made[j]
+
     for i, num in enumerate(numbers):
         if num.start < consumed_until:
             continue
-        claim = _claim(text, s, e, num, lang, periods)
+        claim = claim_at(i)
         if claim is None and i + 1 < len(numbers) and not num.is_year_like:
             nxt = numbers[i + 1]
-            partner = _claim(text, s, e, nxt, lang, periods)
+            partner = claim_at(i + 1)
             if partner is not None:
                 claim = _range_claim(text, num, partner, nxt, lang)
         elif claim is not None and claim.kind == "money" and not claim._scaled and i + 1 < len(numbers):
             # "US$10 and 15 billion", "US$1.5-2 billion": the first amount takes the second's scale
             nxt = numbers[i + 1]
             gap = text[claim.end : nxt.start]
-            partner = _claim(text, s, e, nxt, lang, periods) if _RANGE_GAP.fullmatch(gap) else None
+            partner = claim_at(i + 1) if _RANGE_GAP.fullmatch(gap) else None
             if (
                 partner is not None
                 and partner._scaled
