@@ -31,6 +31,8 @@ run: build
 	@echo "          $(BIN)/lazos index --year 2022 --country argentina --explain"
 	@echo "          $(BIN)/lazos risk peru"
 	@echo "          $(BIN)/lazos alerts --since 2023"
+	@echo "          $(BIN)/lazos extract tests/devset/passages_es.txt --format jsonl"
+	@echo "          $(BIN)/lazos ingest REPORT.pdf && $(BIN)/lazos claims --status inconsistent"
 	@echo "          $(BIN)/lazos query \"select kind, count(*) from event group by kind\""
 
 # The whole suite: lint, then tests.
