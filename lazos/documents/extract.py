@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -341,7 +342,7 @@ def _sentence_claims(
                 and (partner.unit == claim.unit or (partner.unit == "count" and not partner._counted))
                 and nxt.value
             ):
-                claim.value = num.value * partner.value / nxt.value
+                claim.value = _product(num.value, Decimal(repr(partner.value)) / Decimal(repr(nxt.value)))
         if claim is None:
             continue
         claim.paragraph = para.n
@@ -378,6 +379,9 @@ _ANAPHOR = re.compile(
 )
 
 
+_ZH_ELIDED_SUBJECT = re.compile(r"[，,；;]?\s*(?:自|从|向|对|同比)")
+
+
 def _countries_for(text: str, places: list[Any], clauses: list[tuple[int, int]], index: int) -> list[str]:
     """Places named in the claim's clause, else in the nearest clause before it that names one."""
     for i in range(index, -1, -1):
@@ -385,6 +389,10 @@ def _countries_for(text: str, places: list[Any], clauses: list[tuple[int, int]],
         local = codes_in_order([pl for pl in places if cs <= pl.start < ce])
         if not local:
             continue
+        if i == index and i > 0 and _ZH_ELIDED_SUBJECT.match(text, cs, ce):
+            # "中国对拉美出口…，自拉美进口…": the second clause's subject is the first's.
+            before = codes_in_order([pl for pl in places if clauses[i - 1][0] <= pl.start < clauses[i - 1][1]])
+            return list(dict.fromkeys(before + local))
         if set(local) <= {"CHN", "LAC"} and i == index and _ANAPHOR.match(text[cs:ce]):
             # "..., but its exports to China reached ...": the subject is named in a clause before.
             before = codes_in_order([pl for pl in places if clauses[0][0] <= pl.start < cs])
@@ -481,8 +489,10 @@ def _carried(
     opener = text[s : s + 40]
     if previous and _SAME_PERIOD.match(opener):
         return previous[-1]
-    if previous_frame is None or lang == "zh" or previous_frame.kind == "range":
-        return None  # Chinese opens nearly every sentence with its own time; a range is its sentence's
+    if previous_frame is None or previous_frame.kind == "range":
+        return None  # a range is its sentence's
+    if lang == "zh":  # Chinese opens nearly every sentence with its own time, unless it goes on: 其中
+        return previous_frame if not has_own and _CONTINUES.match(opener) else None
     if _CONTINUES.match(opener) or (not has_own and _CARRYING_LEAD.fullmatch(_lead_of(text, previous_frame))):
         return previous_frame
     return None
@@ -749,7 +759,7 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         pos = cur.end()
     if currency:
         unit, kind = currency, "money"
-        value *= scale
+        value = _product(value, scale)
     else:
         if kind == "scaled" and lang != "zh":
             link = _OF_LINK.match(text, pos, right_limit)
@@ -762,13 +772,13 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         mm = vocab.multiple_after_re.match(text, pos, right_limit) if not (pm or um or dm) else None
         if pm:
             unit, kind, pos = "percent", "percent", pm.end()
-            value = value * scale if scale != 1.0 else value
+            value = _product(value, scale)
         elif um and _unit_ok(um, num, text, right_limit):
             u, factor = _unit_of(um, vocab)
             if u == "m" and um.group("sym") == "m" and (kind == "scaled" or not text[pos : pos + 1].isspace()):
                 return None  # "5m" without currency: an abbreviation we cannot read safely
             unit, kind, pos = u, "physical", um.end()
-            value = value * scale * factor
+            value = _product(value, scale, factor)
         elif dm and not (num.is_year_like and lang == "zh"):
             word = _WS.sub(" ", dm.group().strip().lower())
             u, factor = vocab.duration_words[word]
@@ -778,13 +788,13 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
             if num.is_year_like or calendar:
                 return None  # "the first eleven months of 2019": a period, not a quantity
             unit, kind, pos = u, "duration", dm.end()
-            value = value * scale * factor
+            value = _product(value, scale, factor)
         elif mm:
             unit, kind, pos = "times", "multiple", mm.end()
-            value = value * scale
+            value = _product(value, scale)
         else:
             unit, kind = "count", "count" if kind != "scaled" else "scaled"
-            value *= scale
+            value = _product(value, scale)
     if num.is_year_like and kind in ("count",):
         return None  # a year used as a date
     if any(p.kind != "year" and p.start <= num.start and num.end <= p.end for p in periods):
@@ -831,6 +841,15 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
     if claim is not None and claim.qualifier == "exact":
         claim.qualifier = _qualifier_before(text, s, start, lang) or _qualifier_after(text, end, e, lang) or "exact"
     return claim
+
+
+def _product(*factors: float | Decimal) -> float:
+    """A product of decimal numbers as written: 2699.7 × 10^8 is 269970000000.0, not the
+    binary 269969999999.99997, and 8,3 GW is 8300000000.0 W."""
+    out = Decimal(1)
+    for f in factors:
+        out *= f if isinstance(f, Decimal) else Decimal(repr(f))
+    return float(out)
 
 
 def _currency_key(surface: str, lang: str) -> str:
@@ -1230,12 +1249,12 @@ def _range_claim(text: str, num: _Number, partner: Claim, partner_num: _Number, 
     """'10-15%', '2 a 3 millones', '3 至 5 年': a bare first number takes the second's unit and scale."""
     if not _RANGE_GAP.fullmatch(text[num.end : partner_num.start]) or (partner.unit == "count" and not partner.what):
         return None
-    factor = partner.value / partner_num.value if partner_num.value else 1.0
+    factor = Decimal(repr(partner.value)) / Decimal(repr(partner_num.value)) if partner_num.value else Decimal(1)
     return Claim(
         start=num.start,
         end=num.end,
         text=text[num.start : num.end],
-        value=num.value * factor,
+        value=_product(num.value, factor),
         unit=partner.unit,
         what=partner.what,
         period=None,
