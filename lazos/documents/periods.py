@@ -98,7 +98,7 @@ def _patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
     pats += [
         (re.compile(rf"\b{M}{of}\s*,?\s+(?P<y>{YEAR})\b", flags), "month"),
         (re.compile(rf"\b{between}\s+(?P<y>{YEAR})\s+{and_}\s+(?P<y2>{YEAR})\b", flags), "range"),
-        (re.compile(rf"(?<![\d.,])(?P<y>{YEAR})\s?[-–—/]\s?(?P<y2>{YEAR}|\d\d)(?![\d.,])"), "range"),
+        (re.compile(rf"(?<![\d.,])(?P<y>{YEAR})\s?[-–—/]\s?(?P<y2>{YEAR}|\d\d)(?!\d|[.,]\d)"), "range"),
         (re.compile(rf"(?<![\d.,$€£])(?P<y>{YEAR})(?!\d|,\d|\.\d{{3}}|\s?(?:%|per\s?cent|por\s+cien))"), "year"),
     ]
     return pats
