@@ -149,9 +149,10 @@ _FUNCTION_WORDS = {
 _WORDS = re.compile(r"[a-zà-ÿ]+")
 
 
-def detect_language(text: str, default: str = "en") -> str:
+def detect_language(text: str, default: str = "en", *, model: bool = True) -> str:
     """en, es, pt or zh: by script for Chinese; for the others, by the share of each language's
-    commonest function words when it is clear, else by lingua (restricted to the four)."""
+    commonest function words when it is clear, else by lingua (restricted to the four) unless
+    ``model`` is false, when ``default`` is returned."""
     sample = text[:400]
     if cjk_share(sample) > 0.3:
         return "zh"
@@ -161,8 +162,10 @@ def detect_language(text: str, default: str = "en") -> str:
     scores = {lang: sum(1 for w in words if w in fw) for lang, fw in _FUNCTION_WORDS.items()}
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
-    if len(words) >= 25 and top >= 4 and top >= 2 * second:
-        return best
+    if (len(words) >= 25 and top >= 4 and top >= 2 * second) or (top >= 2 and second == 0) or top >= 3 * second >= 3:
+        return best  # clear enough; lingua (slower, and slow to load) decides the rest
+    if not model:
+        return default
     found = _detector().detect_language_of(sample)
     return _LINGUA.get(found.name, default) if found else default
 
@@ -210,7 +213,13 @@ def paragraphs(text: str) -> list[Paragraph]:
             trail = len(chunk) - len(chunk.rstrip())
             start, end = start + lead, end - trail
             out.append(Paragraph(len(out), start, end, "en", is_noise(text[start:end])))
-    found = {p.n: detect_language(text[p.start : p.end], "") for p in out if not p.noise}
+    # A paragraph without figures (a title, a heading) only needs the model when its words are
+    # unclear; it then takes the document's majority language instead of loading the model.
+    found = {
+        p.n: detect_language(text[p.start : p.end], "", model=bool(_figures_re().search(text, p.start, p.end)))
+        for p in out
+        if not p.noise
+    }
     majority = _majority([lang for lang in found.values() if lang])
     for p in out:
         if found.get(p.n):
@@ -218,6 +227,23 @@ def paragraphs(text: str) -> list[Paragraph]:
         else:
             p.lang = "zh" if cjk_share(text[p.start : min(p.end, p.start + 400)]) > 0.3 else majority
     return out
+
+
+@cache
+def _figures_re() -> re.Pattern[str]:
+    """Digits, Chinese numerals or a number, scale, fraction or multiple word of any language."""
+    lx = lexicon()
+    words: set[str] = set()
+    for lang in ("en", "es", "pt"):
+        nw = lx["number_words"].get(lang, {})
+        words |= {*nw.get("units", {}), *nw.get("tens", {}), *nw.get("hundred", [])}
+        words |= {*lx["scales"].get(lang, {}), *lx["fractions"].get(lang, {}), *lx["multiples"]["words"].get(lang, {})}
+    # The longest word of each entry: "mitad" for "la mitad", "twice" for "twice as".
+    keys = sorted({max(re.split(r"[\s\-]+", w.lower()), key=len) for w in words if w}, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, keys))
+    return re.compile(
+        rf"[0-9零〇一二两三四五六七八九十百千万亿]|(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE
+    )
 
 
 def _majority(langs: list[str]) -> str:
