@@ -55,10 +55,11 @@ def labelled_texts() -> list[LabelledText]:
         text = CORPUS / g.name.replace(".expected.jsonl", ".txt")
         if text.exists():
             out.append(LabelledText("corpus", text.name, text.read_text("utf-8"), g, None))
-    for g in sorted((DEVSET / "heldout").glob("*.expected.jsonl")):
-        text = g.with_name(g.name.replace(".expected.jsonl", ".txt"))
-        lang = text.name[:2] if text.name[:2] in ("en", "es", "pt", "zh") else None
-        out.append(LabelledText("heldout", text.name, text.read_text("utf-8"), g, lang))
+    for folder in ("heldout", "heldout2"):  # two rounds of articles written without reading the extractor
+        for g in sorted((DEVSET / folder).glob("*.expected.jsonl")):
+            text = g.with_name(g.name.replace(".expected.jsonl", ".txt"))
+            lang = text.name[:2] if text.name[:2] in ("en", "es", "pt", "zh") else None
+            out.append(LabelledText(folder, text.name, text.read_text("utf-8"), g, lang))
     return out
 
 

@@ -125,8 +125,9 @@ def labelled_sets() -> list[tuple[str, str, Path, str | None]]:
     out = []
     for f in sorted(DEVSET.glob("passages_*.txt")):
         out.append(("passages", f.read_text("utf-8"), f.with_suffix(".expected.jsonl"), f.stem[-2:]))
-    for f in sorted((DEVSET / "heldout").glob("*.txt")):
-        out.append(("heldout", f.read_text("utf-8"), f.with_name(f.stem + ".expected.jsonl"), f.name[:2]))
+    for folder in ("heldout", "heldout2"):
+        for f in sorted((DEVSET / folder).glob("*.txt")):
+            out.append((folder, f.read_text("utf-8"), f.with_name(f.stem + ".expected.jsonl"), f.name[:2]))
     for labels in sorted((DEVSET / "corpus").glob("*.expected.jsonl")):
         text = CORPUS / labels.name.replace(".expected.jsonl", ".txt")
         if text.exists():
@@ -145,7 +146,7 @@ def tallies(set_name: str) -> dict[str, Tally]:
     return by_lang
 
 
-@pytest.mark.parametrize("set_name", ["passages", "heldout"])
+@pytest.mark.parametrize("set_name", ["passages", "heldout", "heldout2"])
 def test_f1_and_value_accuracy_on_the_labelled_sets_in_every_language(set_name):
     by_lang = tallies(set_name)
     assert set(by_lang) == {"en", "es", "pt", "zh"}

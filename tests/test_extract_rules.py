@@ -38,6 +38,7 @@ MONEY = [
     ("The project cost 2.4 billion euros.", "2.4 billion euros", 2.4e9, "EUR"),
     ("Exports were worth €300 million.", "€300 million", 300e6, "EUR"),
     ("Japan lent 50 billion yen.", "50 billion yen", 50e9, "JPY"),
+    ("Tianqi bought Neo Lithium for C$960 million in 2021.", "C$960 million", 960e6, "CAD"),
     ("El comercio alcanzó 485.800 millones de dólares en 2022.", "485.800 millones de dólares", 485.8e9, "USD"),
     ("China invirtió US$ 12.000 millones en Perú.", "US$ 12.000 millones", 12e9, "USD"),
     ("El préstamo fue de 5 mil millones de dólares.", "5 mil millones de dólares", 5e9, "USD"),
@@ -125,7 +126,8 @@ MULTIPLES_AND_DURATIONS = [
     ("As exportações chegaram ao triplo do valor de 2010.", "ao triplo", 3, "times"),
     ("El comercio llegó al doble en 2020 con Chile.", "al doble", 2, "times"),
     ("El comercio se multiplicó por 25 desde 2000.", "se multiplicó por 25", 25, "times"),
-    ("贸易额增长了两倍。", "两倍", 2, "times"),
+    ("贸易额增长了两倍。", "两倍", 3, "times"),  # grew by two times: three times the start
+    ("出口额是2010年的两倍。", "两倍", 2, "times"),
     ("Over seven years, investment doubled.", "seven years", 7, "year"),
     ("A obra levou 14 anos.", "14 anos", 14, "year"),
     ("Negotiations on the free trade agreement took 14 months.", "14 months", 14, "month"),
@@ -227,6 +229,26 @@ def test_countries_come_from_names_demonyms_and_regions_in_four_languages():
     assert set(countries("截至2023年底，中国已与21个拉美国家签署合作文件。")) == {"CHN", "LAC"}
     # Sino-, Inter- and the pronoun "us" do not name countries.
     assert countries("The Inter-American bank lent us US$ 5 billion.") == []
+
+
+def test_pesos_in_a_sentence_without_a_country_are_the_document_s():
+    text = "Argentina pidió ampliar el swap con China.\n\nEl Tesoro deberá aportar 2,1 billones de pesos."
+    assert [(c.text, c.unit) for c in extract(text).claims] == [("2,1 billones de pesos", "ARS")]
+    assert_claim("El Tesoro deberá aportar 2,1 billones de pesos.", "2,1 billones de pesos", 2.1e12, "MXN")
+
+
+def test_counts_whose_noun_is_elsewhere():
+    assert_claim("Guyana is among the 22 of the 33 countries of the region that joined.", "22", 22, "count")
+    assert_claim(
+        "There are 46 Confucius Institutes in Latin America, thirteen of them in Mexico.", "thirteen", 13, "count"
+    )
+    assert_claim("Das novas habilitações, quinze são de frango.", "quinze", 15, "count")
+    assert_claim("Argentina expects output to rise as eleven new plants start up.", "eleven", 11, "count")
+
+
+def test_notes_after_a_notes_heading_are_not_claims():
+    text = "Exports rose 6.5% in 2024.\n\nNotes\n\n1 Based on customs data.\n\n2 fDi Markets, 2024."
+    assert claims_of(text) == [("6.5%", 6.5, "percent")]
 
 
 def test_pesos_and_yen_are_resolved_by_the_country_named():

@@ -93,6 +93,8 @@ def _locate(text: str, needle: str, nth: int) -> int:
             after.isdigit() or (after in ".," and m.end() + 1 < len(text) and text[m.end() + 1].isdigit())
         ):
             continue
+        if needle[-1].isdigit() and after in "万亿千百":
+            continue  # "40" inside "40万"
         if needle[-1] in _ZH_NUMERALS and after in _ZH_NUMERALS:
             continue  # "百分之十" inside "百分之十二"
         if needle[0].isalpha() and needle.isascii() and before.isalpha():

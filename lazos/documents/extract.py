@@ -134,9 +134,14 @@ _DETERMINERS = re.compile(
 _COUNT_STOP = {lang: set(words.split()) for lang, words in lexicon()["count_stopwords"].items()}
 _COUNT_CONNECT = {"es": {"de", "del"}, "pt": {"de", "do", "da", "dos", "das"}, "en": {"of"}}
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-_DEFINITE = re.compile(
-    r"(?:\bthe|\blos|\blas|\bos|\bas|\bestos|\bestas|\bambos|\bambas|\bthese|\bthose)\s+$", re.IGNORECASE
-)
+_DEFINITE = {
+    lang: re.compile(rf"\b(?:{words})\s+$", re.IGNORECASE)
+    for lang, words in {
+        "en": "the|these|those|both",
+        "es": "los|las|estos|estas|ambos|ambas",
+        "pt": "os|as|estes|estas|ambos|ambas",
+    }.items()
+}
 _OF_YEAR = re.compile(r"\s+(?:of|de|do|del|da)\s+(?:(?:the\s+)?year\b|(?:el\s+|o\s+)?año\b|(?:1[89]|20)\d\d)", re.I)
 _PERIOD_WORDS = re.compile(
     r"(?:\b(?:first|last|past|next|previous|following|recent|coming|primeros|primeras|últimos|últimas|"
@@ -205,8 +210,13 @@ def extract(text: str) -> Extraction:
     pair_translations(text, paras)
     evidence = _decimal_comma_evidence(text, paras)
     claims: list[Claim] = []
+    in_notes = False
     for p in paras:
-        if p.noise or not _has_candidates(text, p.start, p.end, p.lang) or _is_reference(text[p.start : p.end]):
+        if not p.noise and _is_notes_heading(text[p.start : p.end]):
+            in_notes = True  # "Notes", "Referencias", "参考文献": the rest is apparatus, not text
+        if in_notes or p.noise or not _has_candidates(text, p.start, p.end, p.lang):
+            continue
+        if _is_reference(text[p.start : p.end]):
             continue
         votes = evidence.get(p.lang, 0)
         decimal_comma = votes > 0 or (votes == 0 and p.lang in ("es", "pt"))
@@ -219,8 +229,29 @@ def extract(text: str) -> Extraction:
             if _has_candidates(text, s, e, p.lang):
                 claims.extend(_sentence_claims(text, s, e, p, decimal_comma, opens, inherited))
             previous, previous_frame = opens, frame_at_end
+    _resolve_pesos_by_document(text, paras, claims)
     _link_translations(claims, paras)
     return Extraction(text, paras, claims)
+
+
+def _resolve_pesos_by_document(text: str, paras: list[Paragraph], claims: list[Claim]) -> None:
+    """Pesos in a sentence that names no country: the country the document names most among
+    those that use pesos (an article about Argentina), else Mexico's."""
+    if not any(c.unit == "PESO" for c in claims):
+        return
+    by_country = lexicon()["peso_by_country"]
+    named = [
+        code
+        for p in paras
+        if not p.noise
+        for place in find_places(text, p.start, p.end, p.lang)
+        for code in place.codes
+        if code in by_country
+    ]
+    fallback = by_country[max(set(named), key=named.count)] if named else "MXN"
+    for c in claims:
+        if c.unit == "PESO":
+            c.unit = fallback
 
 
 def _decimal_comma_evidence(text: str, paras: list[Paragraph]) -> dict[str, int]:
@@ -257,6 +288,17 @@ def _has_candidates(text: str, s: int, e: int, lang: str) -> bool:
     if lang == "zh":
         return False
     return _trigger_re(lang).search(text, s, e) is not None
+
+
+def _is_notes_heading(chunk: str) -> bool:
+    if len(chunk) > 40:
+        return False
+    return chunk.strip().strip(":：").strip().lower() in _reference_headings()
+
+
+@cache
+def _reference_headings() -> frozenset[str]:
+    return frozenset(h.lower() for h in lexicon()["reference_headings"])
 
 
 def _is_reference(chunk: str) -> bool:
@@ -526,7 +568,7 @@ def _resolve_peso(c: Claim, codes: list[str]) -> list[str]:
         c.unit = "JPY"
     if c.unit == "PESO":
         by_country = lexicon()["peso_by_country"]
-        c.unit = next((by_country[x] for x in codes if x in by_country), "MXN")
+        c.unit = next((by_country[x] for x in codes if x in by_country), "PESO")  # else by document
     return codes
 
 
@@ -792,6 +834,8 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         elif mm:
             unit, kind, pos = "times", "multiple", mm.end()
             value = _product(value, scale)
+            if lang == "zh" and _ZH_GREW_BY.search(text, max(s, start - 5), start):
+                value += 1  # 增长两倍: grew by two times, to three times the start
         else:
             unit, kind = "count", "count" if kind != "scaled" else "scaled"
             value = _product(value, scale)
@@ -805,7 +849,9 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         return None
     if num.word_one and kind in ("count",):
         return None  # "one of the largest", "un acuerdo"
-    if num.kind == "words" and kind == "count" and _DEFINITE.search(text[max(s, num.start - 6) : num.start]):
+    definite = _DEFINITE.get(lang)
+    before = text[max(s, num.start - 6) : num.start]
+    if num.kind == "words" and kind == "count" and definite is not None and definite.search(before):
         return None  # "the two sides", "los dos países": a reference, not a quantity
     if num.kind == "words" and kind == "count":
         surface = text[num.start : num.end]
@@ -827,7 +873,8 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
         noun = _counted_noun(text, pos, right_limit, lang)
         counted = noun is not None
         if noun is None:
-            if kind == "count" and not (_REACHED.search(text[max(s, start - 16) : start]) and not num.is_year_like):
+            reached = _REACHED.search(text[max(s, start - 16) : start]) or _PART_OF.match(text, pos, right_limit)
+            if kind == "count" and not (reached and not num.is_year_like):
                 return None  # a bare number: a label, a score, a code
             what = _subject(text, s, start, lang)
         else:
@@ -1116,6 +1163,13 @@ _ZH_YEAR_PHRASE = re.compile(rf"(?:截至|截止|自|从|在|于)?\s*(?:{_YEARS_
 _ZH_NUMBER_START = re.compile(r"[\d.%]")
 _NUMBER_START = re.compile(r"\d|US\$|U\.S\.\s?\$|R\$|€|\$")
 _HARD_STOP = re.compile(r"[;；。]")
+_ZH_GREW_BY = re.compile(r"(?:增长|增加|提高|提升|扩大|上升|上涨)了?\s*$")
+# A count whose noun is elsewhere: "22 of the 33 countries", "thirteen of them", "quinze são de frango".
+_PART_OF = re.compile(
+    r"\s+(?:of\s+(?:them|these|those|which|the\s+\d[\d,.]*)\b|de\s+(?:ellos|ellas|estos|estas|los\s+cuales|las\s+cuales)\b|"
+    r"de\s+(?:los|las)\s+\d[\d.,]*|deles\b|delas\b|d[oa]s\s+quais\b|d[oa]s\s+\d[\d.,]*|(?:são|eram|son|eran)\s+de\b)",
+    re.IGNORECASE,
+)
 _ZH_TENTHS = re.compile(r"成(?![为立功本员果交都长绩熟就品分型效形])")
 _COMPARED = re.compile(r"[\s,]*(?:of|de|do|da|than|que)\b", re.IGNORECASE)
 
