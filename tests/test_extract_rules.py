@@ -251,6 +251,25 @@ def test_notes_after_a_notes_heading_are_not_claims():
     assert claims_of(text) == [("6.5%", 6.5, "percent")]
 
 
+def test_a_list_of_countries_and_figures_gives_each_figure_its_country():
+    claims = extract("In 2023, Brazil supplied 75% of that volume, Argentina 3% and Uruguay 2%.").claims
+    assert [(c.text, c.countries, c.period) for c in claims] == [
+        ("75%", ["BRA"], "2023"),
+        ("3%", ["ARG"], "2023"),
+        ("2%", ["URY"], "2023"),
+    ]
+    # Not a list: China absorbed one share and supplied another.
+    claims = extract("China absorbed 30.7% of Brazilian exports and supplied 22.1% of Brazil's imports.").claims
+    assert [sorted(c.countries) for c in claims] == [["BRA", "CHN"], ["BRA", "CHN"]]
+
+
+def test_a_starting_year_does_not_date_a_figure_when_another_year_does():
+    claims = extract("Shougang, present in Marcona since 1992, produced 16.9 million tonnes of iron in 2023.").claims
+    assert [(c.text, c.period) for c in claims] == [("16.9 million tonnes", "2023")]
+    claims = extract("2023/24产季，智利向中国出口车厘子41.5万吨。").claims
+    assert [(c.text, c.period) for c in claims] == [("41.5万吨", "2023/2024")]
+
+
 def test_pesos_and_yen_are_resolved_by_the_country_named():
     assert_claim("La deuda llegó a 2 billones de pesos en México.", "2 billones de pesos", 2e12, "MXN")
     assert_claim("Argentina emitió 500 millones de pesos.", "500 millones de pesos", 500e6, "ARS")

@@ -411,7 +411,33 @@ def _sentence_claims(
         )
         c.context_start, c.context_end = s, e
         c.countries = _resolve_peso(c, _countries_for(text, places, clauses, index))
+    _countries_of_a_list(text, claims, places, clauses)
     return claims
+
+
+def _countries_of_a_list(text: str, claims: list[Claim], places: list[Any], clauses: list[tuple[int, int]]) -> None:
+    """ "Brazil supplied 75%, Argentina 3% and Uruguay 2%": in a clause where each of several
+    figures of one unit has its own country just before it, each figure is that country's."""
+    for cs, ce in clauses:
+        inside = [c for c in claims if cs <= c.start < ce]
+        if len(inside) < 2 or len({c.unit for c in inside}) != 1:
+            continue
+        segments = []
+        previous_end = cs
+        elliptic = True  # every figure after the first comes right after its country: "Argentina 3%"
+        for n, c in enumerate(inside):
+            here = [pl for pl in places if previous_end <= pl.start < c.start]
+            named = codes_in_order(here)
+            segments.append([code for code in named if code not in ("CHN", "LAC")] or named)
+            if n and not (here and text[here[-1].end : c.start].strip(" ,:") == ""):
+                elliptic = False
+            previous_end = c.end
+        distinct = len({seg[0] for seg in segments if seg}) == len(segments)
+        if elliptic and all(len(seg) == 1 for seg in segments) and distinct:
+            for c, seg in zip(inside, segments, strict=True):
+                c.countries = seg
+                if c.period is None:  # the list shares its first figure's period
+                    c.period, c.partial_period = inside[0].period, inside[0].partial_period
 
 
 _ANAPHOR = re.compile(
@@ -1163,6 +1189,8 @@ _ZH_YEAR_PHRASE = re.compile(rf"(?:截至|截止|自|从|在|于)?\s*(?:{_YEARS_
 _ZH_NUMBER_START = re.compile(r"[\d.%]")
 _NUMBER_START = re.compile(r"\d|US\$|U\.S\.\s?\$|R\$|€|\$")
 _HARD_STOP = re.compile(r"[;；。]")
+_STOP_COST = 40  # a period across a semicolon dates the claim only when nothing nearer does
+_SINCE_BEFORE = re.compile(r"(?:\bsince|\bdesde|\bdepuis|\bdes\s+de|自|从)\s*$", re.IGNORECASE)
 _ZH_GREW_BY = re.compile(r"(?:增长|增加|提高|提升|扩大|上升|上涨)了?\s*$")
 # A count whose noun is elsewhere: "22 of the 33 countries", "thirteen of them", "quinze são de frango".
 _PART_OF = re.compile(
@@ -1243,7 +1271,9 @@ def _period_for(
             between = [o for o in claims if p.end <= o.start and o.end <= c.start and o is not c]
             cost = distance + _between_cost(text, between, c, lang)
             if _HARD_STOP.search(text, p.end, c.start):
-                cost += 200
+                cost += _STOP_COST
+            if _SINCE_BEFORE.search(text, max(0, p.start - 12), p.start):
+                cost += 60  # "desde 1992, produjo ... en 2023": a starting point dates nothing
             if lang == "zh":
                 cost = min(cost, 30 + _between_cost(text, between, c, lang))  # Chinese puts the time first
         else:
@@ -1258,7 +1288,7 @@ def _period_for(
             if lang != "zh" and _ATTACHED.fullmatch(gap) and not (c.kind == "multiple" and _COMPARED.match(gap)):
                 cost = distance - 20 + _between_cost(text, between, c, lang)
             if _HARD_STOP.search(gap):
-                cost += 200
+                cost += _STOP_COST
         if clause is not None and p is not frame and not (clause[0] <= p.start < clause[1]):
             cost += 120  # a period in another clause
         if cost < best_cost:

@@ -64,6 +64,7 @@ def _patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
             (re.compile(rf"(?P<y>{YEAR})\s*[-–—~至到]\s*(?P<y2>{YEAR})\s*年"), "range"),
             (re.compile(rf"(?P<y>{YEAR})\s*年\s*(?:[-–—~至到]|以来至)\s*(?P<y2>{YEAR})\s*年"), "range"),
             (re.compile(rf"(?<!\d)(?P<y>{YEAR})(?P<y2>{YEAR})\s*年"), "range"),  # 20182020 年: a lost dash
+            (re.compile(rf"(?<![\d.])(?P<y>{YEAR})\s*[/／]\s*(?P<y2>{YEAR}|\d\d)(?![\d%])"), "range"),  # 2023/24产季
             (re.compile(rf"(?P<y>{YEAR})\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月"), "month"),
             (re.compile(rf"(?P<y>{YEAR})\s*年"), "year"),
             (
