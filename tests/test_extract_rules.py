@@ -249,6 +249,9 @@ def test_counts_whose_noun_is_elsewhere():
 def test_notes_after_a_notes_heading_are_not_claims():
     text = "Exports rose 6.5% in 2024.\n\nNotes\n\n1 Based on customs data.\n\n2 fDi Markets, 2024."
     assert claims_of(text) == [("6.5%", 6.5, "percent")]
+    # A heading such as "Sources" under a chart does not silence the running text after it.
+    text = "Exports rose 6.5% in 2024.\n\nSources\n\nImports fell 3% in 2023."
+    assert claims_of(text) == [("6.5%", 6.5, "percent"), ("3%", 3.0, "percent")]
 
 
 def test_a_list_of_countries_and_figures_gives_each_figure_its_country():

@@ -212,9 +212,15 @@ def extract(text: str) -> Extraction:
     claims: list[Claim] = []
     in_notes = False
     for p in paras:
-        if not p.noise and _is_notes_heading(text[p.start : p.end]):
-            in_notes = True  # "Notes", "Referencias", "参考文献": the rest is apparatus, not text
-        if in_notes or p.noise or not _has_candidates(text, p.start, p.end, p.lang):
+        if p.noise:
+            continue
+        if _is_notes_heading(text[p.start : p.end]):
+            in_notes = True  # "Notes", "Referencias", "参考文献": numbered notes follow
+            continue
+        if in_notes and _NOTE_MARKER.match(text, p.start, p.end):
+            continue  # "1 Based on customs data...", "[2] fDi Markets..."
+        in_notes = False  # running text again
+        if not _has_candidates(text, p.start, p.end, p.lang):
             continue
         if _is_reference(text[p.start : p.end]):
             continue
@@ -288,6 +294,9 @@ def _has_candidates(text: str, s: int, e: int, lang: str) -> bool:
     if lang == "zh":
         return False
     return _trigger_re(lang).search(text, s, e) is not None
+
+
+_NOTE_MARKER = re.compile(r"\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?\s|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*|†)")
 
 
 def _is_notes_heading(chunk: str) -> bool:
