@@ -45,7 +45,7 @@ from lazos.documents.periods import Period, find_periods
 from lazos.documents.places import codes_in_order, find_places
 from lazos.documents.text import Paragraph, cjk_share, pair_translations, paragraphs, sentences
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"  # bump whenever claims change: re-ingesting re-reads them
 
 _DIGITS = re.compile(r"(?<![0-9A-Za-z_])\d+(?:[.,]\d+)*(?:[\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
