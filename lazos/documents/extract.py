@@ -29,6 +29,7 @@ from lazos.documents.lexicon import (
     alternation,
     currency_of_prefix,
     currency_prefix_re,
+    figure_words,
     lexicon,
     qualifier_kind,
     vocabulary,
@@ -278,9 +279,7 @@ _LATIN_TOKEN = re.compile(r"[^\W\d_]+")
 def _trigger_words(lang: str) -> frozenset[str]:
     """First words of number words, fractions and multiples: a sentence without any (and
     without digits) cannot hold a claim, and is skipped cheaply."""
-    v = vocabulary(lang)
-    words = [*v.number_units, *v.number_tens, *v.number_hundred, *v.fraction_words, *v.multiple_words, *v.scales]
-    return frozenset(re.split(r"[\s\-]+", w.lower())[0] for w in words)
+    return frozenset(re.split(r"[\s\-]+", w)[0] for w in figure_words(lang))
 
 
 @cache
@@ -393,7 +392,7 @@ def _sentence_claims(
                 and (partner.unit == claim.unit or (partner.unit == "count" and not partner._counted))
                 and nxt.value
             ):
-                claim.value = _product(num.value, Decimal(repr(partner.value)) / Decimal(repr(nxt.value)))
+                claim.value = _product(num.value, _factor_of(partner, nxt))
         if claim is None:
             continue
         claim.paragraph = para.n
@@ -1338,11 +1337,16 @@ def _parenthetical(text: str, c: Claim) -> bool:
     return "(" in text[max(0, c.start - 10) : c.start] and ")" in text[c.end : c.end + 3]
 
 
+def _factor_of(claim: Claim, num: _Number) -> Decimal:
+    """What a claim's scale and unit multiplied its number by ("15 billion": 10^9)."""
+    return Decimal(repr(claim.value)) / Decimal(repr(num.value)) if num.value else Decimal(1)
+
+
 def _range_claim(text: str, num: _Number, partner: Claim, partner_num: _Number, lang: str) -> Claim | None:
     """'10-15%', '2 a 3 millones', '3 至 5 年': a bare first number takes the second's unit and scale."""
     if not _RANGE_GAP.fullmatch(text[num.end : partner_num.start]) or (partner.unit == "count" and not partner.what):
         return None
-    factor = Decimal(repr(partner.value)) / Decimal(repr(partner_num.value)) if partner_num.value else Decimal(1)
+    factor = _factor_of(partner, partner_num)
     return Claim(
         start=num.start,
         end=num.end,

@@ -188,6 +188,16 @@ def vocabulary(lang: str) -> Vocabulary:
 
 
 @cache
+def figure_words(lang: str) -> tuple[str, ...]:
+    """Words and phrases that give a number without digits in a Latin-script language: number
+    words, scale words, fractions and multiples ("nine", "mil millones", "la mitad", "o triplo")."""
+    v = vocabulary(lang)
+    return tuple(
+        sorted({*v.number_units, *v.number_tens, *v.number_hundred, *v.fraction_words, *v.multiple_words, *v.scales})
+    )
+
+
+@cache
 def currency_prefix_re() -> re.Pattern[str]:
     prefixes = lexicon()["currency_prefixes"]
     alt = "|".join(re.escape(p).replace(r"\ ", r"\s?") for p in sorted(prefixes, key=lambda p: (-len(p), p)))

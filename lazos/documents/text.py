@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from lazos.documents.lexicon import lexicon
+from lazos.documents.lexicon import figure_words, lexicon, trie
 from lazos.errors import LazosError
 
 MAX_BYTES = 200_000_000
@@ -213,13 +213,7 @@ def paragraphs(text: str) -> list[Paragraph]:
             trail = len(chunk) - len(chunk.rstrip())
             start, end = start + lead, end - trail
             out.append(Paragraph(len(out), start, end, "en", is_noise(text[start:end])))
-    # A paragraph without figures (a title, a heading) only needs the model when its words are
-    # unclear; it then takes the document's majority language instead of loading the model.
-    found = {
-        p.n: detect_language(text[p.start : p.end], "", model=bool(_figures_re().search(text, p.start, p.end)))
-        for p in out
-        if not p.noise
-    }
+    found = {p.n: _language(text[p.start : p.end]) for p in out if not p.noise}
     majority = _majority([lang for lang in found.values() if lang])
     for p in out:
         if found.get(p.n):
@@ -231,19 +225,19 @@ def paragraphs(text: str) -> list[Paragraph]:
 
 @cache
 def _figures_re() -> re.Pattern[str]:
-    """Digits, Chinese numerals or a number, scale, fraction or multiple word of any language."""
-    lx = lexicon()
-    words: set[str] = set()
-    for lang in ("en", "es", "pt"):
-        nw = lx["number_words"].get(lang, {})
-        words |= {*nw.get("units", {}), *nw.get("tens", {}), *nw.get("hundred", [])}
-        words |= {*lx["scales"].get(lang, {}), *lx["fractions"].get(lang, {}), *lx["multiples"]["words"].get(lang, {})}
-    # The longest word of each entry: "mitad" for "la mitad", "twice" for "twice as".
-    keys = sorted({max(re.split(r"[\s\-]+", w.lower()), key=len) for w in words if w}, key=len, reverse=True)
-    alternatives = "|".join(map(re.escape, keys))
-    return re.compile(
-        rf"[0-9零〇一二两三四五六七八九十百千万亿]|(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE
-    )
+    """Digits, Chinese numerals, or a word that gives a number in any of the Latin-script
+    languages (the longest word of each phrase: "mitad" for "la mitad", "twice" for "twice as")."""
+    keys = {max(re.split(r"[\s\-]+", w), key=len) for lang in ("en", "es", "pt") for w in figure_words(lang)}
+    return re.compile(rf"[0-9零〇一二两三四五六七八九十百千万亿]|(?<![^\W\d_]){trie(keys)}(?![^\W\d_])", re.IGNORECASE)
+
+
+def _language(chunk: str) -> str:
+    """A paragraph's language, or "" when unclear. The language model (slow to load) is asked
+    only about unclear paragraphs that hold figures; the others take the document's majority."""
+    found = detect_language(chunk, "", model=False)
+    if not found and _figures_re().search(chunk):
+        found = detect_language(chunk, "")
+    return found
 
 
 def _majority(langs: list[str]) -> str:
