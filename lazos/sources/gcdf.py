@@ -37,7 +37,7 @@ from typing import Any
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, folder_sha256, origin_of
 from lazos.sources.common import file_sha256, source_row
-from lazos.sources.rawfiles import check_utf8, fail, head_lines, parse_csv_line, read_sheet
+from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, read_sheet, read_utf8_text
 from lazos.store.staging import Staging
 
 NAME = "gcdf"
@@ -305,12 +305,7 @@ def _read_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         _, header, rows = read_sheet(path, SHEET)
         return header, [dict(zip(header, r, strict=False)) for r in rows if any(not _blank(c) for c in r)]
-    with path.open("rb") as fh:
-        check_utf8(path, fh.read(1 << 20))
-    try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path)
+    text = read_utf8_text(path)
     reader = csv.DictReader(text.splitlines(keepends=True))
     header = reader.fieldnames or []
     rows = []

@@ -12,7 +12,7 @@ import csv
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
 
@@ -25,7 +25,7 @@ _CONVERT = re.compile(r'Error when converting column "(.+?)"\. Could not convert
 _COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
-def fail(kind: str, message: str, file: Path | str, row: int | None = None, field: str | None = None) -> None:
+def fail(kind: str, message: str, file: Path | str, row: int | None = None, field: str | None = None) -> NoReturn:
     raise ValidationError([DataError(kind, message, str(file), row, field)])
 
 
@@ -57,6 +57,16 @@ def check_utf8(path: Path, data: bytes) -> None:
         )
     if b"\x00" in data[:SNIFF_BYTES]:
         fail("binary-file", "the file holds NUL bytes: it is not a text CSV file", path, 1)
+
+
+def read_utf8_text(path: Path) -> str:
+    """The whole text of a UTF-8 file (BOM dropped), with a located error if it is not UTF-8."""
+    with path.open("rb") as fh:
+        check_utf8(path, fh.read(1 << 20))
+    try:
+        return path.read_text("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path)
 
 
 def head_lines(path: Path, count: int = 8) -> list[str]:

@@ -23,7 +23,7 @@ from typing import Any
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, origin_of
 from lazos.sources.common import file_sha256, source_row
-from lazos.sources.rawfiles import check_utf8, fail, read_sheet
+from lazos.sources.rawfiles import fail, read_sheet, read_utf8_text
 from lazos.store.staging import Staging
 
 NAME = "trade"
@@ -86,12 +86,7 @@ def _read(path: Path) -> tuple[list[str], list[list[Any]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         _, header, rows = read_sheet(path, None)
         return header, rows
-    with path.open("rb") as fh:
-        check_utf8(path, fh.read(1 << 20))
-    try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path)
+    text = read_utf8_text(path)
     rows = list(csv.reader(text.splitlines()))
     if not rows:
         fail("blank-file", "the file is empty", path)
