@@ -55,16 +55,20 @@ def shared_data() -> Path:
 
 
 def table_content(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, without the load timestamps (for comparing databases)."""
+    """Every table's rows, without the load timestamps (for comparing databases), and the
+    dictionary of observation terms (an import that fails must not add to it either)."""
     from lazos.store.resources import all_resources
 
     with lazos.open(path) as handle:
-        return {
+        out = {
             res.name: handle.con.execute(
                 f"SELECT {', '.join(res.db_columns())} FROM {res.read_table} ORDER BY ALL"
             ).fetchall()
             for res in all_resources()
         }
+        terms = handle.con.execute("SELECT term_key, term FROM observation_term ORDER BY ALL")
+        out["observation_term"] = terms.fetchall()
+        return out
 
 
 @pytest.fixture()

@@ -13,8 +13,13 @@ def test_a_changed_value_is_retired_not_overwritten(tmp_path):
     con = duckdb.connect(str(path))
     built_at = con.execute("SELECT started_at FROM load_run WHERE load_id = 1").fetchall()[0][0]
     change = built_at + timedelta(days=1)
-    key = "indicator = 'chn_lac_goods_trade_total' AND period = '2023' AND retired_at IS NULL"
-    # Observations are stored in observation_value (with the source's integer key).
+    # Observations are stored in observation_value, with integer keys for the source and for
+    # the texts of entity, partner, indicator and period (observation_term).
+    term = "(SELECT term_key FROM observation_term WHERE term = '{}')"
+    key = (
+        f"indicator_key = {term.format('chn_lac_goods_trade_total')} AND period_key = {term.format('2023')} "
+        "AND retired_at IS NULL"
+    )
     con.execute("BEGIN")
     con.execute("INSERT INTO load_run VALUES (2, 'import', ?, ?, 'test correction', NULL)", [change, change])
     con.execute(

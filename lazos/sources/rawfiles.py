@@ -206,15 +206,20 @@ def scan_csv(
     first_row: int = 2,
     keep: list[str] | None = None,
     numbered: bool = True,
+    values: list[str] | None = None,
 ) -> int:
     """Load a CSV (or only its ``keep`` columns) into a temporary table with explicit types.
 
-    With ``numbered``, adds ``_row``, the row's position in the file (the header being row
+    ``values`` (with ``keep``) gathers those columns, in order, into one list column
+    ``_values``: wide files with a column per year load as a few columns, not dozens. With
+    ``numbered``, adds ``_row``, the row's position in the file (the header being row
     ``first_row - 1``); numbering costs a pass, so large files skip it and number rows only
     when an error needs a location. Returns the number of rows. Errors become located
     ValidationErrors.
     """
     projection = ", ".join(f'"{c}"' for c in keep) if keep else "*"
+    if values:
+        projection += ", [" + ", ".join(f'"{c}"' for c in values) + "] AS _values"
     number = f"(row_number() OVER () + {first_row - 1})::BIGINT AS _row, " if numbered else ""
     try:
         con.execute(

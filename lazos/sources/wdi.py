@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, origin_of
@@ -77,6 +78,7 @@ class Scan:
     first_row: int = 2
     nullstr: list[str] = field(default_factory=lambda: [""])
     numbered: bool = True  # large files number rows only when an error needs it
+    values: list[str] | None = None  # value columns loaded as one list column, _values
 
     def load(self, con: duckdb.DuckDBPyConnection) -> int:
         return scan_csv(
@@ -89,6 +91,7 @@ class Scan:
             first_row=self.first_row,
             keep=self.keep,
             numbered=self.numbered,
+            values=self.values,
         )
 
     def source_sql(self) -> str:
@@ -211,22 +214,28 @@ def _source(ctx: Context, original: Path, layout: str, vintage: str | None, labe
 
 @dataclass
 class EntityMap:
-    """How a file's country codes become Lazos codes, as SQL on the code column."""
+    """How a file's country codes become Lazos codes."""
 
-    renamed: dict[str, str]  # codes that are not already the Lazos ISO3
+    codes: dict[str, str]  # every code kept, with the Lazos ISO3 it stands for
     excluded: list[str]  # codes left out on purpose
     rows_excluded: int
 
-    def expression(self, column: str) -> str:
-        if not self.renamed:
-            return f'"{column}"'
-        cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in sorted(self.renamed.items()))
-        return f'CASE "{column}" {cases} ELSE "{column}" END'
+    def key_table(self, staging: Staging, ctx: Context) -> str:
+        """A temporary table (code, entity_key) of the kept codes with their term keys."""
+        keys = staging.term_keys(self.codes.values())
+        return _pairs_table(ctx, "wdi_entity_keys", {code: keys[iso3] for code, iso3 in self.codes.items()})
 
-    def keep(self, column: str) -> str:
-        if not self.excluded:
-            return "TRUE"
-        return f'NOT list_contains({sql_literal(sorted(self.excluded))}, "{column}")'
+
+def _pairs_table(ctx: Context, prefix: str, pairs: dict[str, int]) -> str:
+    """A temporary table (code, key) from a dict, for a join on a file's code column."""
+    table = ctx.temp_name(prefix)
+    data = pa.table({"code": pa.array(list(pairs), pa.string()), "key": pa.array(list(pairs.values()), pa.int32())})
+    ctx.con.register("_pairs", data)
+    try:
+        ctx.con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM _pairs")
+    finally:
+        ctx.con.unregister("_pairs")
+    return table
 
 
 def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_col: str) -> EntityMap:
@@ -247,16 +256,17 @@ def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_
         ORDER BY f.code
         """
     ).fetchall()
-    renamed, excluded, errors, count_excluded = {}, [], [], 0
+    codes, excluded, errors, count_excluded = {}, [], [], 0
     for code, name, count, iso3 in rows:
         if iso3 is not None:
+            codes[code] = iso3
             continue
         found = ctx.resolver.classify(code)
         if found.unknown and name:
             by_name = ctx.resolver.classify(name)
             found = by_name if not by_name.unknown else found
         if found.iso3:
-            renamed[code] = found.iso3
+            codes[code] = found.iso3
         elif found.excluded:
             staging.skip(f"{path.name}: {found.excluded}", count)
             excluded.append(code)
@@ -276,7 +286,7 @@ def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_
                 break
     if errors:
         raise ValidationError(errors)
-    return EntityMap(renamed, excluded, count_excluded)
+    return EntityMap(codes, excluded, count_excluded)
 
 
 def _stage_indicators(
@@ -391,30 +401,40 @@ def _error_translator(scan: Scan) -> Any:
 
 
 def _observations_sql(
+    staging: Staging,
+    ctx: Context,
     scan: Scan,
-    value_columns: list[str],
+    periods: list[str],
     entities: EntityMap,
     code_col: str,
+    indicators: list[str],
     source_id: str,
-    period: str = "u.col",
 ) -> str:
-    """Long observations streamed from the file: codes mapped, UNPIVOT, values checked finite.
+    """Long observations from the scanned wide rows (one per non-empty value), terms as keys.
 
-    ``period`` gives the year from the year column's name ``u.col`` (``1960`` or
-    ``1960 [YR1960]``).
+    ``scan.values`` are the value columns, loaded as the list ``_values``; ``periods`` gives
+    each one's period. Codes and periods become their term keys on the wide rows, before the
+    values are unnested, and every value is checked finite as it is read.
     """
-    cols = ", ".join(f'"{c}"' for c in value_columns)
+    assert scan.values is not None and len(periods) == len(scan.values)
+    entity_keys = entities.key_table(staging, ctx)
+    keys = staging.term_keys([*indicators, *periods])
+    indicator_keys = _pairs_table(ctx, "wdi_indicator_keys", {code: keys[code] for code in indicators})
+    period_keys = "[" + ", ".join(str(keys[p]) for p in periods) + "]"
+    column_of = " ".join(f"WHEN {keys[p]} THEN {sql_literal(c)}" for p, c in zip(periods, scan.values, strict=True))
+    column = f"CASE period_key {column_of} END"
     tag = sql_literal(f"lazos-not-finite|{scan.path}|")
     return f"""
-        SELECT u.entity, CAST(NULL AS VARCHAR) AS partner, u.indicator, {period} AS period,
-            CASE WHEN isfinite(u.value) THEN u.value
-                 ELSE error({tag} || u.code || '|' || u.indicator || '|' || u.col || '|') END AS value,
+        SELECT entity_key, CAST(NULL AS INTEGER) AS partner_key, indicator_key, period_key,
+            CASE WHEN isfinite(value) THEN value
+                 ELSE error({tag} || code || '|' || indicator || '|' || {column} || '|') END AS value,
             {sql_literal(source_id)} AS source_id
-        FROM (UNPIVOT (SELECT {entities.expression("Country Code")} AS entity, "Country Code" AS code,
-                              "{code_col}" AS indicator, {cols}
-                       FROM {scan.source_sql()}
-                       WHERE "{code_col}" IS NOT NULL AND {entities.keep("Country Code")})
-              ON {cols} INTO NAME col VALUE value) u
+        FROM (SELECT e.key AS entity_key, i.key AS indicator_key, w."Country Code" AS code,
+                     w."{code_col}" AS indicator, unnest({period_keys}) AS period_key, unnest(w._values) AS value
+              FROM {scan.table} w
+              JOIN {entity_keys} e ON e.code = w."Country Code"
+              JOIN {indicator_keys} i ON i.code = w."{code_col}")
+        WHERE value IS NOT NULL
     """
 
 
@@ -463,6 +483,7 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
         skip=skip,
         first_row=skip + 2,
         numbered=False,
+        values=years,
     )
     rows = scan.load(ctx.con)
     if others:
@@ -485,7 +506,9 @@ def _stage_wide(path: Path, staging: Staging, ctx: Context, layout: str, origina
         f'SELECT "Indicator Code", any_value("Indicator Name") FROM {scan.table} GROUP BY 1 ORDER BY 1'
     ).fetchall()
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
-    relation = _observations_sql(scan, years, entities, "Indicator Code", source["source_id"])
+    relation = _observations_sql(
+        staging, ctx, scan, years, entities, "Indicator Code", [c for c, _ in indicators], source["source_id"]
+    )
     staging.add_relation("observations", relation, [source["source_id"]], _error_translator(scan))
     return (
         f"{original.name}: WDI {layout} layout, vintage {source['published'] or 'not stated'}, "
@@ -518,6 +541,7 @@ def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, ori
         columns,
         keep=DATABANK_ID_COLUMNS,
         nullstr=["..", ""],
+        values=year_cols,
     )
     scan.load(ctx.con)
     # The footer starts at the first blank row: "Data from database: …", "Last Updated: …".
@@ -543,7 +567,16 @@ def _stage_databank(path: Path, staging: Staging, ctx: Context, layout: str, ori
         f'SELECT "Series Code", any_value("Series Name") FROM {scan.table} GROUP BY 1 ORDER BY 1'
     ).fetchall()
     _stage_indicators(staging, ctx, indicators, original, source["source_id"])
-    relation = _observations_sql(scan, year_cols, entities, "Series Code", source["source_id"], "left(u.col, 4)")
+    relation = _observations_sql(
+        staging,
+        ctx,
+        scan,
+        [c[:4] for c in year_cols],
+        entities,
+        "Series Code",
+        [c for c, _ in indicators],
+        source["source_id"],
+    )
     staging.add_relation("observations", relation, [source["source_id"]], _error_translator(scan))
     return (
         f"{original.name}: DataBank extract, vintage {vintage or 'not stated'}, "
@@ -594,11 +627,17 @@ def _stage_datahub(path: Path, staging: Staging, ctx: Context, layout: str, orig
     staging.add_rows("sources", [source], str(original))
     entities = _entity_map(staging, ctx, scan, "Country Code", "Country Name")
     _stage_indicators(staging, ctx, [(code, None)], original, source["source_id"])
+    entity_keys = entities.key_table(staging, ctx)
+    years = [str(y) for (y,) in ctx.con.execute(f'SELECT DISTINCT "Year" FROM {scan.table} ORDER BY 1').fetchall()]
+    keys = staging.term_keys([code, *years])
+    period_keys = _pairs_table(ctx, "wdi_period_keys", {y: keys[y] for y in years})
     relation = f"""
-        SELECT {entities.expression("Country Code")} AS entity, CAST(NULL AS VARCHAR) AS partner,
-            {sql_literal(code)} AS indicator, CAST("Year" AS VARCHAR) AS period, "Value" AS value,
-            {sql_literal(source["source_id"])} AS source_id
-        FROM {scan.table} WHERE "Value" IS NOT NULL AND {entities.keep("Country Code")}
+        SELECT e.key AS entity_key, CAST(NULL AS INTEGER) AS partner_key, {keys[code]} AS indicator_key,
+            p.key AS period_key, "Value" AS value, {sql_literal(source["source_id"])} AS source_id
+        FROM {scan.table} w
+        JOIN {entity_keys} e ON e.code = w."Country Code"
+        JOIN {period_keys} p ON p.code = CAST(w."Year" AS VARCHAR)
+        WHERE "Value" IS NOT NULL
     """
     staging.add_relation("observations", relation, [source["source_id"]])
     return f"{original.name}: datahub long layout of {code}, {entities.rows_excluded} rows outside scope"

@@ -24,7 +24,7 @@ import duckdb
 
 from lazos.store.keys import assign_source_keys, key_case
 from lazos.store.resources import Resource, all_resources
-from lazos.store.staging import Staging, column_types
+from lazos.store.staging import Staging
 
 
 @dataclass
@@ -34,17 +34,20 @@ class Changes:
 
 
 def _same_key(res: Resource, left: str, right: str) -> str:
-    return " AND ".join(f'{left}."{k}" IS NOT DISTINCT FROM {right}."{k}"' for k in res.primary_key)
-
-
-def _stored_key(res: Resource, left: str, right: str) -> str:
-    """Match rows of ``left`` (with key columns) to the stored table ``right``."""
-    keys = [("source_key" if res.source_key and k == "source_id" else k) for k in res.primary_key]
-    return " AND ".join(f'{left}."{k}" IS NOT DISTINCT FROM {right}."{k}"' for k in keys)
+    """Match rows of two relations in the stored table's columns on the resource's key."""
+    return " AND ".join(
+        f'{left}."{res.stored_column(k)}" IS NOT DISTINCT FROM {right}."{res.stored_column(k)}"'
+        for k in res.primary_key
+    )
 
 
 def apply(con: duckdb.DuckDBPyConnection, staging: Staging, load_id: int, now: datetime) -> dict[str, Changes]:
-    """Write every staged resource; returns what changed per resource."""
+    """Write every staged resource; returns what changed per resource.
+
+    Rows are compared in the stored table's own columns (source and term keys, where the
+    resource stores keys), so millions of incoming observations are never joined back to
+    their texts.
+    """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _import_sources AS {staging.source_ids()}")
     staged_rows = staging.table_counts()
     out: dict[str, Changes] = {}
@@ -53,34 +56,39 @@ def apply(con: duckdb.DuckDBPyConnection, staging: Staging, load_id: int, now: d
         incoming = staged_rows[res.name] > 0 or staging.has_relations(res.name)
         if not incoming and res.reference:
             continue
-        cols = ", ".join(f'"{c}"' for c, _ in column_types(res))
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _incoming AS {staging.relation(res.name)}")
+        stored = res.stored_columns()
+        cols = ", ".join(f'"{c}"' for c in stored)
+        if incoming:
+            key = key_case(con, "SELECT source_id FROM _import_sources", "r.source_id") if res.source_key else None
+            values = ", ".join(
+                f"{key} AS source_key" if key and c == "source_id" else f'r."{c}"' for c in res.encoded_columns()
+            )
+            relation = staging.encoded_relation(res.name)
+            con.execute(f"CREATE OR REPLACE TEMP VIEW _incoming AS SELECT {values} FROM ({relation}) r")
         in_scope = f"EXISTS (SELECT 1 FROM _incoming i WHERE {_same_key(res, 'i', 't')})"
         if not res.reference:
-            owned = "t.source_id IN (SELECT source_id FROM _import_sources)"
-            in_scope = owned if "source_id" in res.primary_key or not incoming else f"({owned} OR {in_scope})"
-        scope = f"SELECT {cols} FROM {res.read_table} t WHERE t.retired_at IS NULL AND {in_scope}"
-        has_scope = con.execute(f"SELECT count(*) FROM ({scope} LIMIT 1)").fetchall()[0][0] > 0
-        key = key_case(con, "SELECT source_id FROM _import_sources", "r.source_id") if res.source_key else None
-        if has_scope:
-            extra = f", {key} AS source_key" if key else ""
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE _retire AS SELECT r.*{extra} FROM "
-                f"(SELECT * FROM ({scope}) EXCEPT SELECT {cols} FROM _incoming) r"
+            importing = "SELECT source_id FROM _import_sources"
+            owned = (
+                f"t.source_key IN (SELECT source_key FROM source WHERE source_id IN ({importing}))"
+                if res.source_key
+                else f"t.source_id IN ({importing})"
             )
+            in_scope = owned if "source_id" in res.primary_key or not incoming else f"({owned} OR {in_scope})"
+        scope = f"SELECT {cols} FROM {res.table} t WHERE t.retired_at IS NULL AND {in_scope}"
+        has_scope = con.execute(f"SELECT count(*) FROM ({scope} LIMIT 1)").fetchall()[0][0] > 0
+        if has_scope:
+            retiring = f"SELECT * FROM ({scope}) EXCEPT SELECT {cols} FROM _incoming" if incoming else scope
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _retire AS {retiring}")
             changes.retired = con.execute(
                 f"UPDATE {res.table} t SET retired_at = ? WHERE t.retired_at IS NULL AND "
-                f"EXISTS (SELECT 1 FROM _retire r WHERE {_stored_key(res, 'r', 't')})",
+                f"EXISTS (SELECT 1 FROM _retire r WHERE {_same_key(res, 'r', 't')})",
                 [now],
             ).fetchall()[0][0]
         if incoming:
             new_rows = f"SELECT {cols} FROM _incoming" + (f" EXCEPT ({scope})" if has_scope else "")
-            stored = ", ".join(f'"{c}"' for c in res.stored_columns())
-            values = ", ".join((key if c == "source_key" else f'r."{c}"') for c in res.stored_columns())
             try:
                 changes.inserted = con.execute(
-                    f"INSERT INTO {res.table} ({stored}, retired_at, load_id) "
-                    f"SELECT {values}, NULL, ? FROM ({new_rows}) r",
+                    f"INSERT INTO {res.table} ({cols}, retired_at, load_id) SELECT {cols}, NULL, ? FROM ({new_rows})",
                     [load_id],
                 ).fetchall()[0][0]
             except duckdb.Error as exc:

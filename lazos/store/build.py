@@ -21,6 +21,7 @@ from lazos.store.keys import assign_source_keys
 from lazos.store.migrations import migrate
 from lazos.store.package import Package, read_package
 from lazos.store.resources import all_resources
+from lazos.store.terms import encode, intern_columns
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,10 @@ def load_package(con: duckdb.DuckDBPyConnection, package: Package, load_id: int)
         )
         con.register("_incoming", table)
         try:
+            intern_columns(con, res, "SELECT * FROM _incoming")
             con.execute(
                 f"INSERT INTO {res.table} ({', '.join(stored)}, retired_at, load_id) "
-                f"SELECT {', '.join(values)}, NULL, ? FROM _incoming i{join}",
+                f"SELECT {', '.join(values)}, NULL, ? FROM ({encode(res, 'SELECT * FROM _incoming')}) i{join}",
                 [load_id],
             )
         finally:

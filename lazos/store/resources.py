@@ -48,15 +48,29 @@ class Resource:
     reference: bool = False
     view: str | None = None  # what queries read, when the stored table differs
     source_key: bool = False  # stored with source.source_key instead of source_id
+    term_keys: tuple[str, ...] = ()  # fields stored as keys into observation_term (lazos.store.terms)
 
     @property
     def read_table(self) -> str:
         """The table or view to read current rows from (with the resource's fields)."""
         return self.view or self.table
 
+    def encoded_column(self, name: str) -> str:
+        """A field's column with its terms as keys (``entity`` -> ``entity_key``)."""
+        return f"{name}_key" if name in self.term_keys else name
+
+    def encoded_columns(self) -> list[str]:
+        """The resource's columns with terms as keys and the source as its id (what
+        connectors stage as SQL relations)."""
+        return [self.encoded_column(c) for c in self.db_columns()]
+
+    def stored_column(self, name: str) -> str:
+        """A field's column in the stored table."""
+        return "source_key" if self.source_key and name == "source_id" else self.encoded_column(name)
+
     def stored_columns(self) -> list[str]:
         """Columns of the stored table that the resource fills."""
-        return [("source_key" if self.source_key and c == "source_id" else c) for c in self.db_columns()]
+        return [self.stored_column(c) for c in self.db_columns()]
 
     @property
     def field_names(self) -> list[str]:
@@ -110,6 +124,7 @@ def all_resources() -> tuple[Resource, ...]:
                 reference=bool(r.get("reference", False)),
                 view=r.get("view"),
                 source_key=bool(r.get("source_key", False)),
+                term_keys=tuple(r.get("term_keys", ())),
             )
         )
     return tuple(out)

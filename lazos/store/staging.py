@@ -20,6 +20,7 @@ import pyarrow as pa
 from lazos.errors import DataError
 from lazos.store.package import ARROW_TYPES, convert_cell
 from lazos.store.resources import Resource, all_resources, row_problems
+from lazos.store.terms import decode, encode, intern_columns, term_keys
 
 SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
 MAX_REPORTED = 50
@@ -117,8 +118,10 @@ class Staging:
         sources: Iterable[str],
         on_error: Callable[[duckdb.Error, duckdb.DuckDBPyConnection], Exception | None] | None = None,
     ) -> None:
-        """Stage a trusted SQL SELECT yielding the resource's database columns (large imports).
+        """Stage a trusted SQL SELECT yielding the resource's encoded columns (large imports).
 
+        Encoded columns are the database columns with terms as keys from :meth:`term_keys`
+        (``entity_key`` for observations' ``entity``; see ``Resource.encoded_columns``).
         The connector has checked the input itself and names the sources its rows cite; the
         relation is read once, when applied. ``on_error`` turns an error raised while reading
         it (a bad value deep in a file) into a located error, or returns None if not its own.
@@ -127,6 +130,10 @@ class Staging:
         self._relation_sources.update(sources)
         if on_error is not None:
             self._error_handlers.append(on_error)
+
+    def term_keys(self, texts: Iterable[str]) -> dict[str, int]:
+        """Keys of observation terms (codes, periods) for a relation, added if new."""
+        return term_keys(self.con, texts)
 
     def explain(self, exc: duckdb.Error) -> Exception | None:
         """The located error a connector gives for a failure while reading its relation."""
@@ -161,6 +168,16 @@ class Staging:
         res = _resource(resource)
         cols = ", ".join(f'"{c}"' for c, _ in column_types(res))
         parts = [f"SELECT {cols} FROM staged_{res.name}"]
+        parts += [f"SELECT {cols} FROM ({decode(res, sql)})" for sql in self._views[resource]]
+        return " UNION ALL ".join(parts)
+
+    def encoded_relation(self, resource: str) -> str:
+        """SQL for every staged row with terms as keys, adding the rows' new terms first."""
+        res = _resource(resource)
+        table = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in res.db_columns())} FROM staged_{res.name}"
+        intern_columns(self.con, res, table)
+        cols = ", ".join(f'"{c}"' for c in res.encoded_columns())
+        parts = [f"SELECT {cols} FROM ({encode(res, table)})"]
         parts += [f"SELECT {cols} FROM ({sql})" for sql in self._views[resource]]
         return " UNION ALL ".join(parts)
 

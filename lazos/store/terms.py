@@ -1,0 +1,73 @@
+"""The dictionary of observation terms: entity, partner, indicator and period texts as keys.
+
+Observations repeat a few thousand codes and years over millions of rows; the store keeps
+each distinct text once in ``observation_term`` and the rows refer to it by an integer key
+(schema 6). A term keeps its key for ever: terms are only added, inside the transaction of
+the import that first needs them, so a failed import adds none.
+
+Connectors staging millions of rows ask for keys up front (:func:`term_keys`) and stage
+rows that already carry them; everything else goes through :func:`encode` (texts to keys)
+and :func:`decode` (keys to texts), which are joins on the dictionary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pyarrow as pa
+
+from lazos.store.resources import Resource
+
+TERM_TABLE = "observation_term"
+
+
+def intern(con: duckdb.DuckDBPyConnection, values_sql: str) -> None:
+    """Add the texts that ``values_sql`` (a one-column SELECT) yields and the dictionary lacks."""
+    con.execute(
+        f"""
+        INSERT INTO {TERM_TABLE}
+        SELECT (SELECT coalesce(max(term_key), 0) FROM {TERM_TABLE})
+               + CAST(row_number() OVER (ORDER BY t) AS INTEGER), t
+        FROM (SELECT DISTINCT t FROM ({values_sql}) v(t)
+              WHERE t IS NOT NULL AND t NOT IN (SELECT term FROM {TERM_TABLE}))
+        """
+    )
+
+
+def term_keys(con: duckdb.DuckDBPyConnection, texts: Iterable[str]) -> dict[str, int]:
+    """The key of each text, adding the new ones to the dictionary."""
+    wanted = pa.table({"t": pa.array(sorted(set(texts)), pa.string())})
+    con.register("_wanted_terms", wanted)
+    try:
+        intern(con, "SELECT t FROM _wanted_terms")
+        rows = con.execute(
+            f"SELECT d.term, d.term_key FROM _wanted_terms w JOIN {TERM_TABLE} d ON d.term = w.t"
+        ).fetchall()
+    finally:
+        con.unregister("_wanted_terms")
+    return dict(rows)
+
+
+def intern_columns(con: duckdb.DuckDBPyConnection, res: Resource, relation_sql: str) -> None:
+    """Add every term of a relation with the resource's text columns."""
+    if res.term_keys:
+        intern(con, " UNION ".join(f'SELECT "{c}" FROM ({relation_sql})' for c in res.term_keys))
+
+
+def encode(res: Resource, relation_sql: str) -> str:
+    """SQL giving a relation's rows (text columns) with terms as keys; its terms must be interned."""
+    if not res.term_keys:
+        return relation_sql
+    select = ", ".join(f'_t_{c}.term_key AS "{c}_key"' if c in res.term_keys else f'_r."{c}"' for c in res.db_columns())
+    joins = " ".join(f'LEFT JOIN {TERM_TABLE} _t_{c} ON _t_{c}.term = _r."{c}"' for c in res.term_keys)
+    return f"SELECT {select} FROM ({relation_sql}) _r {joins}"
+
+
+def decode(res: Resource, relation_sql: str) -> str:
+    """SQL giving a relation's rows (terms as keys) with their texts."""
+    if not res.term_keys:
+        return relation_sql
+    select = ", ".join(f'_t_{c}.term AS "{c}"' if c in res.term_keys else f'_r."{c}"' for c in res.db_columns())
+    joins = " ".join(f'LEFT JOIN {TERM_TABLE} _t_{c} ON _t_{c}.term_key = _r."{c}_key"' for c in res.term_keys)
+    return f"SELECT {select} FROM ({relation_sql}) _r {joins}"
