@@ -57,17 +57,24 @@ def intern_columns(con: duckdb.DuckDBPyConnection, res: Resource, relation_sql: 
 
 def encode(res: Resource, relation_sql: str) -> str:
     """SQL giving a relation's rows (text columns) with terms as keys; its terms must be interned."""
-    if not res.term_keys:
-        return relation_sql
-    select = ", ".join(f'_t_{c}.term_key AS "{c}_key"' if c in res.term_keys else f'_r."{c}"' for c in res.db_columns())
-    joins = " ".join(f'LEFT JOIN {TERM_TABLE} _t_{c} ON _t_{c}.term = _r."{c}"' for c in res.term_keys)
-    return f"SELECT {select} FROM ({relation_sql}) _r {joins}"
+    return _through_dictionary(res, relation_sql, to_keys=True)
 
 
 def decode(res: Resource, relation_sql: str) -> str:
     """SQL giving a relation's rows (terms as keys) with their texts."""
+    return _through_dictionary(res, relation_sql, to_keys=False)
+
+
+def _through_dictionary(res: Resource, relation_sql: str, *, to_keys: bool) -> str:
     if not res.term_keys:
         return relation_sql
-    select = ", ".join(f'_t_{c}.term AS "{c}"' if c in res.term_keys else f'_r."{c}"' for c in res.db_columns())
-    joins = " ".join(f'LEFT JOIN {TERM_TABLE} _t_{c} ON _t_{c}.term_key = _r."{c}_key"' for c in res.term_keys)
+    given, wanted = ("term", "term_key") if to_keys else ("term_key", "term")
+    select = ", ".join(
+        f'_t_{c}.{wanted} AS "{res.encoded_column(c) if to_keys else c}"' if c in res.term_keys else f'_r."{c}"'
+        for c in res.db_columns()
+    )
+    joins = " ".join(
+        f'LEFT JOIN {TERM_TABLE} _t_{c} ON _t_{c}.{given} = _r."{c if to_keys else res.encoded_column(c)}"'
+        for c in res.term_keys
+    )
     return f"SELECT {select} FROM ({relation_sql}) _r {joins}"
