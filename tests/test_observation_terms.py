@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 import lazos
+from lazos.errors import ValidationError
 from lazos.store.importer import import_files
 
 
@@ -54,3 +56,24 @@ def test_an_import_keeps_the_keys_of_known_terms_and_adds_only_new_ones(db_copy,
     with lazos.open(db_copy) as db:
         df = db.observations(entity="BRA", indicator="TEST.TERMS.1")
         assert sorted(df["period"]) == years and set(df["value"]) == {1.5}
+
+
+def test_a_not_finite_value_in_a_reimport_is_named_with_row_and_column(db_copy, tmp_path):
+    path = tmp_path / "WDIData.csv"
+    header = ["Country Name", "Country Code", "Indicator Name", "Indicator Code", "2020", "2021"]
+    rows = [["Argentina", "ARG", "GDP (current US$)", "NY.GDP.MKTP.CD", "1.5", "2.5"]]
+    rows.append(["Brazil", "BRA", "GDP (current US$)", "NY.GDP.MKTP.CD", "3.5", "4.5"])
+
+    def write(table: list[list[str]]) -> None:
+        path.write_text("".join(",".join(f'"{c}"' for c in r) + ",\r\n" for r in [header, *table]), "utf-8")
+
+    write(rows)
+    import_files(db_copy, "wdi", [path])  # the file's rows are now stored: the second import compares
+    before = terms(db_copy)
+    rows[1][5] = "inf"
+    write(rows)
+    with pytest.raises(ValidationError) as info:
+        import_files(db_copy, "wdi", [path])
+    error = info.value.errors[0]
+    assert (error.type, error.row, error.field) == ("invalid-value", 3, "2021")
+    assert terms(db_copy) == before

@@ -41,6 +41,19 @@ def _same_key(res: Resource, left: str, right: str) -> str:
     )
 
 
+def _run_reading_staged(
+    con: duckdb.DuckDBPyConnection, staging: Staging, sql: str, params: list | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Run a statement that reads staged relations; a connector's own error comes out located."""
+    try:
+        return con.execute(sql, params or [])
+    except duckdb.Error as exc:
+        located = staging.explain(exc)
+        if located is None:
+            raise
+        raise located from exc
+
+
 def apply(con: duckdb.DuckDBPyConnection, staging: Staging, load_id: int, now: datetime) -> dict[str, Changes]:
     """Write every staged resource; returns what changed per resource.
 
@@ -78,7 +91,7 @@ def apply(con: duckdb.DuckDBPyConnection, staging: Staging, load_id: int, now: d
         has_scope = con.execute(f"SELECT count(*) FROM ({scope} LIMIT 1)").fetchall()[0][0] > 0
         if has_scope:
             retiring = f"SELECT * FROM ({scope}) EXCEPT SELECT {cols} FROM _incoming" if incoming else scope
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _retire AS {retiring}")
+            _run_reading_staged(con, staging, f"CREATE OR REPLACE TEMP TABLE _retire AS {retiring}")
             changes.retired = con.execute(
                 f"UPDATE {res.table} t SET retired_at = ? WHERE t.retired_at IS NULL AND "
                 f"EXISTS (SELECT 1 FROM _retire r WHERE {_same_key(res, 'r', 't')})",
@@ -86,16 +99,12 @@ def apply(con: duckdb.DuckDBPyConnection, staging: Staging, load_id: int, now: d
             ).fetchall()[0][0]
         if incoming:
             new_rows = f"SELECT {cols} FROM _incoming" + (f" EXCEPT ({scope})" if has_scope else "")
-            try:
-                changes.inserted = con.execute(
-                    f"INSERT INTO {res.table} ({cols}, retired_at, load_id) SELECT {cols}, NULL, ? FROM ({new_rows})",
-                    [load_id],
-                ).fetchall()[0][0]
-            except duckdb.Error as exc:
-                located = staging.explain(exc)
-                if located is None:
-                    raise
-                raise located from exc
+            changes.inserted = _run_reading_staged(
+                con,
+                staging,
+                f"INSERT INTO {res.table} ({cols}, retired_at, load_id) SELECT {cols}, NULL, ? FROM ({new_rows})",
+                [load_id],
+            ).fetchall()[0][0]
         if res.name == "sources":
             assign_source_keys(con)
     con.execute("DROP VIEW IF EXISTS _incoming")
