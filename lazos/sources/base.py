@@ -27,7 +27,7 @@ import duckdb
 
 from lazos.dates import parse_fuzzy
 from lazos.errors import InvalidDateError, LazosError
-from lazos.sources.common import file_sha256
+from lazos.sources.common import file_sha256, source_row
 from lazos.sources.entities import EntityResolver
 from lazos.store.staging import Staging
 
@@ -95,6 +95,19 @@ def origin_of(ctx: Context, path: Path) -> dict[str, Any]:
     if digest in (record.get("sha256"), (record.get("files") or {}).get(path.name)):
         return record
     return {}
+
+
+def raw_file_source(
+    ctx: Context, origin: dict[str, Any], *, title: str, url: str | None, **values: Any
+) -> dict[str, Any]:
+    """The source row of a raw file: what the connector says of it, with the title and address
+    of the file's origin record (origins.yaml) first, and its retrieval date, else today's."""
+    return source_row(
+        title=origin.get("title") or title,
+        url=origin.get("url") or url,
+        retrieved=origin.get("retrieved") or ctx.retrieved(),
+        **values,
+    )
 
 
 def folder_sha256(path: Path, pattern: str = "*.geojson") -> str:

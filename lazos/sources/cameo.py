@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of
-from lazos.sources.common import file_sha256, source_row
+from lazos.sources.base import Context, origin_of, raw_file_source
+from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import check_utf8, fail
 from lazos.store.staging import Staging
 
@@ -36,15 +36,16 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         fail("missing-column", f"expected the header {'<TAB>'.join(HEADER)}", path, 1)
     origin = origin_of(ctx, path)
     digest = file_sha256(path)
-    source = source_row(
+    source = raw_file_source(
+        ctx,
+        origin,
         source_id=f"gdelt-cameo-eventcodes-{digest[:8]}",
         kind="reference",
-        title=origin.get("title") or f"GDELT CAMEO event codes ({path.name})",
+        title=f"GDELT CAMEO event codes ({path.name})",
         publisher="The GDELT Project",
-        url=origin.get("url") or "http://gdeltproject.org/data/lookups/CAMEO.eventcodes.txt",
+        url="http://gdeltproject.org/data/lookups/CAMEO.eventcodes.txt",
         licence=None,
         published=origin.get("published"),
-        retrieved=origin.get("retrieved") or ctx.retrieved(),
         content_hash=digest,
         note="GDELT's lookup tables are published for unrestricted use.",
     )

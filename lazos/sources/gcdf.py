@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, folder_sha256, origin_of
-from lazos.sources.common import file_sha256, source_row
+from lazos.sources.base import Context, folder_sha256, origin_of, raw_file_source
+from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, read_sheet, read_utf8_text
 from lazos.store.staging import Staging
 
@@ -353,15 +353,16 @@ def detect(path: Path) -> str:
 def _source(ctx: Context, path: Path, layout: str, digest: str, licence: str = LICENCE) -> dict[str, Any]:
     origin = origin_of(ctx, path)
     vintage = origin.get("published") or ctx.given_vintage() or "2023-11"
-    return source_row(
+    return raw_file_source(
+        ctx,
+        origin,
         source_id=f"aiddata-gcdf-3-0-{layout}-{digest[:8]}",
         kind="dataset",
-        title=origin.get("title") or f"AidData GCDF 3.0, {layout} layout ({path.name})",
+        title=f"AidData GCDF 3.0, {layout} layout ({path.name})",
         publisher="AidData (William & Mary)",
-        url=origin.get("url") or HOME,
+        url=HOME,
         licence=licence,
         published=vintage,
-        retrieved=origin.get("retrieved") or ctx.retrieved(),
         content_hash=digest,
         dataset=DATASET,
         note=origin.get("note")

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of
-from lazos.sources.common import file_sha256, source_row
+from lazos.sources.base import Context, origin_of, raw_file_source
+from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import fail, read_sheet, read_utf8_text
 from lazos.store.staging import Staging
 
@@ -144,15 +144,16 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     origin = origin_of(ctx, path)
     digest = file_sha256(path)
     vintage = origin.get("published") or ctx.given_vintage()
-    source = source_row(
+    source = raw_file_source(
+        ctx,
+        origin,
         source_id=f"cipf-comtrade-{layout}-{(vintage or 'undated').lower()}-{digest[:8]}",
         kind="dataset",
-        title=origin.get("title") or f"China–LAC goods trade from UN Comtrade, {layout} ({path.name})",
+        title=f"China–LAC goods trade from UN Comtrade, {layout} ({path.name})",
         publisher="Centro Internacional Português de Formação (cipf-comtrade), from UN Comtrade",
-        url=origin.get("url") or "https://github.com/joaquimrcarvalho/cipf-comtrade",
+        url="https://github.com/joaquimrcarvalho/cipf-comtrade",
         licence=None,
         published=vintage,
-        retrieved=origin.get("retrieved") or ctx.retrieved(),
         content_hash=digest,
         dataset=f"cipf-comtrade-{layout}",
         note="Tables computed from the UN Comtrade v1 API (subject to UN Comtrade's terms of use); the "

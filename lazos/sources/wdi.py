@@ -37,7 +37,7 @@ import duckdb
 import pyarrow as pa
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of
+from lazos.sources.base import Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256, source_row
 from lazos.sources.rawfiles import (
     fail,
@@ -47,7 +47,6 @@ from lazos.sources.rawfiles import (
     scan_csv,
     sql_literal,
     transcode,
-    translate_duckdb_error,
 )
 from lazos.store.staging import Staging
 
@@ -197,15 +196,16 @@ def _source(ctx: Context, original: Path, layout: str, vintage: str | None, labe
     vintage = origin.get("published") or vintage or ctx.given_vintage()
     tag = extra.pop("tag", None)
     parts = ["wb-wdi", layout] + ([tag] if tag else []) + [vintage or "undated", digest[:8]]
-    return source_row(
+    return raw_file_source(
+        ctx,
+        origin,
         source_id="-".join(p.lower().replace(".", "-") for p in parts),
         kind="dataset",
-        title=origin.get("title") or f"World Development Indicators, {label} ({original.name})",
+        title=f"World Development Indicators, {label} ({original.name})",
         publisher="World Bank",
-        url=origin.get("url") or HOME,
+        url=HOME,
         licence=LICENCE,
         published=vintage,
-        retrieved=origin.get("retrieved") or ctx.retrieved(),
         content_hash=digest,
         dataset=DATASET,
         note=origin.get("note"),
@@ -217,8 +217,7 @@ class EntityMap:
     """How a file's country codes become Lazos codes."""
 
     codes: dict[str, str]  # every code kept, with the Lazos ISO3 it stands for
-    excluded: list[str]  # codes left out on purpose
-    rows_excluded: int
+    rows_excluded: int  # rows of codes left out on purpose
 
     def key_table(self, staging: Staging, ctx: Context) -> str:
         """A temporary table (code, entity_key) of the kept codes with their term keys."""
@@ -256,7 +255,7 @@ def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_
         ORDER BY f.code
         """
     ).fetchall()
-    codes, excluded, errors, count_excluded = {}, [], [], 0
+    codes, errors, count_excluded = {}, [], 0
     for code, name, count, iso3 in rows:
         if iso3 is not None:
             codes[code] = iso3
@@ -269,7 +268,6 @@ def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_
             codes[code] = found.iso3
         elif found.excluded:
             staging.skip(f"{path.name}: {found.excluded}", count)
-            excluded.append(code)
             count_excluded += count
         else:
             errors.append(
@@ -286,7 +284,7 @@ def _entity_map(staging: Staging, ctx: Context, scan: Scan, code_col: str, name_
                 break
     if errors:
         raise ValidationError(errors)
-    return EntityMap(codes, excluded, count_excluded)
+    return EntityMap(codes, count_excluded)
 
 
 def _stage_indicators(
@@ -376,8 +374,7 @@ def _error_translator(scan: Scan) -> Any:
     """
 
     def translate(exc: duckdb.Error, con: duckdb.DuckDBPyConnection) -> ValidationError | None:
-        text = str(exc)
-        match = _NOT_FINITE.search(text)
+        match = _NOT_FINITE.search(str(exc))
         if match:
             tag, code, indicator, column = match.groups()
             if tag != str(scan.path):
@@ -393,8 +390,6 @@ def _error_translator(scan: Scan) -> Any:
             return ValidationError(
                 [DataError("invalid-value", "not a finite number (NaN or infinity)", str(scan.original), row, column)]
             )
-        if str(scan.path) in text:
-            return translate_duckdb_error(exc, scan.original)
         return None
 
     return translate

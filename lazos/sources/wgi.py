@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of
-from lazos.sources.common import file_sha256, source_row
+from lazos.sources.base import Context, origin_of, raw_file_source
+from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import check_utf8, fail, read_sheet, workbook_modified
 from lazos.store.staging import Staging
 
@@ -164,15 +164,16 @@ def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] 
         origin.get("published") or (workbook_modified(path) if path.suffix == ".xlsx" else None) or ctx.given_vintage()
     )
     digest = file_sha256(path)
-    source = source_row(
+    source = raw_file_source(
+        ctx,
+        origin,
         source_id=f"wb-wgi-{(vintage or 'undated').lower()}-{digest[:8]}",
         kind="dataset",
-        title=origin.get("title") or f"Worldwide Governance Indicators ({path.name})",
+        title=f"Worldwide Governance Indicators ({path.name})",
         publisher="World Bank",
-        url=origin.get("url") or HOME,
+        url=HOME,
         licence="CC-BY-4.0",
         published=vintage,
-        retrieved=origin.get("retrieved") or ctx.retrieved(),
         content_hash=digest,
         dataset="wb-wgi",
         note=origin.get("note"),
