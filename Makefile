@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup build lint format snapshot bench clean
+.PHONY: run test setup build lint format snapshot bench clean lock
 
-# Set-up: a virtual environment with the project and its test tools installed.
-$(STAMP): pyproject.toml
+# Set-up: a virtual environment with exactly the versions in requirements.lock (hashes checked),
+# then Lazos itself on top without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -49,6 +50,13 @@ format: setup
 # Regenerate the embedded dataset from the raw files in ../shared/data (needs them present).
 snapshot: setup
 	$(BIN)/lazos snapshot
+
+# Update the lock deliberately (then commit it): every dependency of pyproject.toml, the dev extra
+# and the build backend, resolved for every Python >= 3.11 and platform, with hashes.
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	printf 'hatchling>=1.25\neditables>=0.5\n' | $(PYTHON) -m uv pip compile pyproject.toml - --extra dev --universal \
+		--python-version 3.11 --generate-hashes --no-header -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

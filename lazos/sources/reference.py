@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 from importlib import resources as importlib_resources
 
-import babel
 from babel import Locale
-from babel.core import get_cldr_version
 
 from lazos.countries import normalise
 from lazos.sources.common import Contribution, Rows, source_row
@@ -36,7 +34,9 @@ def contribution() -> Contribution:
         source_row(
             source_id=CLDR,
             kind="reference",
-            title=f"Unicode CLDR {get_cldr_version()} territory names (via Babel {babel.__version__})",
+            # No library or CLDR version here: the committed snapshot must not change with the
+            # installed Babel (the version in use is the one requirements.lock pins).
+            title="Unicode CLDR territory names (via Babel)",
             publisher="Unicode Consortium",
             url="https://cldr.unicode.org/",
             licence="Unicode-3.0",
