@@ -87,6 +87,20 @@ class CountryProfile:
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def frame(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """A query's result as a DataFrame whose missing texts are None, under pandas 2 and 3 alike.
+
+    pandas 3 reads text columns as its ``str`` dtype, where a missing value is NaN (a float
+    that is truthy and has no string methods); Lazos's callers test for None.
+    """
+    df = cursor.df()
+    for i, dtype in enumerate(df.dtypes):
+        if dtype != object and pd.api.types.is_string_dtype(dtype):
+            column = df.iloc[:, i]
+            df.isetitem(i, column.astype(object).where(column.notna(), None))
+    return df
+
+
 def _missing(value: Any) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
@@ -153,7 +167,7 @@ class Lazos:
     _v = visible
 
     def _df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        return self.con.execute(sql, params or []).df()
+        return frame(self.con.execute(sql, params or []))
 
     @cached_property
     def resolver(self) -> CountryResolver:
@@ -879,7 +893,7 @@ class Lazos:
         if kind != "SELECT":
             raise ReadOnlyError(f"only read-only SELECT queries are allowed; this is a {kind} statement")
         try:
-            return self.con.execute(sql).df()
+            return frame(self.con.execute(sql))
         except duckdb.Error as exc:
             raise LazosError(f"query failed: {str(exc).splitlines()[0]}") from exc
 
