@@ -45,7 +45,24 @@ def plain(value: Any) -> Any:
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    """Rows as JSON-safe dicts; a repeated column name gets a suffix (a, a_1) instead of hiding a column."""
+    names = unique_names(df.columns)
+    return [{k: plain(v) for k, v in zip(names, row, strict=True)} for row in df.itertuples(index=False, name=None)]
+
+
+def unique_names(columns: Any) -> list[str]:
+    """Column names as text, each once: a repeated name gets _1, _2... as DuckDB names them."""
+    seen: set[str] = set()
+    out = []
+    for column in columns:
+        name = base = str(column)
+        n = 0
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
+        out.append(name)
+    return out
 
 
 def text(value: Any) -> str:
@@ -60,14 +77,20 @@ def text(value: Any) -> str:
 
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | None = None) -> Table:
-    """A rich table of ``df``; ``columns`` maps column names to headers (and picks them)."""
-    columns = columns or {c: c for c in df.columns}
+    """A rich table of ``df``; ``columns`` maps column names to headers (and picks them).
+
+    Cells are taken by position, not by name: a query's columns may be named anything
+    (``count(*)``, ``2x``, ``a b``, twice the same name), which named tuples cannot hold.
+    """
+    if columns is None:
+        picked = list(enumerate(str(c) for c in df.columns))
+    else:
+        picked = [(df.columns.get_loc(c), header) for c, header in columns.items()]
     out = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
-    for header in columns.values():
+    for _, header in picked:
         out.add_column(header, overflow="fold")
-    for row in df.itertuples(index=False):
-        values = row._asdict()
-        out.add_row(*(Text(text(values.get(c))) for c in columns))
+    for row in df.itertuples(index=False, name=None):
+        out.add_row(*(Text(text(row[i])) for i, _ in picked))
     return out
 
 
