@@ -14,7 +14,7 @@ from pathlib import Path
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
-from lazos.sources.rawfiles import check_utf8, fail
+from lazos.sources.rawfiles import fail, head_lines, read_csv_text, read_text
 from lazos.store.staging import Staging
 
 NAME = "cameo"
@@ -26,14 +26,15 @@ _CODE = re.compile(r"^\d{2,4}$")
 def stage(path: Path, staging: Staging, ctx: Context) -> str:
     if not path.is_file():
         fail("missing-file", "file not found", path)
-    data = path.read_bytes()
-    check_utf8(path, data)
-    try:
-        lines = data.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as exc:
-        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path, data[: exc.start].count(b"\n") + 1)
-    if not lines or lines[0].split("\t") != HEADER:
-        fail("missing-column", f"expected the header {'<TAB>'.join(HEADER)}", path, 1)
+    # The header is checked on the first line, so that another dataset's file is refused unread.
+    if head_lines(path, 1, ctx.encoding)[0].split("\t") != HEADER:
+        fail(
+            "unknown-layout",
+            f"not a CAMEO event-code list: expected the header {'<TAB>'.join(HEADER)} (tab-separated)",
+            path,
+            1,
+        )
+    _, records = read_csv_text(read_text(path, ctx.encoding), path, delimiter="\t", quoted=False)
     origin = origin_of(ctx, path)
     digest = file_sha256(path)
     source = raw_file_source(
@@ -51,20 +52,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     )
     staging.add_rows("sources", [source], str(path))
     rows, errors, seen = [], [], set()
-    for i, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        cells = line.split("\t")
-        if len(cells) != 2:
-            errors.append(
-                DataError(
-                    "malformed-csv",
-                    f"{len(cells)} tab-separated cells where 2 are expected",
-                    str(path),
-                    i,
-                )
-            )
-            continue
+    for i, cells in records:
         code, label = cells[0].strip(), cells[1].strip()
         if not _CODE.match(code):
             errors.append(

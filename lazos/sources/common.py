@@ -115,17 +115,12 @@ def web_source(url: str, *, kind: str = "web_page", **values: Any) -> dict[str, 
 
 
 def read_csv_rows(path: Path, required: list[str]) -> list[dict[str, str]]:
-    """Read a raw CSV as text, checking its header; errors name the file and the column."""
-    label = str(path)
-    try:
-        text = path.read_text("utf-8-sig")
-    except FileNotFoundError as exc:
-        raise ValidationError([DataError("missing-file", "file not found", label)]) from exc
-    except UnicodeDecodeError as exc:
-        raise ValidationError([DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", label)]) from exc
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    header = reader.fieldnames or []
+    """Read a raw CSV as text, checking its header and the width of every row (a ragged or
+    truncated row is refused); errors name the file, the row and the column."""
+    from lazos.sources.rawfiles import read_csv_text, read_text
+
+    header, records = read_csv_text(read_text(path), path)
     missing = [c for c in required if c not in header]
     if missing:
-        raise ValidationError([DataError("missing-column", "the column is missing", label, 1, c) for c in missing])
-    return [dict(r) for r in reader]
+        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
+    return [dict(zip(header, cells, strict=True)) for _, cells in records]

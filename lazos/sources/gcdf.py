@@ -37,7 +37,7 @@ from typing import Any
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, folder_sha256, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
-from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, read_sheet, read_utf8_text
+from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, read_csv_text, read_sheet, read_text
 from lazos.store.staging import Staging
 
 NAME = "gcdf"
@@ -301,39 +301,25 @@ class _Cells:
 # ---------------------------------------------------------------------------- reading
 
 
-def _read_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+def _read_table(path: Path, encoding: str | None) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """The header and the numbered rows (as dicts) of the release workbook's sheet or of a CSV."""
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         _, header, rows = read_sheet(path, SHEET)
-        return header, [dict(zip(header, r, strict=False)) for r in rows if any(not _blank(c) for c in r)]
-    text = read_utf8_text(path)
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    header = reader.fieldnames or []
-    rows = []
-    for row in reader:
-        if None in row:
-            fail(
-                "extra-cell",
-                f"{len(header) + len(row[None])} cells where the header has {len(header)}",
-                path,
-                reader.line_num,
-            )
-        if any(v is None for v in row.values()):
-            fail(
-                "missing-cell",
-                "fewer cells than the header (the file may be truncated)",
-                path,
-                reader.line_num,
-            )
-        rows.append(row)
-    return header, rows
+        return header, [
+            (i, dict(zip(header, r, strict=False)))
+            for i, r in enumerate(rows, start=2)
+            if any(not _blank(c) for c in r)
+        ]
+    header, records = read_csv_text(read_text(path, encoding), path)
+    return header, [(i, dict(zip(header, cells, strict=True))) for i, cells in records]
 
 
-def detect(path: Path) -> str:
+def detect(path: Path, encoding: str | None = None) -> str:
     if path.is_dir() or path.suffix.lower() in (".geojson", ".json"):
         return "geojson"
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return "full"
-    header = parse_csv_line(head_lines(path, 1)[0])
+    header = parse_csv_line(head_lines(path, 1, encoding)[0])
     if GEOCODED["id"] in header:
         return "geocoded"
     if "AidData Record ID" in header:
@@ -379,12 +365,12 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     """Read one GCDF file (or folder of GeoJSON files) into the run's merged records."""
     if not path.exists():
         fail("missing-file", "file not found", path)
-    layout = detect(path)
+    layout = detect(path, ctx.encoding)
     if layout == "geojson":
         return _read_geojson(path, staging, ctx)
     if layout == "adm":
         return _read_adm(path, staging, ctx)
-    header, rows = _read_table(path)
+    header, rows = _read_table(path, ctx.encoding)
     columns = {"geocoded": GEOCODED, "full": FULL, "subset": SUBSET}[layout]
     required = [c for key, c in columns.items() if key in ("id", "title", "status", "sector")]
     missing = [c for c in required if c not in header]
@@ -393,7 +379,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     source = _source(ctx, path, layout, file_sha256(path))
     staging.add_rows("sources", [source], str(path))
     state, errors, kept, left_out = _state(ctx), [], 0, 0
-    for i, row in enumerate(rows, start=2):
+    for i, row in rows:
         cells = _Cells(row, path, i, errors, na=layout == "subset")
         kept_row = _read_record(cells, columns, layout, source, staging, ctx, state)
         kept += kept_row
@@ -594,7 +580,7 @@ def _read_adm(path: Path, staging: Staging, ctx: Context) -> str:
             "cannot tell whether this file holds ADM1 or ADM2 units: keep 'ADM1' or 'ADM2' in its name",
             path,
         )
-    header, rows = _read_table(path)
+    header, rows = _read_table(path, ctx.encoding)
     missing = [c for c in ADM if c not in header]
     if missing:
         raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
@@ -602,7 +588,7 @@ def _read_adm(path: Path, staging: Staging, ctx: Context) -> str:
     staging.add_rows("sources", [source], str(path))
     errors: list[DataError] = []
     state = _state(ctx)
-    for i, row in enumerate(rows, start=2):
+    for i, row in rows:
         cells = _Cells(row, path, i, errors, na=False)
         share = cells.number("intersection_ratio")
         lat, lon = cells.number("centroid_latitude"), cells.number("centroid_longitude")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -29,8 +31,46 @@ def fail(kind: str, message: str, file: Path | str, row: int | None = None, fiel
     raise ValidationError([DataError(kind, message, str(file), row, field)])
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """The codec of UTF-16 or UTF-32 text, told by its byte-order mark or by where its NULs fall.
+
+    Text in these encodings is mostly NUL bytes at fixed positions (every other byte for
+    UTF-16, three in four for UTF-32), so it is neither valid UTF-8 nor a binary file.
+    """
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):  # UTF-32 LE's mark begins with UTF-16 LE's: it is tested first
+            return name
+    sample = data[: 4096 - 4096 % 4] if len(data) >= 4096 else data[: len(data) - len(data) % 4]
+    quarter = len(sample) // 4
+    if quarter < 4:
+        return None
+    nul = [sample[j::4].count(0) / quarter for j in range(4)]  # share of NULs at each position mod 4
+
+    def zero(*positions: int) -> bool:
+        return all(nul[j] >= 0.6 for j in positions) and all(nul[j] <= 0.1 for j in set(range(4)) - set(positions))
+
+    for positions, name in (
+        ((1, 2, 3), "utf-32-le"),
+        ((0, 1, 2), "utf-32-be"),
+        ((1, 3), "utf-16-le"),
+        ((0, 2), "utf-16-be"),
+    ):
+        if zero(*positions):
+            return name
+    return None
+
+
 def guess_encoding(data: bytes) -> str:
-    """A hint for a file that is not UTF-8: GBK when the bytes read as Chinese, else Latin-1."""
+    """A hint for a file that is not UTF-8: UTF-16 or UTF-32 by their marks, GBK when the bytes
+    read as Chinese, else Latin-1."""
+    wide = wide_encoding(data)
+    if wide:
+        return wide
     try:
         text = data.decode("gbk")
         if sum(0x4E00 <= ord(c) <= 0x9FFF for c in text) >= 2:
@@ -42,6 +82,14 @@ def guess_encoding(data: bytes) -> str:
 
 def check_utf8(path: Path, data: bytes) -> None:
     """Raise a located error if ``data`` (the start of ``path``) is not UTF-8."""
+    wide = wide_encoding(data)
+    if wide:
+        fail(
+            "encoding-error",
+            f"the file is {wide.upper()} text, not UTF-8: import with --encoding {wide}, or convert it to UTF-8",
+            path,
+            1,
+        )
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -59,17 +107,39 @@ def check_utf8(path: Path, data: bytes) -> None:
         fail("binary-file", "the file holds NUL bytes: it is not a text CSV file", path, 1)
 
 
-def read_utf8_text(path: Path) -> str:
-    """The whole text of a UTF-8 file (BOM dropped), with a located error if it is not UTF-8."""
+def is_utf8(encoding: str | None) -> bool:
+    return encoding is None or encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
+def _codec(encoding: str, path: Path) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise ValidationError([DataError("unknown-encoding", f"unknown encoding {encoding!r}", str(path))]) from exc
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """The whole text of a file (BOM dropped): UTF-8, checked, unless ``encoding`` names another."""
+    if not path.is_file():
+        fail("missing-file", "file not found", path)
+    if not is_utf8(encoding):
+        codec = _codec(encoding, path)
+        data = path.read_bytes()
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            fail("encoding-error", f"not valid {encoding} either ({exc.reason})", path)
+        return text[1:] if text.startswith("\ufeff") else text
     with path.open("rb") as fh:
         check_utf8(path, fh.read(1 << 20))
+    data = path.read_bytes()
     try:
-        return path.read_text("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path)
+        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path, data[: exc.start].count(b"\n") + 1)
 
 
-def head_lines(path: Path, count: int = 8) -> list[str]:
+def head_lines(path: Path, count: int = 8, encoding: str | None = None) -> list[str]:
     """The first lines of a text file, checked for encoding (the whole file is not read)."""
     if not path.is_file():
         fail("missing-file", "file not found", path)
@@ -77,13 +147,139 @@ def head_lines(path: Path, count: int = 8) -> list[str]:
         data = fh.read(SNIFF_BYTES)
     if not data.strip():
         fail("blank-file", "the file is empty", path)
+    if not is_utf8(encoding):
+        try:  # the sample may end inside a character: decode it as the start of a stream
+            text = codecs.getincrementaldecoder(_codec(encoding, path))().decode(data, final=False)
+        except UnicodeDecodeError as exc:
+            fail("encoding-error", f"not valid {encoding} either ({exc.reason})", path)
+        return text.lstrip("\ufeff").splitlines()[:count]
     check_utf8(path, data)
     text = data.decode("utf-8-sig", errors="replace")
     return text.splitlines()[:count]
 
 
 def parse_csv_line(line: str) -> list[str]:
-    return next(csv.reader([line]), [])
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:  # a header with a stray quote: read it as it is, the layout check then names it
+        return line.split(",")
+
+
+# ---------------------------------------------------------------------------- whole tables
+
+TRUNCATED = (
+    "the last line has no line break, so its last value may have been cut (the file may be truncated): "
+    "check the end of the file against the original; if it is complete, end it with a line break"
+)
+
+
+def check_final_line_break(path: Path, label: Path | None = None) -> None:
+    """Refuse a file whose last line has no line break (read from the end; the whole file is
+    scanned only to number the line in the message). ``label`` is the file the user named,
+    when ``path`` is a copy of it.
+
+    Every publisher's file ends its last line; without it, the last value may have lost its
+    last characters (77.46 read as 7) while the line still has every cell.
+    """
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return
+        fh.seek(-1, 2)
+        if fh.read(1) in b"\r\n":
+            return
+        fh.seek(0)
+        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    fail("truncated-file", TRUNCATED, label or path, lines + 1)
+
+
+def check_text_final_line_break(text: str, path: Path) -> None:
+    """:func:`check_final_line_break` for a file already read as text."""
+    if text and text[-1] not in "\r\n":
+        fail("truncated-file", TRUNCATED, path, (text.count("\n") or text.count("\r")) + 1)
+
+
+def read_csv_text(
+    text: str, path: Path, *, delimiter: str = ",", quoted: bool = True
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A CSV text's header and its records, each with its row number (header = 1), checked whole.
+
+    A record with more or fewer cells than the header, a quote never closed, a last line
+    without its line break: each stops the import with its row, never a silently shortened
+    or dropped value. Blank records (no cell with text) are left out.
+    """
+    check_text_final_line_break(text, path)
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        strict=True,
+        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
+    )
+    records: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if header is None:
+                header = cells
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                short = len(cells) < len(header)
+                fail(
+                    "missing-cell" if short else "extra-cell",
+                    f"{len(cells)} cells where the header has {len(header)}"
+                    + (" (the file may be truncated)" if short else ""),
+                    path,
+                    number,
+                )
+            records.append((number, cells))
+    except csv.Error as exc:
+        message = str(exc)
+        if "unexpected end of data" in message or "EOF" in message:
+            message = "a quoted value is never closed (the file may be truncated)"
+        fail("malformed-csv", message, path, reader.line_num)
+    if header is None:
+        fail("blank-file", "the file is empty", path)
+    return header, records
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+def check_json_start(head: bytes, path: Path | str, expected: str) -> None:
+    """Refuse, from its first bytes, a JSON document that is not the kind expected (``{`` for an
+    object, ``[`` for an array), before anything is parsed."""
+    start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")[:1].decode("latin-1")
+    if start not in expected:
+        kinds = " or ".join({"{": "an object ({ ... })", "[": "an array ([ ... ])"}[c] for c in expected)
+        shown = repr(start) if start else "nothing"
+        fail("unknown-layout", f"not the JSON expected here: it should be {kinds}, and starts with {shown}", path, 1)
+
+
+def load_json(data: bytes, path: Path | str, expected: str = "{[") -> object:
+    """Parse JSON bytes (a file's, or an API's answer), every failure a located error.
+
+    Nesting deeper than Python's recursion limit is refused, not a crash.
+    """
+    check_json_start(data[:1024], path, expected)
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path, data[: exc.start].count(b"\n") + 1)
+    except json.JSONDecodeError as exc:
+        fail("malformed-json", exc.msg, path, exc.lineno)
+    except RecursionError:
+        fail("malformed-json", "values nested too deeply to read (arrays or objects within each other)", path)
+
+
+def load_json_file(path: Path, expected: str = "{[") -> object:
+    """:func:`load_json` for a file, whose kind is checked on its first bytes before it is read."""
+    if not path.is_file():
+        fail("missing-file", "file not found", path)
+    with path.open("rb") as fh:
+        check_json_start(fh.read(1024), path, expected)
+    return load_json(path.read_bytes(), path, expected)
 
 
 def transcode(path: Path, encoding: str) -> Path:

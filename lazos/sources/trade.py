@@ -16,14 +16,13 @@ and ``goods_trade_balance``, always as reported by the entity.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
-from lazos.sources.rawfiles import fail, read_sheet, read_utf8_text
+from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, read_csv_text, read_sheet, read_text
 from lazos.store.staging import Staging
 
 NAME = "trade"
@@ -82,15 +81,18 @@ def indicator_rows(source_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _read(path: Path) -> tuple[list[str], list[list[Any]]]:
+def _read(path: Path, encoding: str | None) -> tuple[str, list[str], list[tuple[int, list[Any]]]]:
+    """The layout, the header and the numbered rows of the workbook's sheet or of the CSV.
+
+    A CSV's layout is told from its first line, so that a file of another dataset is refused
+    before it is read whole.
+    """
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         _, header, rows = read_sheet(path, None)
-        return header, rows
-    text = read_utf8_text(path)
-    rows = list(csv.reader(text.splitlines()))
-    if not rows:
-        fail("blank-file", "the file is empty", path)
-    return [h.strip() for h in rows[0]], rows[1:]
+        return detect(header, path), header, list(enumerate(rows, start=2))
+    layout = detect([h.strip() for h in parse_csv_line(head_lines(path, 1, encoding)[0])], path)
+    header, rows = read_csv_text(read_text(path, encoding), path)
+    return layout, [h.strip() for h in header], rows
 
 
 def detect(header: list[str], path: Path) -> str:
@@ -98,6 +100,16 @@ def detect(header: list[str], path: Path) -> str:
         return "china-reported"
     if all(c in header for c in LAYOUTS["mirror-exports"]):
         return "mirror-exports" if "cmdCode" in header or "partner_upper_sum" in header else "mirror-imports"
+    known = {c for columns in LAYOUTS.values() for c in columns}
+    if not known & set(header):
+        fail(
+            "unknown-layout",
+            "not a trade table: expected the columns of the China-reported table "
+            f"({', '.join(LAYOUTS['china-reported'])}) or of the mirror tables "
+            f"({', '.join(LAYOUTS['mirror-exports'])}) (its header starts {header[:4]})",
+            path,
+            1,
+        )
     needed = LAYOUTS["mirror-exports"] if "flowCode" in header else LAYOUTS["china-reported"]
     missing = [c for c in needed if c not in header]
     raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
@@ -138,8 +150,7 @@ def _year(value: Any, path: Path, row: int, errors: list[DataError]) -> str | No
 def stage(path: Path, staging: Staging, ctx: Context) -> str:
     if not path.is_file():
         fail("missing-file", "file not found", path)
-    header, rows = _read(path)
-    layout = detect(header, path)
+    layout, header, rows = _read(path, ctx.encoding)
     idx = {h: i for i, h in enumerate(header)}
     origin = origin_of(ctx, path)
     digest = file_sha256(path)
@@ -169,14 +180,16 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     errors: list[DataError] = []
     out: list[dict[str, Any]] = []
     seen: set[tuple] = set()
-    for i, cells in enumerate(rows, start=2):
+    for i, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
-        if len(cells) < len(header):
+        if len(cells) != len(header):  # (a CSV's rows were checked as they were read)
+            short = len(cells) < len(header)
             errors.append(
                 DataError(
-                    "missing-cell",
-                    f"{len(cells)} cells where the header has {len(header)} (the file may be truncated)",
+                    "missing-cell" if short else "extra-cell",
+                    f"{len(cells)} cells where the header has {len(header)}"
+                    + (" (the file may be truncated)" if short else ""),
                     str(path),
                     i,
                 )

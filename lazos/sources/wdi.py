@@ -23,11 +23,10 @@ date, so an older vintage stays answerable as of an earlier date.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -40,10 +39,14 @@ from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256, source_row
 from lazos.sources.rawfiles import (
+    check_final_line_break,
     fail,
     head_lines,
+    load_json_file,
     parse_csv_line,
     read_csv_sql,
+    read_csv_text,
+    read_text,
     scan_csv,
     sql_literal,
     transcode,
@@ -170,6 +173,8 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
         path = transcode(path, ctx.encoding)
         ctx.cleanup.append(path)  # read again when the import is applied
     layout = detect(path)
+    if layout != "json":
+        check_final_line_break(path, original)
     handler = {
         "bulk": _stage_wide,
         "api": _stage_wide,
@@ -638,19 +643,22 @@ def _stage_datahub(path: Path, staging: Staging, ctx: Context, layout: str, orig
     return f"{original.name}: datahub long layout of {code}, {entities.rows_excluded} rows outside scope"
 
 
-def _dict_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    text = path.read_text("utf-8-sig")
-    reader = csv.DictReader(text.splitlines())
-    return list(reader.fieldnames or []), list(reader)
+def _dict_rows(path: Path, original: Path) -> list[tuple[int, dict[str, str]]]:
+    """The numbered rows of a metadata file, as dicts (every row as wide as the header)."""
+    try:
+        header, records = read_csv_text(read_text(path), path)
+    except ValidationError as exc:  # name the file the user gave, not its UTF-8 copy
+        raise ValidationError([replace(e, file=str(original)) for e in exc.errors]) from exc
+    return [(i, dict(zip(header, cells, strict=True))) for i, cells in records]
 
 
 def _stage_series(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
     """WDISeries.csv: indicator names, units, topics and definitions."""
-    _, rows = _dict_rows(path)
+    rows = _dict_rows(path, original)
     source = _source(ctx, original, "series", None, "series metadata")
     staging.add_rows("sources", [source], str(original))
     out, errors = [], []
-    for i, r in enumerate(rows, start=2):
+    for i, r in rows:
         code, name = (r.get("Series Code") or "").strip(), (r.get("Indicator Name") or "").strip()
         if not code:
             continue
@@ -667,6 +675,7 @@ def _stage_series(path: Path, staging: Staging, ctx: Context, layout: str, origi
             )
             continue
         definition = (r.get("Short definition") or "").strip() or (r.get("Long definition") or "").strip()
+        definition = re.sub(r"\s*[\r\n]+\s*", " ", definition)  # a line break inside a sentence is a space
         out.append(
             {
                 "indicator": code,
@@ -686,13 +695,13 @@ def _stage_series(path: Path, staging: Staging, ctx: Context, layout: str, origi
 
 def _stage_country(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
     """WDICountry.csv or Metadata_Country_…csv: the Bank's names of each economy, as aliases."""
-    _, rows = _dict_rows(path)
+    rows = _dict_rows(path, original)
     source = _source(ctx, original, "country", None, "country metadata")
     staging.add_rows("sources", [source], str(original))
     kinds = dict(ctx.con.execute("SELECT iso3, kind FROM country WHERE retired_at IS NULL").fetchall())
     kinds |= {r["iso3"]: r["kind"] for r in staging.rows("countries")}
     aliases, seen = [], set()
-    for i, r in enumerate(rows, start=2):
+    for i, r in rows:
         code = (r.get("Country Code") or "").strip()
         found = ctx.resolver.classify(code)
         if found.iso3 is None:
@@ -821,11 +830,9 @@ def stage_api_records(
 
 def _stage_json(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
     try:
-        payload = json.loads(path.read_text("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ValidationError([DataError("encoding-error", f"not valid UTF-8 ({exc.reason})", str(original))]) from exc
-    except json.JSONDecodeError as exc:
-        raise ValidationError([DataError("malformed-json", exc.msg, str(original), exc.lineno)]) from exc
+        payload = load_json_file(path, "[")  # API v2 answers are arrays
+    except ValidationError as exc:  # name the file the user gave, not its UTF-8 copy
+        raise ValidationError([replace(e, file=str(original)) for e in exc.errors]) from exc
     meta, records = parse_api_json(payload, str(original))
     vintage = meta.get("lastupdated")
     source = _source(ctx, original, "api-json", vintage, "API v2 response")
@@ -893,7 +900,7 @@ def fetch(
             digest.update(response.content)
             try:
                 payload = response.json()
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # (RecursionError: nested beyond reading)
                 raise LazosError(f"the World Bank API answered with a body that is not JSON ({response.url})") from exc
             meta, recs = parse_api_json(payload, str(response.url))
             records += recs

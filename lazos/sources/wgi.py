@@ -11,7 +11,6 @@ own codes: ``CC.EST`` (estimate, roughly -2.5 to 2.5), ``CC.STD.ERR``, ``CC.NO.S
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,15 @@ from typing import Any
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
-from lazos.sources.rawfiles import check_utf8, fail, read_sheet, workbook_modified
+from lazos.sources.rawfiles import (
+    fail,
+    head_lines,
+    parse_csv_line,
+    read_csv_text,
+    read_sheet,
+    read_text,
+    workbook_modified,
+)
 from lazos.store.staging import Staging
 
 NAME = "wgi"
@@ -105,24 +112,48 @@ def indicator_rows(source_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def _read(path: Path) -> tuple[list[str], list[list[Any]]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        _, header, rows = read_sheet(path, None)
-        return header, rows
-    data = path.read_bytes()
-    check_utf8(path, data[: 1 << 20])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+WORKBOOK = (".xlsx", ".xlsm", ".xls")
+
+
+def check_header(header: list[str], path: Path) -> None:
+    """The WGI columns must all be there; a file with none of them is another dataset's."""
+    header = [h.strip() for h in header]
+    missing = [c for c in COLUMNS if c not in header]
+    if len(missing) == len(COLUMNS):
         fail(
-            "encoding-error",
-            f"not valid UTF-8 ({exc.reason})",
+            "unknown-layout",
+            f"not a Worldwide Governance Indicators file: expected the columns {', '.join(COLUMNS)} "
+            f"(its header starts {header[:4]})",
             path,
-            data[: exc.start].count(b"\n") + 1,
+            1,
         )
-    reader = csv.reader(text.splitlines())
-    header = next(reader, [])
-    return header, list(reader)
+    if missing:
+        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
+
+
+def _read(path: Path, encoding: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """The header and the numbered rows of the workbook's sheet or of the CSV.
+
+    A CSV's header is checked on the file's first lines, so that a file of another dataset is
+    refused before it is read whole.
+    """
+    if path.suffix.lower() in WORKBOOK:
+        _, header, rows = read_sheet(path, None)
+        check_header(header, path)
+        return header, list(enumerate(rows, start=2))
+    check_header(parse_csv_line(head_lines(path, 1, encoding)[0]), path)
+    return read_csv_text(read_text(path, encoding), path)
+
+
+def _year(value: Any, path: Path, row: int, errors: list[DataError]) -> int | None:
+    try:
+        year = float(str(value).strip())
+    except (TypeError, ValueError):
+        year = float("nan")
+    if not year.is_integer() or not 1900 <= year <= 2100:  # also NaN and infinities
+        errors.append(DataError("invalid-value", f"{value!r} is not a year", str(path), row, "year"))
+        return None
+    return int(year)
 
 
 def _number(value: Any, path: Path, row: int, column: str, errors: list[DataError]) -> float | None:
@@ -153,11 +184,8 @@ def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] 
     """Stage the WGI workbook or its CSV flattening."""
     if not path.is_file():
         fail("missing-file", "file not found", path)
-    header, rows = _read(path)
+    header, rows = _read(path, ctx.encoding)
     header = [h.strip() for h in header]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
     idx = {c: header.index(c) for c in COLUMNS}
     origin = origin_of(ctx, path)
     vintage = (
@@ -189,24 +217,22 @@ def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] 
     errors: list[DataError] = []
     out: list[dict[str, Any]] = []
     seen: Counter[tuple[str, str, str]] = Counter()
-    for i, cells in enumerate(rows, start=2):
-        if len(cells) < len(header) or not any(c not in (None, "") for c in cells):
-            if any(c not in (None, "") for c in cells):
-                errors.append(
-                    DataError(
-                        "missing-cell",
-                        f"{len(cells)} cells where the header has {len(header)}",
-                        str(path),
-                        i,
-                    )
+    for i, cells in rows:
+        if not any(c not in (None, "") for c in cells):
+            continue
+        if len(cells) != len(header):  # (a CSV's rows were checked as they were read)
+            errors.append(
+                DataError(
+                    "missing-cell" if len(cells) < len(header) else "extra-cell",
+                    f"{len(cells)} cells where the header has {len(header)}",
+                    str(path),
+                    i,
                 )
+            )
             continue
         code, name, dim = (str(cells[idx[c]] or "").strip() for c in ("code", "countryname", "indicator"))
-        year_raw = cells[idx["year"]]
-        try:
-            year = int(float(year_raw))
-        except (TypeError, ValueError):
-            errors.append(DataError("invalid-value", f"{year_raw!r} is not a year", str(path), i, "year"))
+        year = _year(cells[idx["year"]], path, i, errors)
+        if year is None:
             continue
         if dim not in DIMENSIONS:
             errors.append(
