@@ -114,3 +114,25 @@ def test_every_text_layout_refuses_a_row_with_an_extra_cell(shared_data, db_copy
     error = refused(db_copy, source, path, content)
     assert error.type == "extra-cell" and "cells where the header has" in error.message
     assert error.row == record
+
+
+def gcdf_with_repeated_record(shared_data: Path, path: Path, amount: str | None) -> tuple[str, int]:
+    """AidData's geocoded table with its first record repeated at the end (its amount changed)."""
+    text = (shared_data / "gcdf" / "gcdf3_lac.csv").read_text("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header, again = rows[0], list(rows[1])
+    if amount is not None:
+        again[header.index("Amount.(Constant.USD.2021)")] = amount
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerow(again)
+    path.write_text(text + out.getvalue(), "utf-8")
+    return again[header.index("AidData.Record.ID")], len(rows) + 1
+
+
+@pytest.mark.parametrize("amount", ["1", None], ids=["conflicting", "identical"])
+def test_a_gcdf_record_described_twice_in_one_file_is_refused(shared_data, db_copy, tmp_path, content, amount):
+    path = tmp_path / "gcdf3_lac.csv"
+    record, row = gcdf_with_repeated_record(shared_data, path, amount)
+    error = refused(db_copy, "gcdf", path, content)
+    assert (error.type, error.row, error.field) == ("duplicate-key", row, "AidData.Record.ID")
+    assert f"AidData record {record} appears twice (first at row 2)" in error.message

@@ -379,8 +379,23 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     source = _source(ctx, path, layout, file_sha256(path))
     staging.add_rows("sources", [source], str(path))
     state, errors, kept, left_out = _state(ctx), [], 0, 0
+    first_row: dict[str, int] = {}  # record id -> the row that described it
     for i, row in rows:
         cells = _Cells(row, path, i, errors, na=layout == "subset")
+        record_id = cells.text(columns["id"])
+        if record_id in first_row:  # one file describes a record once: a second row would silently win
+            errors.append(
+                DataError(
+                    "duplicate-key",
+                    f"AidData record {record_id} appears twice (first at row {first_row[record_id]})",
+                    str(path),
+                    i,
+                    columns["id"],
+                )
+            )
+            continue
+        if record_id is not None:
+            first_row[record_id] = i
         kept_row = _read_record(cells, columns, layout, source, staging, ctx, state)
         kept += kept_row
         left_out += not kept_row
