@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
+import duckdb
 import pytest
+from test_import_atomic import synthetic_wdi
 
 from lazos.errors import DataError, ValidationError
+from lazos.sources import wgi
+from lazos.sources.base import Context, connector
+from lazos.sources.entities import EntityResolver
+from lazos.sources.snapshot import SNAPSHOT_DATE
 from lazos.store.importer import import_files
+from lazos.store.migrations import migrate
+from lazos.store.staging import Staging
 
 # One published file per layout that is read as text (path under the shared data folder).
 TEXT_FILES = [
@@ -136,3 +145,59 @@ def test_a_gcdf_record_described_twice_in_one_file_is_refused(shared_data, db_co
     error = refused(db_copy, "gcdf", path, content)
     assert (error.type, error.row, error.field) == ("duplicate-key", row, "AidData.Record.ID")
     assert f"AidData record {record} appears twice (first at row 2)" in error.message
+
+
+# ----------------------------------------------------------------------------- point 7: another dataset's file
+
+
+def bytes_read() -> int:
+    """Bytes this process has read so far (Linux counts every read call in /proc/self/io)."""
+    fields = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
+    return int(fields["rchar"])
+
+
+def wrong_file(tmp_path: Path, source: str) -> Path:
+    """About 4 MB meant for another importer: a WGI CSV for WDI, a World Bank JSON array for
+    Comtrade, and a WDI bulk file for every other importer."""
+    if source == "wdi":
+        path = tmp_path / "wgi.csv"
+        row = "ARGcc1996,ARG,Argentina,1996,cc,0.1,0.2,6,53.7,38.7,62.9\n"
+        path.write_text(",".join(wgi.COLUMNS) + "\n" + row * 70_000, "utf-8")
+    elif source == "comtrade":
+        path = tmp_path / "worldbank.json"
+        record = {"indicator": {"id": "NY.GDP.MKTP.CD"}, "country": {"id": "AR"}, "date": "2020", "value": 1.5}
+        path.write_text(json.dumps([record] * 40_000), "utf-8")
+    else:
+        path = tmp_path / "WDIData.csv"
+        synthetic_wdi(path, ["ARG", "BRA"], 5_000)
+    assert path.stat().st_size > 3_000_000
+    return path
+
+
+def empty_context(con: duckdb.DuckDBPyConnection) -> tuple[Staging, Context]:
+    migrate(con)
+    return Staging(con), Context(con, EntityResolver([("ARG", "ARG")]), SNAPSHOT_DATE)
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="counts bytes read through Linux's /proc/self/io")
+@pytest.mark.parametrize("source", ["wdi", "wgi", "trade", "gcdf", "cameo", "comtrade"])
+def test_a_file_of_another_dataset_is_refused_from_its_first_bytes(tmp_path, source):
+    path = wrong_file(tmp_path, source)
+    mod = connector(source)
+    with duckdb.connect() as con:
+        staging, ctx = empty_context(con)
+        before = bytes_read()
+        with pytest.raises(ValidationError) as info:
+            mod.stage(path, staging, ctx)
+        read = bytes_read() - before
+    error = info.value.errors[0]
+    assert (error.type, error.file, error.row) == ("unknown-layout", str(path), 1)
+    assert error.message.startswith("not ")  # "not a Worldwide Governance Indicators file: expected ..."
+    assert read < 200_000, f"read {read} bytes of a {path.stat().st_size}-byte file to refuse it"
+
+
+def test_the_command_line_names_the_file_and_the_layout_expected(cli, db_copy, tmp_path):
+    path = wrong_file(tmp_path, "trade")
+    result = cli("import", "wgi", str(path), db=db_copy)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.strip().startswith(f"lazos: error: 1 problem(s) in the input: {path}, row 1: not a Worldwide")

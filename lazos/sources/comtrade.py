@@ -16,8 +16,8 @@ customs procedure, mode of transport or second partner are left out and counted.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ import pycountry
 
 from lazos.errors import DataError, LazosError, ValidationError
 from lazos.sources.base import Context, origin_of
-from lazos.sources.common import source_row
-from lazos.sources.rawfiles import fail
+from lazos.sources.common import file_sha256, source_row
+from lazos.sources.rawfiles import fail, finite_number, load_json_file
 from lazos.sources.trade import INDICATORS as TRADE_INDICATORS
 from lazos.store.staging import Staging
 
@@ -92,18 +92,35 @@ def parse_body(payload: Any, label: str) -> list[dict[str, Any]]:
     return data
 
 
+_PERIOD = re.compile(r"^\d{4}(\d{2})?$")
+_COMMODITY = re.compile(r"^[A-Za-z0-9]+$")
+
+
 def _iso3(record: dict[str, Any], side: str) -> str | None:
     iso = record.get(f"{side}ISO")
     code = record.get(f"{side}Code")
     if code in (0, "0") or iso in ("W00",):
         return "WLD"
-    if iso and len(iso) == 3 and iso.isalpha():
+    if isinstance(iso, str) and len(iso) == 3 and iso.isalpha():
         return iso
-    if code is not None:
+    if (isinstance(code, int) and not isinstance(code, bool)) or (isinstance(code, str) and code.isdigit()):
         found = pycountry.countries.get(numeric=f"{int(code):03d}")
         if found:
             return found.alpha_3
     return None
+
+
+def _period(record: dict[str, Any]) -> str | None:
+    """YYYY or YYYY-MM from ``period`` (else ``refYear``), as the API writes them (2010, 201003)."""
+    raw = record.get("period") or record.get("refYear")
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not _PERIOD.match(str(raw)):
+        return None
+    text = str(raw)
+    if len(text) == 6:
+        if not 1 <= int(text[4:]) <= 12:
+            return None
+        return f"{text[:4]}-{text[4:]}"
+    return text
 
 
 def stage_records(
@@ -119,8 +136,11 @@ def stage_records(
     new_indicators: dict[str, dict[str, Any]] = {}
     rows, errors, seen = [], [], set()
     for i, rec in enumerate(records, start=1):
+        if not isinstance(rec, dict):
+            errors.append(DataError("malformed-json", "a record of 'data' is not an object", label, i))
+            continue
         kind, flow = rec.get("typeCode"), rec.get("flowCode")
-        if (kind, flow) not in FLOWS:
+        if not isinstance(kind, str) or not isinstance(flow, str) or (kind, flow) not in FLOWS:
             staging.skip(f"{label}: flows other than exports, imports, re-exports and re-imports")
             continue
         if (
@@ -132,6 +152,9 @@ def stage_records(
             continue
         indicator, preferred = FLOWS[(kind, flow)]
         cmd = str(rec.get("cmdCode", "TOTAL"))
+        if not _COMMODITY.match(cmd):
+            errors.append(DataError("invalid-value", f"{cmd!r} is not a commodity code", label, i, "cmdCode"))
+            continue
         if cmd != "TOTAL":
             scheme = "hs" if kind == "C" else "ebops"
             name, text = base[indicator]
@@ -157,12 +180,14 @@ def stage_records(
                 "source_id": source["source_id"],
             }
         reporter, partner = _iso3(rec, "reporter"), _iso3(rec, "partner")
-        value = rec.get(preferred) if preferred and rec.get(preferred) is not None else rec.get("primaryValue")
-        period = str(rec.get("period") or rec.get("refYear") or "")
-        if len(period) == 6 and period.isdigit():
-            period = f"{period[:4]}-{period[4:]}"
-        if not reporter or not partner or value is None or len(period) not in (4, 7):
+        column = preferred if preferred and rec.get(preferred) is not None else "primaryValue"
+        raw, period = rec.get(column), _period(rec)
+        if not reporter or not partner or raw is None or period is None:
             errors.append(DataError("malformed-json", "record lacks reporter, partner, period or value", label, i))
+            continue
+        value = finite_number(raw, text=True)
+        if value is None:
+            errors.append(DataError("invalid-value", f"{raw!r} is not a finite number", label, i, column))
             continue
         found = [ctx.resolver.classify(c) for c in (reporter, partner)]
         if any(f.unknown for f in found):
@@ -182,7 +207,7 @@ def stage_records(
                 "partner": key[1],
                 "indicator": indicator,
                 "period": period,
-                "value": float(value),
+                "value": value,
                 "source_id": source["source_id"],
                 "_row": i,
             }
@@ -213,16 +238,12 @@ def _source(ctx: Context, label: str, digest: str, url: str | None, retrieved: s
 def stage(path: Path, staging: Staging, ctx: Context) -> str:
     if not path.is_file():
         fail("missing-file", "file not found", path)
-    data = path.read_bytes()
-    try:
-        payload = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path)
-    except json.JSONDecodeError as exc:
-        fail("malformed-json", exc.msg, path, exc.lineno)
+    payload = load_json_file(
+        path, "{", "a UN Comtrade API v1 response"
+    )  # an API v1 body is an object: anything else is refused unread
     records = parse_body(payload, str(path))
     origin = origin_of(ctx, path)
-    source = _source(ctx, path.name, hashlib.sha256(data).hexdigest(), origin.get("url"), origin.get("retrieved"))
+    source = _source(ctx, path.name, file_sha256(path), origin.get("url"), origin.get("retrieved"))
     if origin.get("title"):
         source["title"] = origin["title"]
     return stage_records(records, staging, ctx, str(path), source)
@@ -309,7 +330,7 @@ def fetch(
             client.close()
     try:
         payload = response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # (RecursionError: nested beyond reading)
         raise LazosError(f"UN Comtrade answered {response.status_code} with a body that is not JSON") from exc
     if response.status_code != 200 and isinstance(payload, dict):
         payload.setdefault("statusCode", response.status_code)

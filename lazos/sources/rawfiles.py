@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import math
 import re
 import tempfile
 from pathlib import Path
@@ -247,22 +248,34 @@ def read_csv_text(
 # ---------------------------------------------------------------------------- JSON
 
 
-def check_json_start(head: bytes, path: Path | str, expected: str) -> None:
+def finite_number(value: object, text: bool = False) -> float | None:
+    """A JSON value as a finite number, or None: true, lists, NaN, infinities and integers too large
+    for a float are not numbers; numeric text counts only with ``text``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or (isinstance(value, str) and not text):
+        return None
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def check_json_start(head: bytes, path: Path | str, expected: str, what: str = "the JSON expected") -> None:
     """Refuse, from its first bytes, a JSON document that is not the kind expected (``{`` for an
     object, ``[`` for an array), before anything is parsed."""
     start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")[:1].decode("latin-1")
     if start not in expected:
-        kinds = " or ".join({"{": "an object ({ ... })", "[": "an array ([ ... ])"}[c] for c in expected)
+        kinds = " or ".join({"{": "a JSON object ({ ... })", "[": "a JSON array ([ ... ])"}[c] for c in expected)
         shown = repr(start) if start else "nothing"
-        fail("unknown-layout", f"not the JSON expected here: it should be {kinds}, and starts with {shown}", path, 1)
+        fail("unknown-layout", f"not {what}: expected {kinds}, but the file starts with {shown}", path, 1)
 
 
-def load_json(data: bytes, path: Path | str, expected: str = "{[") -> object:
+def load_json(data: bytes, path: Path | str, expected: str = "{[", what: str = "the JSON expected") -> object:
     """Parse JSON bytes (a file's, or an API's answer), every failure a located error.
 
     Nesting deeper than Python's recursion limit is refused, not a crash.
     """
-    check_json_start(data[:1024], path, expected)
+    check_json_start(data[:1024], path, expected, what)
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -273,13 +286,13 @@ def load_json(data: bytes, path: Path | str, expected: str = "{[") -> object:
         fail("malformed-json", "values nested too deeply to read (arrays or objects within each other)", path)
 
 
-def load_json_file(path: Path, expected: str = "{[") -> object:
+def load_json_file(path: Path, expected: str = "{[", what: str = "the JSON expected") -> object:
     """:func:`load_json` for a file, whose kind is checked on its first bytes before it is read."""
     if not path.is_file():
         fail("missing-file", "file not found", path)
     with path.open("rb") as fh:
-        check_json_start(fh.read(1024), path, expected)
-    return load_json(path.read_bytes(), path, expected)
+        check_json_start(fh.read(1024), path, expected, what)
+    return load_json(path.read_bytes(), path, expected, what)
 
 
 def transcode(path: Path, encoding: str) -> Path:

@@ -41,6 +41,7 @@ from lazos.sources.common import file_sha256, source_row
 from lazos.sources.rawfiles import (
     check_final_line_break,
     fail,
+    finite_number,
     head_lines,
     load_json_file,
     parse_csv_line,
@@ -788,11 +789,18 @@ def stage_api_records(
             name = rec["country"].get("value")
             date = str(rec["date"])
             value = rec.get("value")
-        except (KeyError, TypeError):
+            title = rec["indicator"].get("value")
+        except (KeyError, TypeError, AttributeError):
             errors.append(DataError("malformed-json", "record lacks indicator, country or date", label, i))
             continue
-        indicators.setdefault(code, rec["indicator"].get("value"))
+        if not all(isinstance(v, str) for v in (code, iso)) or not isinstance(name, str | None):
+            errors.append(DataError("malformed-json", "record's indicator or country is not text", label, i))
+            continue
+        indicators.setdefault(code, title if isinstance(title, str) else None)
         if value is None:
+            continue
+        if finite_number(value) is None:
+            errors.append(DataError("invalid-value", f"{value!r} is not a finite number", label, i, "value"))
             continue
         found = ctx.resolver.classify(iso)
         if found.unknown and name:
@@ -830,7 +838,7 @@ def stage_api_records(
 
 def _stage_json(path: Path, staging: Staging, ctx: Context, layout: str, original: Path) -> str:
     try:
-        payload = load_json_file(path, "[")  # API v2 answers are arrays
+        payload = load_json_file(path, "[", "a World Bank API v2 response")  # API v2 answers are arrays
     except ValidationError as exc:  # name the file the user gave, not its UTF-8 copy
         raise ValidationError([replace(e, file=str(original)) for e in exc.errors]) from exc
     meta, records = parse_api_json(payload, str(original))
