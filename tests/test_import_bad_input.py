@@ -11,8 +11,9 @@ import duckdb
 import pytest
 from test_import_atomic import synthetic_wdi
 
+import lazos
 from lazos.errors import DataError, ValidationError
-from lazos.sources import wgi
+from lazos.sources import curated, wgi
 from lazos.sources.base import Context, connector
 from lazos.sources.entities import EntityResolver
 from lazos.sources.snapshot import SNAPSHOT_DATE
@@ -201,3 +202,119 @@ def test_the_command_line_names_the_file_and_the_layout_expected(cli, db_copy, t
     result = cli("import", "wgi", str(path), db=db_copy)
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.strip().startswith(f"lazos: error: 1 problem(s) in the input: {path}, row 1: not a Worldwide")
+
+
+# ----------------------------------------------------------------------------- point 11: errors, not tracebacks
+
+
+def one_line_error(result) -> str:
+    """The CLI's message for a refused import: one `lazos: error:` line (it may wrap), exit status 1."""
+    assert result.code == 1, result
+    assert "Traceback" not in result.err and "Error:" not in result.err.replace("lazos: error:", "")
+    message = " ".join(result.err.split())
+    assert message.startswith("lazos: error: "), message
+    return message
+
+
+@pytest.mark.parametrize("value", ["abc", [1], {"a": 1}, True, "Infinity", 10**400], ids=repr)
+def test_a_comtrade_value_that_is_not_a_number_is_a_located_error(shared_data, cli, db_copy, tmp_path, value):
+    body = json.loads(
+        (shared_data / "api_responses" / "comtrade_v1_get_C_A_HS_reporter156_partners32-276_2010.json").read_text()
+    )
+    for column in ("primaryValue", "fobvalue", "cifvalue"):
+        body["data"][1][column] = value
+    path = tmp_path / "comtrade.json"
+    path.write_text(json.dumps(body), "utf-8")
+    message = one_line_error(cli("import", "comtrade", str(path), db=db_copy))
+    assert f"{path}, row 2, column " in message and "is not a finite number" in message
+
+
+@pytest.mark.parametrize(
+    ("source", "document"),
+    [("comtrade", '{"data": ' + "[" * 100_000 + "]" * 100_000 + "}"), ("wdi", "[" * 100_000 + "]" * 100_000)],
+    ids=["comtrade", "wdi"],
+)
+def test_json_nested_a_hundred_thousand_levels_deep_is_refused(cli, db_copy, tmp_path, source, document):
+    path = tmp_path / "deep.json"
+    path.write_text(document, "utf-8")
+    message = one_line_error(cli("import", source, str(path), db=db_copy))
+    assert f"{path}: values nested too deeply to read" in message
+
+
+@pytest.mark.parametrize("year", ["inf", "-inf", "nan", "1e300", "2020.5", "99999"])
+def test_a_wgi_year_that_is_not_a_year_is_a_located_error(shared_data, cli, db_copy, tmp_path, year):
+    lines = (shared_data / "wgi" / "wgi_lac.csv").read_text("utf-8").splitlines(keepends=True)
+    lines[5] = lines[5].replace(",1996,", f",{year},", 1)
+    path = tmp_path / "wgi_lac.csv"
+    path.write_text("".join(lines), "utf-8")
+    message = one_line_error(cli("import", "wgi", str(path), db=db_copy))
+    assert f"{path}, row 6, column 'year': '{year}' is not a year" in message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize(("source", "name"), [("wgi", "wgi/wgi_lac.csv"), ("wdi", "wdi/WDIData_lac.csv")])
+def test_a_utf16_file_is_named_so_and_imports_with_the_encoding_suggested(
+    shared_data, cli, db_copy, tmp_path, encoding, source, name
+):
+    path = tmp_path / Path(name).name
+    path.write_bytes((shared_data / name).read_text("utf-8-sig").encode(encoding))
+    message = one_line_error(cli("import", source, str(path), db=db_copy))
+    suggested = encoding if encoding != "utf-32" else "utf-32"
+    assert f"{path}, row 1: the file is {suggested.upper()} text, not UTF-8: import with --encoding {suggested}" in (
+        message
+    )
+    assert "latin-1" not in message
+    result = cli("import", source, str(path), "--encoding", suggested, db=db_copy)
+    assert result.code == 0, result.err
+
+
+def curated_copy(shared_data: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "curated"
+    folder.mkdir()
+    for name in curated.FILES:
+        (folder / name).write_bytes((shared_data / "curated" / name).read_bytes())
+    return folder
+
+
+def test_the_curated_folder_imports_and_the_same_files_change_nothing(shared_data, cli, db_copy):
+    result = cli("import", "curated", str(shared_data / "curated"), db=db_copy)
+    assert result.code == 0, result.err
+    assert "Nothing changed: the database already holds this content." in result.out
+
+
+def test_an_edited_curated_file_is_imported_with_history(shared_data, cli, db_copy, tmp_path):
+    folder = curated_copy(shared_data, tmp_path)
+    path = folder / "bri_mou.csv"
+    path.write_text(path.read_text("utf-8").replace("2022-02-06", "2022-02-07", 1), "utf-8")
+    result = cli("import", "curated", *(str(folder / name) for name in curated.FILES), db=db_copy)
+    assert result.code == 0, result.err
+    assert "events: 1 added, 1 retired" in result.out
+    with lazos.open(db_copy) as handle:
+        rows = handle.con.execute(
+            "SELECT date, retired_at IS NULL FROM event WHERE country = 'ARG' AND kind = 'bri_mou_signed' ORDER BY 1"
+        ).fetchall()
+    assert rows == [("2022-02-06", False), ("2022-02-07", True)]  # the old version is kept, retired
+
+
+def test_curated_files_are_imported_as_a_set(shared_data, cli, db_copy, tmp_path):
+    folder = curated_copy(shared_data, tmp_path)
+    message = one_line_error(cli("import", "curated", str(folder / "bri_mou.csv"), db=db_copy))
+    assert "the curated facts are imported together" in message and "missing: countries.csv, agreements.csv" in message
+    message = one_line_error(cli("import", "curated", str(shared_data / "wgi" / "wgi_lac.csv"), db=db_copy))
+    assert "not a curated facts file" in message
+
+
+def test_a_bad_curated_value_is_located(shared_data, cli, db_copy, tmp_path, content):
+    folder = curated_copy(shared_data, tmp_path)
+    path = folder / "headline_stats.csv"
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    cells = next(csv.reader([lines[2]]))
+    cells[3] = "abc"
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    lines[2] = out.getvalue()
+    path.write_text("".join(lines), "utf-8")
+    before = content(db_copy)
+    message = one_line_error(cli("import", "curated", str(folder), db=db_copy))
+    assert f"{path}, row 3, column 'value': 'abc' is not a number" in message
+    assert content(db_copy) == before

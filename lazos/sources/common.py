@@ -114,13 +114,14 @@ def web_source(url: str, *, kind: str = "web_page", **values: Any) -> dict[str, 
     return source_row(source_id=web_source_id(url), kind=kind, url=url, **values)
 
 
-def read_csv_rows(path: Path, required: list[str]) -> list[dict[str, str]]:
+def read_csv_rows(path: Path, required: list[str]) -> list[dict[str, Any]]:
     """Read a raw CSV as text, checking its header and the width of every row (a ragged or
-    truncated row is refused); errors name the file, the row and the column."""
+    truncated row is refused); errors name the file, the row and the column. Each row keeps
+    its number in the file as ``_row`` (header = 1)."""
     from lazos.sources.rawfiles import read_csv_text, read_text
 
     header, records = read_csv_text(read_text(path), path)
     missing = [c for c in required if c not in header]
     if missing:
         raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
-    return [dict(zip(header, cells, strict=True)) for _, cells in records]
+    return [{**dict(zip(header, cells, strict=True)), "_row": number} for number, cells in records]

@@ -16,6 +16,7 @@ Quotes and notes are read only to check facts; they are never copied.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -24,8 +25,9 @@ from typing import Any
 import yaml
 
 from lazos.dates import parse_fuzzy
-from lazos.errors import DataError, ValidationError
+from lazos.errors import DataError, LazosError, ValidationError
 from lazos.sources import reference
+from lazos.sources.base import Context
 from lazos.sources.common import (
     Contribution,
     read_csv_rows,
@@ -34,6 +36,8 @@ from lazos.sources.common import (
     source_row,
     web_source,
 )
+from lazos.sources.rawfiles import fail
+from lazos.store.staging import Staging
 
 NAME = "curated"
 COMPILATION = "lazos-curated-2025"
@@ -100,15 +104,21 @@ def load_review() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def read(raw_dir: Path) -> dict[str, list[dict[str, str]]]:
-    """The five files as published (meadow): text cells, columns checked."""
-    return {name: read_csv_rows(raw_dir / name, cols) for name, cols in FILES.items()}
+def files_in(raw_dir: Path) -> dict[str, Path]:
+    return {name: raw_dir / name for name in FILES}
 
 
-def _compilation_source(raw_dir: Path) -> dict[str, Any]:
+def read(raw_dir: Path | dict[str, Path]) -> dict[str, list[dict[str, str]]]:
+    """The five files as published (meadow): text cells, columns checked, each row with its
+    number in its file (``_row``)."""
+    files = files_in(raw_dir) if isinstance(raw_dir, Path) else raw_dir
+    return {name: read_csv_rows(files[name], cols) for name, cols in FILES.items()}
+
+
+def _compilation_source(files: dict[str, Path]) -> dict[str, Any]:
     digest = hashlib.sha256()
     for name in sorted(FILES):
-        digest.update(name.encode() + b"\0" + (raw_dir / name).read_bytes())
+        digest.update(name.encode() + b"\0" + files[name].read_bytes())
     return source_row(
         source_id=COMPILATION,
         kind="dataset",
@@ -126,12 +136,23 @@ def _compilation_source(raw_dir: Path) -> dict[str, Any]:
 class _Harmoniser:
     """Turns the five files plus the review into Lazos rows (one instance per run)."""
 
-    def __init__(self, raw: dict[str, list[dict[str, str]]], review: dict[str, Any], raw_dir: Path):
+    def __init__(self, raw: dict[str, list[dict[str, str]]], review: dict[str, Any], files: dict[str, Path]):
         self.raw = raw
         self.review = review
+        self.files = files
         self.out = Contribution()
         self.errors: list[DataError] = []
-        self.out.add_source(_compilation_source(raw_dir))
+        self.out.add_source(_compilation_source(files))
+
+    def number(self, name: str, row: dict[str, Any], column: str) -> float:
+        """A cell of a raw file as a finite number; anything else stops with its file and row."""
+        try:
+            value = float(row[column])
+        except ValueError:
+            value = float("nan")
+        if not math.isfinite(value):
+            fail("invalid-value", f"{row[column]!r} is not a number", self.files[name], row.get("_row"), column)
+        return value
 
     # -------------------------------------------------------------- sources
 
@@ -167,6 +188,18 @@ class _Harmoniser:
         )
 
     # -------------------------------------------------------------- events
+
+    def event_kind(self, row: dict[str, Any]) -> str:
+        kinds = self.review["events"]["kinds"]
+        if row["event"] not in kinds:
+            fail(
+                "invalid-value",
+                f"unknown event {row['event']!r} (the review knows {', '.join(kinds)})",
+                self.files["bri_mou.csv"],
+                row.get("_row"),
+                "event",
+            )
+        return kinds[row["event"]]
 
     def events(self) -> None:
         rv_c = self.review["countries"]
@@ -227,7 +260,7 @@ class _Harmoniser:
             primaries.append(
                 {
                     "country": r["iso3"],
-                    "kind": rv_e["kinds"][r["event"]],
+                    "kind": self.event_kind(r),
                     "date": r["date"],
                     "detail": None,
                     "confidence": r["confidence"],
@@ -254,7 +287,7 @@ class _Harmoniser:
         for r in self.raw["headline_stats.csv"]:
             if r["indicator"] != "china_celac_forum_ministerial_meeting":
                 continue
-            ordinal = int(float(r["value"]))
+            ordinal = int(self.number("headline_stats.csv", r, "value"))
             place = r["geography"]
             host = place.rsplit(",", 1)[-1].strip() if "," in place else None
             suffix = {1: "st", 2: "nd", 3: "rd"}.get(ordinal, "th")
@@ -368,7 +401,7 @@ class _Harmoniser:
                 "partner": partner or None,
                 "indicator": r["indicator"],
                 "period": r["period"],
-                "value": float(r["value"]),
+                "value": self.number("headline_stats.csv", r, "value"),
                 "unit": r["unit"],
                 "qualifier": qualifier_of.get(key, "exact"),
                 "confidence": r["confidence"],
@@ -454,8 +487,8 @@ class _Harmoniser:
                     "chinese_entities": r["chinese_entities"] or None,
                     "local_entities": None,
                     "status": r["status"] or None,
-                    "lat": float(r["lat"]) if r["lat"] else None,
-                    "lon": float(r["lon"]) if r["lon"] else None,
+                    "lat": self.number("projects.csv", r, "lat") if r["lat"] else None,
+                    "lon": self.number("projects.csv", r, "lon") if r["lon"] else None,
                     "location_note": r["coords_source"] or None,
                     "confidence": r["confidence"],
                     "source_id": row_src,
@@ -599,18 +632,86 @@ class _Harmoniser:
         self.split_observations()
         self.projects()
         for name, rows in self.raw.items():
-            for i, r in enumerate(rows):
+            for r in rows:
                 for col in ("date", "period", "diplomatic_relations_prc_date"):
                     if r.get(col):
                         try:
                             parse_fuzzy(r[col])
                         except ValueError as exc:
-                            self.errors.append(DataError("invalid-date", str(exc), name, i + 2, col))
+                            self.errors.append(DataError("invalid-date", str(exc), name, r["_row"], col))
         if self.errors:
             raise ValidationError(self.errors)
         return self.out
 
 
-def contribution(raw_dir: Path) -> Contribution:
-    """Snapshot, read and harmonise the curated files in ``raw_dir``."""
-    return _Harmoniser(read(raw_dir), load_review(), raw_dir).run()
+def contribution(raw_dir: Path | dict[str, Path]) -> Contribution:
+    """Snapshot, read and harmonise the curated files in ``raw_dir`` (or the five files named)."""
+    files = files_in(raw_dir) if isinstance(raw_dir, Path) else raw_dir
+    raw = read(files)
+    try:
+        return _Harmoniser(raw, load_review(), files).run()
+    except LazosError:
+        raise
+    except (ValueError, KeyError, TypeError) as exc:  # the files and the review of them disagree
+        what = f"the review names {exc.args[0]!r}, which the files do not hold" if isinstance(exc, KeyError) else exc
+        folder = files["countries.csv"].parent
+        raise ValidationError(
+            [
+                DataError(
+                    "review-mismatch",
+                    f"the curated files and Lazos's review of them (lazos/sources/curated_review.yaml) disagree: "
+                    f"{what}; update the review with the files",
+                    str(folder),
+                )
+            ]
+        ) from exc
+
+
+# ---------------------------------------------------------------------------- lazos import curated
+
+
+def stage(path: Path, staging: Staging, ctx: Context) -> str:
+    """Take one curated file (or their folder) into the run; :func:`finish` reads the five together.
+
+    The facts cross-refer (the review names rows of several files), so they are imported as a
+    set: a newer compilation replaces the older one's facts, which stay readable as of before.
+    """
+    files: dict[str, Path] = ctx.options.setdefault("curated_files", {})
+    if path.is_dir():
+        found = {name: path / name for name in FILES if (path / name).is_file()}
+        if not found:
+            fail("missing-file", f"no curated files here (expected {', '.join(FILES)})", path)
+        files.update(found)
+        return f"{path}: {len(found)} curated file(s)"
+    if not path.is_file():
+        fail("missing-file", "file not found", path)
+    if path.name not in FILES:
+        fail(
+            "unknown-layout",
+            f"not a curated facts file: the curated facts are the files {', '.join(FILES)} (or their folder)",
+            path,
+        )
+    files[path.name] = path
+    return f"{path.name}: curated {path.stem.replace('_', ' ')}"
+
+
+def finish(staging: Staging, ctx: Context) -> None:
+    """Harmonise the run's curated files and stage their rows."""
+    files: dict[str, Path] | None = ctx.options.pop("curated_files", None)
+    if files is None:
+        return
+    missing = [name for name in FILES if name not in files]
+    if missing:
+        raise ValidationError(
+            [
+                DataError(
+                    "missing-file",
+                    f"the curated facts are imported together: give their folder or all five files "
+                    f"({', '.join(FILES)}); missing: {', '.join(missing)}",
+                    str(next(iter(files.values())).parent),
+                )
+            ]
+        )
+    label = str(files["countries.csv"].parent)
+    for name, rows in contribution(files).rows.items():
+        staging.add_rows(name, rows, f"{label} ({name})")
