@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, open_db
-from lazos.cli.output import Format, console, emit, emit_json, plain, records
+from lazos.cli.output import Format, console, emit, emit_json, plain, records, visible
 from lazos.formatting import money, number, quantity
 
 YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="Year (default: the latest year with data).")]
@@ -44,7 +44,7 @@ class References:
 
     def print(self) -> None:
         for (label, url), n in self.refs.items():
-            console.print(Text(f"  [{n}] {label}" + (f" {url}" if url else ""), style="dim"), soft_wrap=True)
+            console.print(Text(visible(f"  [{n}] {label}" + (f" {url}" if url else "")), style="dim"), soft_wrap=True)
 
 
 def input_text(items: list[dict[str, Any]], refs: References, limit: int = 3) -> str:

@@ -9,12 +9,12 @@ import typer
 from rich.console import Console
 
 from lazos.api import Lazos
-from lazos.cli.output import Format
+from lazos.cli.output import Format, guarded
 from lazos.errors import DatabaseError
 from lazos.paths import default_db_path
 from lazos.store.build import build as build_database
 
-errors = Console(stderr=True)
+errors = guarded(Console(stderr=True))  # error messages quote file content: no terminal controls
 
 DbOpt = Annotated[
     Path | None,

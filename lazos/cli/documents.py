@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -13,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lazos.cli.common import DbOpt, FormatOpt, errors, open_db
-from lazos.cli.output import Format, console, emit, emit_json, records
+from lazos.cli.output import Format, console, dumps, emit, emit_json, records, visible
 from lazos.formatting import quantity
 
 
@@ -50,8 +49,10 @@ def ingest(
         if isinstance(result, Ingested):
             state = "stored" if result.changed else "unchanged"
             console.print(
-                f"{result.doc_id}  {result.name}: {result.paragraphs} paragraphs"
-                f" ({result.languages or 'no text'}), {result.claims} claims [{state}]",
+                visible(
+                    f"{result.doc_id}  {result.name}: {result.paragraphs} paragraphs"
+                    f" ({result.languages or 'no text'}), {result.claims} claims [{state}]"
+                ),
                 markup=False,
                 highlight=False,
             )
@@ -89,7 +90,7 @@ def extract(
         found = [c.record(path.name) for c in extraction.claims]
         if fmt is ExtractFormat.jsonl:
             for record in found:
-                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                sys.stdout.write(dumps(record, indent=None) + "\n")
             sys.stdout.flush()
         else:
             out += found
@@ -109,18 +110,19 @@ def extract(
             table.add_column(c, overflow="fold")
         for r in out:
             table.add_row(
-                Text(r["doc"]),
-                Text(f"{r['start']}-{r['end']}"),
-                Text(r["text"]),
-                Text(
-                    quantity(r["value"], r["unit"])
-                    if r["unit"] not in ("count", "times")
-                    else f"{r['value']:g} {r['unit']}"
-                ),
-                Text(r["what"] or ""),
-                Text(r["period"] or ""),
-                Text(", ".join(r["countries"])),
-                Text(r["lang"]),
+                *(
+                    Text(visible(cell))
+                    for cell in (
+                        r["doc"],
+                        f"{r['start']}-{r['end']}",
+                        r["text"],
+                        shown(r["value"], r["unit"]),
+                        r["what"] or "",
+                        r["period"] or "",
+                        ", ".join(r["countries"]),
+                        r["lang"],
+                    )
+                )
             )
         console.print(table)
     if failed:
@@ -166,21 +168,17 @@ def claims(
             refs.setdefault(key, len(refs) + 1)
             marks.append(f"[{refs[key]}]")
         table.add_row(
-            Text(f"{r['doc_name']}\n{r['start']}-{r['end']}"),
-            Text(f"“{r['text']}”\n{(r['what'] or '')[:60]}"),
-            Text(
-                quantity(r["value"], r["unit"])
-                if r["unit"] not in ("count", "times")
-                else f"{r['value']:g} {r['unit']}"
-            ),
-            Text(r["period"] or ""),
-            Text(", ".join(r["countries"])),
+            Text(f"{visible(r['doc_name'])}\n{r['start']}-{r['end']}"),
+            Text(f"“{visible(r['text'])}”\n{visible((r['what'] or '')[:60])}"),
+            Text(shown(r["value"], r["unit"])),
+            Text(visible(r["period"] or "")),
+            Text(visible(", ".join(r["countries"]))),
             Text(r["status"], style=style.get(r["status"], "")),
-            Text(r["reason"] + (" " + " ".join(dict.fromkeys(marks)) if marks else "")),
+            Text(visible(r["reason"]) + (" " + " ".join(dict.fromkeys(marks)) if marks else "")),
         )
     console.print(table)
     for (label, url), n in refs.items():
-        console.print(Text(f"  [{n}] {label}" + (f" {url}" if url else ""), style="dim"), soft_wrap=True)
+        console.print(Text(visible(f"  [{n}] {label}" + (f" {url}" if url else "")), style="dim"), soft_wrap=True)
 
 
 def documents(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:

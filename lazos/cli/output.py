@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 import sys
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -14,7 +15,9 @@ from uuid import UUID
 
 import numpy as np
 import pandas as pd
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -27,7 +30,57 @@ class Format(StrEnum):
     json = "json"
 
 
-console = Console(soft_wrap=False)
+# Characters a terminal acts on instead of showing: C0 controls but tab and newline (ESC starts
+# the sequences that retitle a window or clear the screen), DEL, the C1 controls (U+0080-U+009F,
+# CSI among them), and the bidirectional embeddings, overrides and isolates that reorder the
+# text after them (Trojan Source). Documents and imported files may hold any of them.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In JSON, C0 controls are escaped by the encoder; these are not, and may be written as \\uXXXX.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(value: str) -> str:
+    """``value`` with each character a terminal would act on written out (ESC as \\x1b, U+202E as \\u202e)."""
+    return UNSAFE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), value)
+
+
+class _Stripped:
+    """A renderable whose text segments lose any terminal control character left in them.
+
+    Laid out first, stripped after: the characters removed take no cell (rich gives them a
+    width of 0), so tables stay aligned. Rich's own control segments (cursor moves of a
+    progress display) are kept.
+    """
+
+    def __init__(self, renderable: ConsoleRenderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            if segment.control or not UNSAFE.search(segment.text):
+                yield segment
+            else:
+                yield Segment(UNSAFE.sub("", segment.text), segment.style)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+
+class StripControls(RenderHook):
+    """The last guard for everything printed through a console: no data reaches the terminal as a
+    command. Tables and notes show such characters as escapes first (``visible``); this catches
+    whatever is printed without going through them."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Stripped(r) for r in renderables]
+
+
+def guarded(console: Console) -> Console:
+    console.push_render_hook(StripControls())
+    return console
+
+
+console = guarded(Console(soft_wrap=False))
 
 
 def plain(value: Any) -> Any:
@@ -83,7 +136,9 @@ def _finite(value: Any) -> Any:
 
 def dumps(obj: Any, indent: int | None = 1) -> str:
     """``obj`` as strict JSON (no NaN or Infinity tokens); types JSON lacks are written as text."""
-    return json.dumps(_finite(plain(obj)), ensure_ascii=False, indent=indent, allow_nan=False, default=str)
+    out = json.dumps(_finite(plain(obj)), ensure_ascii=False, indent=indent, allow_nan=False, default=str)
+    # The same JSON, with the characters a terminal would act on escaped (they can only be in strings).
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", out)
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -122,8 +177,8 @@ def text(value: Any) -> str:
         # Beyond 15 digits a float's integer digits are noise (a HUGEINT or DECIMAL read as a double).
         return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:,.4g}"
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+        return visible(json.dumps(value, ensure_ascii=False, default=str))
+    return visible(str(value))
 
 
 def blob_text(data: bytes, shown: int = 48) -> str:
@@ -145,18 +200,45 @@ def duration_text(value: Any) -> str:
     return sign + " ".join(parts)
 
 
-def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with cells CSV can hold: nested values as JSON text, blobs base64, intervals ISO 8601."""
+def csv_frame(df: pd.DataFrame, on_terminal: bool = False) -> pd.DataFrame:
+    """``df`` with cells CSV can hold: nested values as JSON text, blobs base64, intervals ISO 8601.
+
+    CSV is data for programs, so text is kept exactly as stored (CSV has no escapes, and a
+    file that differs from the database would be wrong). Only when the CSV is written
+    straight to a terminal, where it is read, not parsed, are control characters shown as
+    escapes, as ``ls`` does with file names.
+    """
     out = df.copy(deep=False)
-    for i, dtype in enumerate(df.dtypes):
-        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
-            out.isetitem(i, [_csv_cell(v) for v in df.iloc[:, i]])
+    for i in range(df.shape[1]):
+        column = df.iloc[:, i]
+        # Columns of plain scalars are written well by pandas (and fast): only others go cell by cell.
+        inferred = pd.api.types.infer_dtype(column, skipna=True)
+        if inferred not in _CSV_AS_IS or (on_terminal and inferred in ("string", "mixed", "categorical")):
+            out.isetitem(i, [_csv_cell(v, on_terminal) for v in column])
     return out
 
 
-def _csv_cell(value: Any) -> Any:
+_CSV_AS_IS = {
+    "string",
+    "empty",
+    "integer",
+    "floating",
+    "mixed-integer-float",
+    "boolean",
+    "date",
+    "datetime",
+    "datetime64",
+    "time",
+    "decimal",
+    "categorical",
+}
+
+
+def _csv_cell(value: Any, on_terminal: bool) -> Any:
     value = plain(value)
-    return dumps(value, indent=None) if isinstance(value, dict | list) else value
+    if isinstance(value, dict | list):
+        value = dumps(value, indent=None)
+    return visible(value) if on_terminal and isinstance(value, str) else value
 
 
 def table(df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | None = None) -> Table:
@@ -169,9 +251,9 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | 
         picked = list(enumerate(str(c) for c in df.columns))
     else:
         picked = [(df.columns.get_loc(c), header) for c, header in columns.items()]
-    out = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+    out = Table(title=visible(title) if title else None, title_justify="left", show_lines=False, header_style="bold")
     for _, header in picked:
-        out.add_column(header, overflow="fold")
+        out.add_column(visible(header), overflow="fold")
     for row in df.itertuples(index=False, name=None):
         out.add_row(*(Text(text(row[i])) for i, _ in picked))
     return out
@@ -180,7 +262,7 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | 
 def emit(df: pd.DataFrame, fmt: Format, columns: dict[str, str] | None = None, title: str | None = None) -> None:
     """Print a DataFrame: a table with chosen columns, or every column as CSV or JSON."""
     if fmt is Format.csv:
-        csv_frame(df).to_csv(sys.stdout, index=False, lineterminator="\n")
+        csv_frame(df, on_terminal=sys.stdout.isatty()).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt is Format.json:
         sys.stdout.write(dumps(records(df)) + "\n")
     else:
@@ -199,7 +281,7 @@ def emit(df: pd.DataFrame, fmt: Format, columns: dict[str, str] | None = None, t
             columns = {("source_ref" if c == "source_url" else c): h for c, h in columns.items()}
         console.print(table(df, columns, title))
         for (label, url), n in refs.items():
-            line = f"  [{n}] {label or ''}" + (f" {url}" if url else "")
+            line = visible(f"  [{n}] {label or ''}" + (f" {url}" if url else ""))
             console.print(Text(line, style="dim"), soft_wrap=True)
 
 
