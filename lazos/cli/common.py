@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,7 +14,8 @@ from lazos.errors import DatabaseError
 from lazos.paths import default_db_path
 from lazos.store.build import build as build_database
 
-errors = guarded(Console(stderr=True))  # error messages quote file content: no terminal controls
+# One line per error whatever the width (soft wrap), and no terminal controls from quoted file content.
+errors = guarded(Console(stderr=True, soft_wrap=True))
 
 DbOpt = Annotated[
     Path | None,
@@ -29,6 +30,22 @@ AsOfOpt = Annotated[
     typer.Option("--as-of", help="Answer as of this date: YYYY, YYYY-MM or YYYY-MM-DD.", show_default=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def db_defaults(group: Any, db: Path) -> dict[str, Any]:
+    """A click default map giving ``db`` to every command, at any depth, that takes --db.
+
+    This is how `lazos --db X COMMAND` reaches the command: its --db option then defaults to X
+    (a --db after the command still wins, and $LAZOS_DB applies when neither is given), so a
+    database named before the command is treated exactly as one named after it.
+    """
+    out: dict[str, Any] = {}
+    for name, command in getattr(group, "commands", {}).items():
+        if hasattr(command, "commands"):  # a group (typer's click is private: no isinstance)
+            out[name] = db_defaults(command, db)
+        elif any(param.name == "db" for param in command.params):
+            out[name] = {"db": db}
+    return out
 
 
 def open_db(db: Path | None) -> Lazos:

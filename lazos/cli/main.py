@@ -14,7 +14,7 @@ from rich.text import Text
 from lazos import __version__
 from lazos.cli import analytics as analytics_cli
 from lazos.cli import documents as documents_cli
-from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, errors, open_db
+from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, db_defaults, errors, open_db
 from lazos.cli.output import (
     Format,
     amount_text,
@@ -53,12 +53,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
+    db: DbOpt = None,
 ) -> None:
     """Lazos command line."""
+    if db is not None:  # `lazos --db X COMMAND`: X becomes the command's --db default
+        ctx.default_map = {**(ctx.default_map or {}), **db_defaults(ctx.command, db)}
 
 
 # ---------------------------------------------------------------------------- build, snapshot
