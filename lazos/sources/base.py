@@ -46,6 +46,7 @@ class Context:
     progress: Callable[[str], None] = lambda message: None
     options: dict[str, Any] = field(default_factory=dict)
     cleanup: list[Path] = field(default_factory=list)  # temporary files to delete after the run
+    temp_dir: Path | None = None  # where temporary copies go (an import: beside its database)
     _counter: int = 0
 
     def temp_name(self, prefix: str) -> str:

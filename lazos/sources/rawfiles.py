@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -295,25 +296,63 @@ def load_json_file(path: Path, expected: str = "{[", what: str = "the JSON expec
     return load_json(path.read_bytes(), path, expected, what)
 
 
-def transcode(path: Path, encoding: str) -> Path:
-    """A UTF-8 copy of a file in another encoding (streamed; the caller deletes it)."""
+# Temporary copies are named after the process that writes them, so that a later run can tell
+# a copy left by a killed import (its process is gone) from one still in use.
+COPY_PREFIX = ".lazos-import-"
+
+
+def transcode(path: Path, encoding: str, folder: Path | None = None) -> Path:
+    """A UTF-8 copy of a file in another encoding (streamed; the caller deletes it).
+
+    The copy goes into ``folder`` (an import puts it beside its database), named
+    ``.lazos-import-<pid>-…``: if the process is killed, :func:`remove_stale_copies` removes it
+    on the next run.
+    """
+    if not path.is_file():
+        fail("missing-file", "file not found", path)
+    codec = _codec(encoding, path)
+    handle, name = tempfile.mkstemp(prefix=f"{COPY_PREFIX}{os.getpid()}-", suffix=path.suffix, dir=folder)
+    copy = Path(name)
     try:
-        codecs.lookup(encoding)
-    except LookupError as exc:
-        raise ValidationError([DataError("unknown-encoding", f"unknown encoding {encoding!r}", str(path))]) from exc
-    with (
-        tempfile.NamedTemporaryFile("w", suffix=path.suffix, delete=False, encoding="utf-8", newline="") as out,
-        path.open("r", encoding=encoding, newline="") as src,
-    ):
-        try:
+        with (
+            open(handle, "w", encoding="utf-8", newline="") as out,
+            path.open("r", encoding=codec, newline="") as src,
+        ):
+            out.write(src.read(1 << 20).removeprefix("\ufeff"))  # (a BOM the codec keeps, as utf-16-le does)
             for block in iter(lambda: src.read(1 << 20), ""):
                 out.write(block)
-        except UnicodeDecodeError as exc:
-            Path(out.name).unlink(missing_ok=True)
-            raise ValidationError(
-                [DataError("encoding-error", f"not valid {encoding} either ({exc.reason})", str(path))]
-            ) from exc
-    return Path(out.name)
+    except UnicodeDecodeError as exc:
+        copy.unlink(missing_ok=True)
+        raise ValidationError(
+            [DataError("encoding-error", f"not valid {encoding} either ({exc.reason})", str(path))]
+        ) from exc
+    except BaseException:  # a full disk, Ctrl-C: no half-written copy stays behind
+        copy.unlink(missing_ok=True)
+        raise
+    return copy
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # no harmless way to ask: keep the copy
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def remove_stale_copies(folder: Path) -> list[Path]:
+    """Delete the temporary copies in ``folder`` whose process has ended (a killed import's)."""
+    removed = []
+    for copy in folder.glob(f"{COPY_PREFIX}*"):
+        pid = copy.name[len(COPY_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            copy.unlink(missing_ok=True)
+            removed.append(copy)
+    return removed
 
 
 def _head_bytes(path: Path) -> bytes:

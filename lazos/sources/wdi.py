@@ -43,6 +43,7 @@ from lazos.sources.rawfiles import (
     fail,
     finite_number,
     head_lines,
+    is_utf8,
     load_json_file,
     parse_csv_line,
     read_csv_sql,
@@ -170,8 +171,8 @@ def detect(path: Path) -> str:
 def stage(path: Path, staging: Staging, ctx: Context) -> str:
     """Stage one WDI file, whatever its layout."""
     original = path
-    if ctx.encoding and ctx.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        path = transcode(path, ctx.encoding)
+    if not is_utf8(ctx.encoding):
+        path = transcode(path, ctx.encoding, ctx.temp_dir)
         ctx.cleanup.append(path)  # read again when the import is applied
     layout = detect(path)
     if layout != "json":

@@ -19,6 +19,7 @@ import duckdb
 from lazos.errors import DatabaseError, LazosError, ValidationError
 from lazos.sources.base import Context, connector, load_origins
 from lazos.sources.entities import EntityResolver
+from lazos.sources.rawfiles import remove_stale_copies
 from lazos.store.apply import Changes, apply
 from lazos.store.migrations import migrate
 from lazos.store.staging import Staging
@@ -90,6 +91,7 @@ def run_import(
     mod = connector(source) if source != "documents" else None
     labels = [label for label, _ in stagers]
     con = connect_for_writing(Path(db_path))
+    remove_stale_copies(Path(db_path).parent)  # copies a killed import left beside the database
     ctx: Context | None = None
     try:
         migrate(con)
@@ -108,6 +110,7 @@ def run_import(
                 now,
                 vintage=vintage,
                 encoding=encoding,
+                temp_dir=Path(db_path).parent,
                 progress=progress or (lambda message: None),
                 options={"origins": load_origins(), **(options or {})},
             )
