@@ -17,7 +17,9 @@ def test_building_twice_gives_the_same_content_without_duplicates(tmp_path, cont
     target = tmp_path / "twice.duckdb"
     lazos.build(target)
     first = content(target)
-    lazos.build(target)
+    assert lazos.build(target).action == "up-to-date"
+    assert content(target) == first
+    assert lazos.build(target, replace=True).action == "built"
     assert content(target) == first
     assert len(first["events"]) == len(set(first["events"]))
     assert all(first[t] for t in ("sources", "countries", "events", "projects", "observations"))
@@ -63,7 +65,7 @@ def test_an_interrupted_build_leaves_the_previous_database_and_no_debris(tmp_pat
 
     monkeypatch.setattr(build_module, "load_package", load_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        lazos.build(target)
+        lazos.build(target, replace=True)  # a fresh build (the same package would be up to date)
     assert content(target) == before
     assert sorted(os.listdir(tmp_path)) == ["interrupted.duckdb"]
 

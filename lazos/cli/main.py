@@ -79,15 +79,42 @@ def build(
             "(default: the embedded dataset).",
         ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Build afresh from the package alone, discarding what the database holds "
+            "(imports, ingested documents, saved analyses, history).",
+        ),
+    ] = False,
 ) -> None:
-    """Build a fresh database from the embedded dataset (or an export), atomically.
+    """Build the database from the embedded dataset (or an export), keeping your data.
 
-    The new database replaces the old one only once it is complete: if anything fails, the
-    previous database is left exactly as it was.
+    A new database replaces the old one only once it is complete: if anything fails, the
+    previous database is left exactly as it was. A database built from the same package is
+    up to date; over one holding your imports, documents or saved analyses, a different package
+    is applied in place, keeping them. An export (`lazos export`) restores its database with its
+    history, and refuses to replace data it does not hold unless --replace is given.
     """
-    report = build_database(db or default_db_path(), source)
+    report = build_database(db or default_db_path(), source, replace=replace)
+    where = f"[bold]{report.db_path}[/bold]"
+    if report.action == "up-to-date":
+        console.print(f"{where} is up to date with {report.package_path}: nothing to do.")
+        return
+    if report.action == "refreshed":
+        changed = [
+            f"{name.replace('_', ' ')} {c.inserted} added, {c.retired} retired"
+            for name, c in report.changes.items()
+            if c.inserted or c.retired
+        ]
+        console.print(
+            f"Refreshed {where} from {report.package_path} in place, keeping your imports, documents and "
+            f"saved analyses: " + ("; ".join(changed) if changed else "no row changed") + "."
+        )
+        return
     summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in report.rows.items() if n)
-    console.print(f"Built [bold]{report.db_path}[/bold] from {report.package_path}: {summary}.")
+    verb = "Restored" if report.action == "restored" else "Built"
+    console.print(f"{verb} {where} from {report.package_path}: {summary}.")
 
 
 @app.command()

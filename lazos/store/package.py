@@ -15,9 +15,10 @@ import json
 import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pyarrow as pa
@@ -26,7 +27,14 @@ import pyarrow.parquet as pq
 from lazos.countries import normalise
 from lazos.dates import parse_fuzzy
 from lazos.errors import DataError, InvalidDateError, ValidationError
-from lazos.store.resources import Field, Resource, all_resources, row_problems, table_schema
+from lazos.store.resources import (
+    Field,
+    Resource,
+    all_resources,
+    history_resources,
+    row_problems,
+    table_schema,
+)
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
 # GeoJSON shapes are long cells; the csv module's default limit (128 KiB) is too small.
@@ -41,16 +49,36 @@ ARROW_TYPES = {
     "integer": pa.int64(),
     "number": pa.float64(),
     "boolean": pa.bool_(),
+    "fuzzy_date": pa.string(),  # stored as the text the source wrote
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us"),
 }
+DESCRIPTOR = "datapackage.json"
+HISTORY_FOLDER = "history"
+# Hash algorithms a descriptor may name ("sha256:<hex>"; a bare hex digest is MD5, as in Frictionless).
+HASHES = ("md5", "sha1", "sha256", "sha512")
 
 
 @dataclass
 class Package:
-    """Validated resources as Arrow tables (fuzzy dates expanded), plus the manifest."""
+    """Validated resources as Arrow tables (fuzzy dates expanded), plus the manifest.
+
+    ``history`` holds the history resources of a complete export (loads, row versions, saved
+    analyses), or None for a package of current rows only (the embedded dataset).
+    """
 
     tables: dict[str, pa.Table]
     descriptor: dict[str, Any]
     input_hash: str
+    history: dict[str, pa.Table] | None = None
+
+    @property
+    def base_load(self) -> int:
+        """The load of the main files' rows that history/ does not list: the first build."""
+        if self.history is None:
+            return 1
+        loads = self.history["load_runs"].to_pylist()
+        return min(r["load_id"] for r in loads if r["kind"] == "build")
 
     def rows(self, name: str) -> list[dict[str, Any]]:
         return self.tables[name].to_pylist()
@@ -59,27 +87,52 @@ class Package:
 # ---------------------------------------------------------------- reading raw files
 
 
+# What reading a broken archive member can raise: a truncated or corrupt zip fails in zipfile,
+# zlib or with EOF, depending on where it was cut.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError)
+
+
 class _Files:
     """Uniform access to the files of a package folder or zip archive."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.zip = zipfile.ZipFile(path) if path.is_file() else None
+        self.zip: zipfile.ZipFile | None = None
         self.prefix = ""
-        if self.zip:
-            names = [n for n in self.zip.namelist() if n.endswith("datapackage.json")]
-            if not names:
-                raise ValidationError([DataError("missing-descriptor", "no datapackage.json", str(path))])
-            self.prefix = min(names, key=len)[: -len("datapackage.json")]
+        if path.is_dir():
+            return
+        try:
+            self.zip = zipfile.ZipFile(path)
+            names = [n for n in self.zip.namelist() if n.endswith(DESCRIPTOR)]
+        except _ZIP_ERRORS as exc:
+            raise ValidationError(
+                [
+                    DataError(
+                        "not-a-package",
+                        f"not a data package: give a folder with a {DESCRIPTOR}, or a .zip of one "
+                        f"(this file is not a readable zip archive: {exc})",
+                        str(path),
+                    )
+                ]
+            ) from exc
+        if not names:
+            raise ValidationError([DataError("missing-descriptor", f"the zip archive has no {DESCRIPTOR}", str(path))])
+        self.prefix = min(names, key=len)[: -len(DESCRIPTOR)]
+        self.members = set(self.zip.namelist())
 
     def read_bytes(self, name: str) -> bytes:
-        if self.zip:
-            return self.zip.read(self.prefix + name)
-        return (self.path / name).read_bytes()
+        """The file's bytes; a file that cannot be read raises ValidationError, located."""
+        try:
+            if self.zip:
+                return self.zip.read(self.prefix + name)
+            return (self.path / name).read_bytes()
+        except _ZIP_ERRORS as exc:
+            what = "the zip archive is truncated or corrupt here" if self.zip else "the file cannot be read"
+            raise ValidationError([DataError("unreadable-file", f"{what} ({exc})", name)]) from exc
 
     def exists(self, name: str) -> bool:
         if self.zip:
-            return (self.prefix + name) in self.zip.namelist()
+            return (self.prefix + name) in self.members
         return (self.path / name).is_file()
 
 
@@ -171,6 +224,10 @@ def convert_cell(value: Any, f: Field) -> tuple[Any, str | None]:
         except InvalidDateError as exc:
             return None, str(exc)
         return fuzzy, None
+    if f.type == "datetime":
+        return _to_datetime(value)
+    if f.type == "date":
+        return _to_date(value)
     if f.type == "boolean":
         if isinstance(value, bool):
             return value, None
@@ -203,14 +260,30 @@ def convert_cell(value: Any, f: Field) -> tuple[Any, str | None]:
     return number, None
 
 
+def _to_datetime(value: Any) -> tuple[datetime | None, str | None]:
+    """An ISO 8601 date and time (UTC; an offset is converted to UTC)."""
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None, f"{value!r} is not a date and time (write YYYY-MM-DDTHH:MM:SS.ffffff, UTC)"
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value, None
+
+
+def _to_date(value: Any) -> tuple[date | None, str | None]:
+    if isinstance(value, datetime):
+        return None, f"{value!r} is a date and time, not a date"
+    if isinstance(value, date):
+        return value, None
+    try:
+        return date.fromisoformat(str(value)), None
+    except ValueError:
+        return None, f"{value!r} is not a date (write YYYY-MM-DD)"
+
+
 # ---------------------------------------------------------------- validation
-
-
-def _resource_path(descriptor: dict[str, Any], res: Resource) -> str | None:
-    for entry in descriptor.get("resources", []):
-        if entry.get("name") == res.name:
-            return entry.get("path")
-    return None
 
 
 def _validate_resource(
@@ -247,10 +320,13 @@ def _validate_resource(
                 errors.append(DataError(kind, problem, label, rownum, f.name))
                 ok = False
             record[f.name] = value
-        for field_name, problem in row_problems(res.name, record) if ok else []:
+        for field_name, problem in row_problems(res.versions_of or res.name, record) if ok else []:
             errors.append(DataError("invalid-value", problem, label, rownum, field_name))
             ok = False
         if not ok:
+            continue
+        if not res.primary_key:  # an append-only log (saved analysis results): no key to check
+            out.append(record)
             continue
         key = tuple(_key_part(record[k]) for k in res.primary_key)
         if key in seen:
@@ -269,12 +345,16 @@ def _validate_resource(
 
 
 def _check_foreign_keys(
-    records: dict[str, list[dict[str, Any]]], labels: dict[str, str], errors: list[DataError]
+    resources: tuple[Resource, ...],
+    records: dict[str, list[dict[str, Any]]],
+    labels: dict[str, str],
+    errors: list[DataError],
 ) -> None:
-    for res in all_resources():
+    for res in resources:
         for fk in res.foreign_keys:
             targets = {tuple(_key_part(r[c]) for c in fk.reference) for r in records.get(fk.resource, [])}
             noun = "country" if fk.resource == "countries" else fk.resource.rstrip("s")
+            noun = noun.replace("_", " ")
             for r in records.get(res.name, []):
                 value = tuple(_key_part(r[c]) for c in fk.fields)
                 if value[0] is None:
@@ -324,68 +404,213 @@ def _check_aliases(records: dict[str, list[dict[str, Any]]], label: str, errors:
 
 def _to_arrow(res: Resource, records: list[dict[str, Any]]) -> pa.Table:
     """Validated records as an Arrow table with the resource's database column types."""
-    types = {f.name: pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type] for f in res.fields}
-    columns: dict[str, list[Any]] = {name: [] for name in types}
+    columns: dict[str, list[Any]] = {f.name: [] for f in res.fields}
     for r in records:
         for f in res.fields:
             v = r[f.name]
             if f.type == "fuzzy_date":
                 v = v.text if v is not None and v.text else None
             columns[f.name].append(v)
-    schema = pa.schema([(name, types[name]) for name in res.db_columns()])
+    schema = pa.schema([(f.name, ARROW_TYPES[f.type]) for f in res.fields])
     return pa.table({name: columns[name] for name in schema.names}, schema=schema)
 
 
+def _is_safe_path(rel: str) -> bool:
+    """A resource path inside the package: relative, without '..' (as Frictionless requires)."""
+    path = PurePosixPath(rel)
+    return bool(rel) and "\\" not in rel and not path.is_absolute() and ".." not in path.parts
+
+
+def _descriptor(files: _Files, where: str) -> dict[str, Any]:
+    if not files.exists(DESCRIPTOR):
+        raise ValidationError([DataError("missing-descriptor", f"no {DESCRIPTOR}", where)])
+    raw = files.read_bytes(DESCRIPTOR)
+    try:
+        descriptor = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ValidationError([DataError("malformed-descriptor", str(exc), DESCRIPTOR)]) from exc
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise ValidationError(
+            [DataError("malformed-descriptor", "expected an object with a list of resources", DESCRIPTOR)]
+        )
+    return descriptor
+
+
+def _entries(descriptor: dict[str, Any], errors: list[DataError]) -> dict[str, dict[str, Any]]:
+    """The descriptor's resources by name; anything Lazos does not know is an error."""
+    known = {r.name for r in (*all_resources(), *history_resources())}
+    entries: dict[str, dict[str, Any]] = {}
+    for i, entry in enumerate(descriptor["resources"]):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str):
+            errors.append(DataError("malformed-descriptor", f"resource {i + 1} has no name", DESCRIPTOR))
+            continue
+        if name in entries:
+            errors.append(DataError("duplicate-resource", f"resource {name!r} is listed twice", DESCRIPTOR))
+            continue
+        if name not in known:
+            errors.append(
+                DataError(
+                    "extra-resource",
+                    f"resource {name!r} (file {entry.get('path')!r}) is not a Lazos resource; "
+                    "remove it from the package",
+                    DESCRIPTOR,
+                )
+            )
+            continue
+        path = entry.get("path")
+        if not isinstance(path, str) or not _is_safe_path(path):
+            errors.append(
+                DataError(
+                    "invalid-path", f"resource {name!r}: path {path!r} is not a file inside the package", DESCRIPTOR
+                )
+            )
+            continue
+        entries[name] = entry
+    return entries
+
+
+def _declared_type(spec: dict[str, Any]) -> str:
+    return f"{spec.get('type')}" + (f" ({spec['lazos:type']})" if "lazos:type" in spec else "")
+
+
+def _check_schema(res: Resource, entry: dict[str, Any], errors: list[DataError]) -> None:
+    """The descriptor's Table Schema must declare the fields and types of resources.yaml."""
+    if "schema" not in entry:
+        return
+    schema = entry["schema"]
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        errors.append(
+            DataError("malformed-descriptor", f"resource {res.name!r}: schema has no list of fields", DESCRIPTOR)
+        )
+        return
+    declared = {str(f.get("name")): _declared_type(f) for f in fields}
+    expected = {f["name"]: _declared_type(f) for f in table_schema(res)["fields"]}
+    for name, kind in expected.items():
+        if name not in declared:
+            errors.append(
+                DataError("schema-mismatch", f"the schema of {res.name!r} lacks the field", DESCRIPTOR, None, name)
+            )
+        elif declared[name] != kind:
+            errors.append(
+                DataError(
+                    "schema-mismatch",
+                    f"the schema of {res.name!r} declares type {declared[name]}; Lazos expects {kind}",
+                    DESCRIPTOR,
+                    None,
+                    name,
+                )
+            )
+    for name in declared:
+        if name not in expected:
+            errors.append(
+                DataError("schema-mismatch", f"the schema of {res.name!r} has an unknown field", DESCRIPTOR, None, name)
+            )
+
+
+def _check_integrity(entry: dict[str, Any], rel: str, data: bytes, errors: list[DataError]) -> None:
+    """The file's checksum and size, where the descriptor records them ("hash", "bytes"): one
+    error per changed file."""
+    changed = "it was changed after the package was written"
+    stated = entry.get("hash")
+    if stated is not None:
+        algorithm, _, digest = str(stated).rpartition(":")
+        algorithm = algorithm or "md5"  # a bare digest is MD5, as in Frictionless
+        if algorithm not in HASHES:
+            errors.append(DataError("hash-count", f"unsupported hash {stated!r} (use sha256:<hex>)", rel))
+        elif hashlib.new(algorithm, data).hexdigest() != digest.lower():
+            errors.append(
+                DataError("hash-count", f"the file's {algorithm} is not the one {DESCRIPTOR} records: {changed}", rel)
+            )
+        return
+    size = entry.get("bytes")
+    if size is not None and size != len(data):
+        errors.append(
+            DataError("byte-count", f"the file has {len(data)} bytes, {DESCRIPTOR} says {size!r}: {changed}", rel)
+        )
+
+
+def _check_versions(records: dict[str, list[dict[str, Any]]], labels: dict[str, str], errors: list[DataError]) -> None:
+    """history/ agrees with the main files: its current versions are the main files' rows, and
+    its loads include the first build (whose current rows the main files hold)."""
+    loads = records.get("load_runs", [])
+    if loads and not any(r["kind"] == "build" for r in loads):
+        errors.append(DataError("missing-build-load", "load_runs lists no build load", labels["load_runs"]))
+    for res in all_resources():
+        current = [r for r in records.get(f"{res.name}_history", []) if r["retired_at"] is None]
+        if not current:
+            continue
+        fields = res.field_names
+        main = {tuple(_key_part(r[k]) for k in res.primary_key): r for r in records.get(res.name, [])}
+        for r in current:
+            found = main.get(tuple(_key_part(r[k]) for k in res.primary_key))
+            if found is None or any(_key_part(found[f]) != _key_part(r[f]) for f in fields):
+                errors.append(
+                    DataError(
+                        "history-mismatch",
+                        f"a current version (no retired_at) that {labels[res.name]} does not hold as it is",
+                        labels[f"{res.name}_history"],
+                        r["_row"],
+                    )
+                )
+
+
 def read_package(path: str | Path) -> Package:
-    """Read and validate a data package; raise ValidationError listing every problem."""
+    """Read and validate a data package; raise ValidationError listing every problem.
+
+    A package made by ``lazos export`` also holds the history resources (loads, row versions,
+    saved analyses); they are read and checked when the descriptor lists ``load_runs``.
+    """
     path = Path(path)
     if not path.exists():
         raise ValidationError([DataError("missing-package", "no such file or folder", str(path))])
     files = _Files(path)
+    descriptor = _descriptor(files, str(path))
     errors: list[DataError] = []
-    if not files.exists("datapackage.json"):
-        raise ValidationError([DataError("missing-descriptor", "no datapackage.json", str(path))])
-    raw_descriptor = files.read_bytes("datapackage.json")
-    try:
-        descriptor = json.loads(raw_descriptor.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError([DataError("malformed-descriptor", str(exc), "datapackage.json")]) from exc
+    # A file changed after the package was written: reported when its content is otherwise
+    # valid (an edited value), since content errors locate a damaging change more precisely.
+    changed: list[DataError] = []
+    entries = _entries(descriptor, errors)
+    with_history = "load_runs" in entries
+    resources = (*all_resources(), *(history_resources() if with_history else ()))
     digest = hashlib.sha256()
     records: dict[str, list[dict[str, Any]]] = {}
     labels: dict[str, str] = {}
-    for res in all_resources():
-        rel = _resource_path(descriptor, res)
-        if rel is None:
-            errors.append(
-                DataError(
-                    "missing-resource",
-                    f"datapackage.json lists no resource {res.name!r}",
-                    "datapackage.json",
-                )
-            )
+    for res in resources:
+        entry = entries.get(res.name)
+        if entry is None:
+            errors.append(DataError("missing-resource", f"{DESCRIPTOR} lists no resource {res.name!r}", DESCRIPTOR))
             continue
+        rel = entry["path"]
         labels[res.name] = rel
+        _check_schema(res, entry, errors)
         if not files.exists(rel):
-            errors.append(DataError("missing-file", "the file listed in datapackage.json is missing", rel))
+            errors.append(DataError("missing-file", f"the file listed in {DESCRIPTOR} is missing", rel))
             continue
         fmt = FORMATS.get(Path(rel).suffix.lower())
         if fmt is None:
             errors.append(DataError("unknown-format", "expected a .csv, .parquet or .json file", rel))
             continue
         data = files.read_bytes(rel)
-        digest.update(rel.encode() + b"\0" + data)
+        _check_integrity(entry, rel, data, changed)
+        if not res.history:  # the input hash names the data a build loads (history is restored, not loaded)
+            digest.update(rel.encode() + b"\0" + data)
         header, rows = _READERS[fmt](data, rel, errors)
         # An empty JSON list has no header to check; it is simply a resource without rows.
         records[res.name] = _validate_resource(res, rel, header, rows, errors) if header else []
         if len(errors) > MAX_ERRORS:
             break
     if not errors:
-        _check_foreign_keys(records, labels, errors)
+        _check_foreign_keys(resources, records, labels, errors)
         _check_aliases(records, labels.get("country_aliases", "country_aliases"), errors)
+        _check_versions(records, labels, errors)
+    errors = errors or changed
     if errors:
         raise ValidationError(errors)
     tables = {res.name: _to_arrow(res, records[res.name]) for res in all_resources()}
-    return Package(tables=tables, descriptor=descriptor, input_hash=digest.hexdigest())
+    history = {res.name: _to_arrow(res, records[res.name]) for res in history_resources()} if with_history else None
+    return Package(tables=tables, descriptor=descriptor, input_hash=digest.hexdigest(), history=history)
 
 
 # ---------------------------------------------------------------- writing
@@ -403,15 +628,28 @@ def format_cell(value: Any) -> str:
         if value.is_integer() and abs(value) < 1e16:
             return str(int(value))
         return repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
 
+def _json_value(value: Any) -> Any:
+    return format_cell(value) if isinstance(value, date) else value
+
+
+def resource_file(res: Resource, fmt: str) -> str:
+    """The path of a resource's file in a package: history resources go in history/."""
+    stem = res.versions_of or res.name
+    return f"{HISTORY_FOLDER}/{stem}.{fmt}" if res.history else f"{res.name}.{fmt}"
+
+
 def write_resource(res: Resource, rows: list[dict[str, Any]], folder: Path, fmt: str) -> str:
-    """Write one resource's rows (dicts keyed by field name); returns the file name."""
-    name = f"{res.name}.{fmt}"
+    """Write one resource's rows (dicts keyed by field name); returns the file's path in the package."""
+    name = resource_file(res, fmt)
     target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         with target.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
@@ -419,17 +657,26 @@ def write_resource(res: Resource, rows: list[dict[str, Any]], folder: Path, fmt:
             for r in rows:
                 writer.writerow([format_cell(r.get(c)) for c in res.field_names])
     elif fmt == "json":
-        payload = [{c: r.get(c) for c in res.field_names} for r in rows]
+        payload = [{c: _json_value(r.get(c)) for c in res.field_names} for r in rows]
         target.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
     elif fmt == "parquet":
-        schema = pa.schema(
-            [(f.name, pa.string() if f.type == "fuzzy_date" else ARROW_TYPES[f.type]) for f in res.fields]
-        )
+        schema = pa.schema([(f.name, ARROW_TYPES[f.type]) for f in res.fields])
         table = pa.table({c: [r.get(c) for r in rows] for c in res.field_names}, schema=schema)
         pq.write_table(table, target, compression="zstd")
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return name
+
+
+def file_integrity(path: Path) -> dict[str, Any]:
+    """A file's size and SHA-256 as a data package records them (Frictionless "bytes", "hash")."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"bytes": size, "hash": f"sha256:{digest.hexdigest()}"}
 
 
 PACKAGE_LICENCE = {
@@ -468,12 +715,15 @@ def _origins(res: Resource, rows: list[dict[str, Any]], sources: dict[str, dict[
 
 
 def package_descriptor(
-    rows: dict[str, list[dict[str, Any]]], files: dict[str, str], extra: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]],
+    files: dict[str, str],
+    extra: dict[str, Any],
+    integrity: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """datapackage.json for a set of resource rows: schemas, per-file sources and licences."""
+    """datapackage.json for a set of resource rows: schemas, per-file sources, licences, sizes and hashes."""
     sources = {s["source_id"]: s for s in rows.get("sources", [])}
     resources = []
-    for res in all_resources():
+    for res in (r for r in (*all_resources(), *history_resources()) if r.name in files):
         fname = files[res.name]
         fmt = Path(fname).suffix.lstrip(".")
         origins = _origins(res, rows.get(res.name, []), sources)
@@ -487,6 +737,7 @@ def package_descriptor(
         }
         if fmt in ("csv", "json"):
             entry["encoding"] = "utf-8"
+        entry.update((integrity or {}).get(res.name, {}))
         entry["sources"] = [{k: v for k, v in o.items() if k != "licence"} for o in origins]
         licences = sorted({o["licence"] for o in origins if o.get("licence")} | {PACKAGE_LICENCE["name"]})
         entry["licenses"] = [{"name": lic} for lic in licences]
@@ -507,16 +758,24 @@ def write_package(
     folder: str | Path,
     fmt: str = "csv",
     extra: dict[str, Any] | None = None,
+    history: dict[str, list[dict[str, Any]]] | None = None,
 ) -> Path:
-    """Write every resource and a datapackage.json into ``folder``; returns the descriptor path."""
+    """Write every resource and a datapackage.json into ``folder``; returns the descriptor path.
+
+    ``history`` (rows of every history resource) makes the package complete: `lazos build`
+    then restores the loads, the retired row versions and the saved analyses.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
-    for res in all_resources():
-        ordered = sorted(rows.get(res.name, []), key=lambda r: _sort_key(res, r))
+    integrity = {}
+    content = {**rows, **(history or {})}
+    for res in (*all_resources(), *(history_resources() if history is not None else ())):
+        ordered = sorted(content.get(res.name, []), key=lambda r: _sort_key(res, r))
         files[res.name] = write_resource(res, ordered, folder, fmt)
-    descriptor = package_descriptor(rows, files, extra or {})
-    target = folder / "datapackage.json"
+        integrity[res.name] = file_integrity(folder / files[res.name])
+    descriptor = package_descriptor(content, files, extra or {}, integrity)
+    target = folder / DESCRIPTOR
     target.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return target
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-FIELD_TYPES = ("string", "integer", "number", "boolean", "fuzzy_date")
+FIELD_TYPES = ("string", "integer", "number", "boolean", "fuzzy_date", "date", "datetime")
 FUZZY_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
 
 
@@ -49,6 +49,8 @@ class Resource:
     view: str | None = None  # what queries read, when the stored table differs
     source_key: bool = False  # stored with source.source_key instead of source_id
     term_keys: tuple[str, ...] = ()  # fields stored as keys into observation_term (lazos.store.terms)
+    history: bool = False  # a history resource: loads, row versions, saved analyses (see history_resources)
+    versions_of: str | None = None  # for <name>_history: the resource whose stored versions it holds
 
     @property
     def read_table(self) -> str:
@@ -103,8 +105,7 @@ def _field(spec: dict[str, Any]) -> Field:
 
 
 @cache
-def all_resources() -> tuple[Resource, ...]:
-    """Every resource, in load order (referenced resources come first)."""
+def _declared() -> tuple[Resource, ...]:
     text = importlib_resources.files("lazos.store").joinpath("resources.yaml").read_text("utf-8")
     spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     out = []
@@ -125,13 +126,61 @@ def all_resources() -> tuple[Resource, ...]:
                 view=r.get("view"),
                 source_key=bool(r.get("source_key", False)),
                 term_keys=tuple(r.get("term_keys", ())),
+                history=bool(r.get("history", False)),
             )
         )
     return tuple(out)
 
 
+@cache
+def all_resources() -> tuple[Resource, ...]:
+    """Every data resource, in load order (referenced resources come first)."""
+    return tuple(r for r in _declared() if not r.history)
+
+
+LOAD_ID = Field("load_id", "integer", required=True, minimum=1, description="The load that recorded this version.")
+RETIRED_AT = Field(
+    "retired_at", "datetime", description="When this version was replaced or withdrawn (UTC); blank while current."
+)
+
+
+def versions_resource(res: Resource) -> Resource:
+    """``<name>_history``: every stored version of a resource's rows, with its load and retirement.
+
+    Its rows may refer to versions that are retired by now, so only the load is checked as a
+    reference.
+    """
+    return Resource(
+        name=f"{res.name}_history",
+        table=res.table,
+        title=f"{res.title}: stored versions",
+        description=(
+            f"Every stored version of {res.name} except the current rows of the first build load "
+            "(which are the main file's rows), with the load that recorded it and when it was retired."
+        ),
+        primary_key=(*res.primary_key, "load_id"),
+        fields=(*res.fields, LOAD_ID, RETIRED_AT),
+        foreign_keys=(ForeignKey(("load_id",), "load_runs", ("load_id",)),),
+        reference=res.reference,
+        view=res.view,
+        source_key=res.source_key,
+        term_keys=res.term_keys,
+        history=True,
+        versions_of=res.name,
+    )
+
+
+@cache
+def history_resources() -> tuple[Resource, ...]:
+    """The resources of a complete export beyond the data: loads, row versions, saved analyses."""
+    declared = [r for r in _declared() if r.history]
+    loads = [r for r in declared if r.name == "load_runs"]  # referenced by every other one: first
+    analyses = [r for r in declared if r.name != "load_runs"]
+    return (*loads, *(versions_resource(r) for r in all_resources()), *analyses)
+
+
 def resource(name: str) -> Resource:
-    for r in all_resources():
+    for r in (*all_resources(), *history_resources()):
         if r.name == name or r.table == name:
             return r
     raise KeyError(name)
@@ -147,6 +196,8 @@ def table_schema(res: Resource) -> dict[str, Any]:
             out["type"] = "string"
             out["lazos:type"] = "fuzzy_date"
             constraints["pattern"] = FUZZY_DATE_PATTERN
+        elif f.type == "datetime":
+            out["type"] = "datetime"  # ISO 8601 with microseconds, UTC without an offset
         else:
             out["type"] = f.type
         if f.type == "boolean":
@@ -170,7 +221,7 @@ def table_schema(res: Resource) -> dict[str, Any]:
     schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     # Frictionless requires primary-key fields to be non-null; ours may include an optional
     # partner (observations), so uniqueness is declared only when every key field is required.
-    if all(res.field(k).required for k in res.primary_key):
+    if res.primary_key and all(res.field(k).required for k in res.primary_key):
         schema["primaryKey"] = list(res.primary_key)
     fks = []
     for fk in res.foreign_keys:

@@ -55,9 +55,12 @@ def intern_columns(con: duckdb.DuckDBPyConnection, res: Resource, relation_sql: 
         intern(con, " UNION ".join(f'SELECT "{c}" FROM ({relation_sql})' for c in res.term_keys))
 
 
-def encode(res: Resource, relation_sql: str) -> str:
-    """SQL giving a relation's rows (text columns) with terms as keys; its terms must be interned."""
-    return _through_dictionary(res, relation_sql, to_keys=True)
+def encode(res: Resource, relation_sql: str, keep: tuple[str, ...] = ()) -> str:
+    """SQL giving a relation's rows (text columns) with terms as keys; its terms must be interned.
+
+    ``keep`` names further columns of the relation to pass through (a version's load_id...).
+    """
+    return _through_dictionary(res, relation_sql, to_keys=True, keep=keep)
 
 
 def decode(res: Resource, relation_sql: str) -> str:
@@ -65,13 +68,16 @@ def decode(res: Resource, relation_sql: str) -> str:
     return _through_dictionary(res, relation_sql, to_keys=False)
 
 
-def _through_dictionary(res: Resource, relation_sql: str, *, to_keys: bool) -> str:
+def _through_dictionary(res: Resource, relation_sql: str, *, to_keys: bool, keep: tuple[str, ...] = ()) -> str:
     if not res.term_keys:
         return relation_sql
     given, wanted = ("term", "term_key") if to_keys else ("term_key", "term")
     select = ", ".join(
-        f'_t_{c}.{wanted} AS "{res.encoded_column(c) if to_keys else c}"' if c in res.term_keys else f'_r."{c}"'
-        for c in res.db_columns()
+        [
+            f'_t_{c}.{wanted} AS "{res.encoded_column(c) if to_keys else c}"' if c in res.term_keys else f'_r."{c}"'
+            for c in res.db_columns()
+        ]
+        + [f'_r."{c}"' for c in keep]
     )
     joins = " ".join(
         f'LEFT JOIN {TERM_TABLE} _t_{c} ON _t_{c}.{given} = _r."{c if to_keys else res.encoded_column(c)}"'
