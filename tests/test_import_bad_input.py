@@ -318,3 +318,12 @@ def test_a_bad_curated_value_is_located(shared_data, cli, db_copy, tmp_path, con
     message = one_line_error(cli("import", "curated", str(folder), db=db_copy))
     assert f"{path}, row 3, column 'value': 'abc' is not a number" in message
     assert content(db_copy) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32-le"])
+def test_json_in_utf16_or_utf32_is_read_as_json_allows_it(shared_data, db_copy, tmp_path, encoding):
+    text = (shared_data / "api_responses" / "comtrade_v1_get_C_A_HS_reporter156_partners32-276_2010.json").read_text()
+    path = tmp_path / "comtrade.json"
+    path.write_bytes(text.encode(encoding))
+    report = import_files(db_copy, "comtrade", [path])
+    assert report.changes["observations"].inserted == 2  # China–Argentina both ways (Germany is out of scope)

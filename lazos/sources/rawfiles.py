@@ -263,8 +263,9 @@ def finite_number(value: object, text: bool = False) -> float | None:
 
 def check_json_start(head: bytes, path: Path | str, expected: str, what: str = "the JSON expected") -> None:
     """Refuse, from its first bytes, a JSON document that is not the kind expected (``{`` for an
-    object, ``[`` for an array), before anything is parsed."""
-    start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")[:1].decode("latin-1")
+    object, ``[`` for an array), before anything is parsed. JSON may be UTF-8, -16 or -32."""
+    text = head[:1024].decode(wide_encoding(head) or "latin-1", errors="ignore")
+    start = text.lstrip("\ufeff\u00ef\u00bb\u00bf \t\r\n")[:1]
     if start not in expected:
         kinds = " or ".join({"{": "a JSON object ({ ... })", "[": "a JSON array ([ ... ])"}[c] for c in expected)
         shown = repr(start) if start else "nothing"
@@ -278,9 +279,14 @@ def load_json(data: bytes, path: Path | str, expected: str = "{[", what: str = "
     """
     check_json_start(data[:1024], path, expected, what)
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return json.loads(data)  # (bytes: the stdlib tells UTF-8, -16 and -32 apart, with or without a BOM)
     except UnicodeDecodeError as exc:
-        fail("encoding-error", f"not valid UTF-8 ({exc.reason})", path, data[: exc.start].count(b"\n") + 1)
+        fail(
+            "encoding-error",
+            f"not valid {exc.encoding.upper()} ({exc.reason})",
+            path,
+            data[: exc.start].count(b"\n") + 1,
+        )
     except json.JSONDecodeError as exc:
         fail("malformed-json", exc.msg, path, exc.lineno)
     except RecursionError:
