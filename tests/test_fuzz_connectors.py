@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_fuzz_readers import CELLS
 
 from lazos.errors import LazosError
-from lazos.sources import comtrade, curated, wdi
+from lazos.sources import comtrade, curated, gcdf, wdi
 from lazos.sources.base import Context
 from lazos.sources.entities import EntityResolver
 from lazos.sources.snapshot import SNAPSHOT_DATE
@@ -207,3 +207,24 @@ def test_edited_curated_files_give_errors_not_crashes(shared_data, data):
             text = path.read_bytes()
             path.write_bytes(text[: data.draw(st.integers(min_value=0, max_value=len(text)), label="cut at")])
         run(curated, folder)
+
+
+GEOMETRIES = st.one_of(
+    VALUES,
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["Point", "LineString", "Polygon", "MultiPolygon", "Nothing"]),
+            "coordinates": st.recursive(
+                st.floats(allow_nan=True, allow_infinity=True) | st.integers(-200, 200),
+                lambda inner: st.lists(inner, max_size=4),
+                max_leaves=12,
+            ),
+        }
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"geometry": GEOMETRIES}, optional={"properties": VALUES}), max_size=3))
+def test_geojson_features_give_errors_not_crashes(features):
+    stage_json(gcdf, {"type": "FeatureCollection", "features": features}, "1.geojson")

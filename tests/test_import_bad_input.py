@@ -327,3 +327,28 @@ def test_json_in_utf16_or_utf32_is_read_as_json_allows_it(shared_data, db_copy, 
     path.write_bytes(text.encode(encoding))
     report = import_files(db_copy, "comtrade", [path])
     assert report.changes["observations"].inserted == 2  # China–Argentina both ways (Germany is out of scope)
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ("[]", "not a GeoJSON FeatureCollection: expected a JSON object"),
+        ('{"type": "FeatureCollection", "features": [1]}', "not a GeoJSON FeatureCollection with features"),
+        ('{"type": "FeatureCollection", "features": [{"properties": [], "geometry": null}]}', "with features"),
+        (
+            '{"type": "FeatureCollection", "features": [{"geometry": {"type": "Point", "coordinates": "ab"}}]}',
+            "invalid",
+        ),
+        (
+            '{"type": "FeatureCollection", "features": [{"geometry": {"type": "Point", "coordinates": [1e400, 2]}}]}',
+            "finite",
+        ),
+        ('{"features": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    ],
+    ids=["array", "feature-not-object", "properties-not-object", "bad-coordinates", "infinite", "nested"],
+)
+def test_a_broken_geojson_file_is_a_located_error(cli, db_copy, tmp_path, document, expected):
+    path = tmp_path / "1.geojson"
+    path.write_text(document, "utf-8")
+    message = one_line_error(cli("import", "gcdf", str(path), db=db_copy))
+    assert str(path) in message and expected in message

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
@@ -37,7 +39,15 @@ from typing import Any
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, folder_sha256, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
-from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, read_csv_text, read_sheet, read_text
+from lazos.sources.rawfiles import (
+    fail,
+    head_lines,
+    load_json_file,
+    parse_csv_line,
+    read_csv_text,
+    read_sheet,
+    read_text,
+)
 from lazos.store.staging import Staging
 
 NAME = "gcdf"
@@ -644,6 +654,7 @@ def _round(coords: Any, digits: int) -> Any:
 
 
 def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
+    from shapely.errors import ShapelyError
     from shapely.geometry import mapping, shape
     from shapely.ops import unary_union
 
@@ -663,24 +674,35 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
     staging.add_rows("sources", [source], str(path))
     for file in files:
         try:
-            data = json.loads(file.read_text("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            errors.append(DataError("malformed-json", str(exc), str(file)))
+            data = load_json_file(file, "{", "a GeoJSON FeatureCollection")
+        except ValidationError as exc:
+            errors += exc.errors
             continue
         features = data.get("features") if isinstance(data, dict) else None
-        if data.get("type") != "FeatureCollection" or not features:
+        if (
+            not isinstance(data, dict)
+            or data.get("type") != "FeatureCollection"
+            or not isinstance(features, list)
+            or not features
+            or not all(isinstance(f, dict) and isinstance(f.get("properties", {}), dict) for f in features)
+        ):
             errors.append(DataError("malformed-json", "not a GeoJSON FeatureCollection with features", str(file)))
             continue
         record_id = str(features[0].get("properties", {}).get("id") or file.stem)
         try:
-            shapes = [shape(f["geometry"]) for f in features]
-        except (KeyError, TypeError, ValueError) as exc:
+            with warnings.catch_warnings():  # infinite coordinates: refused below, not warned about
+                warnings.simplefilter("ignore", RuntimeWarning)
+                shapes = [shape(f["geometry"]) for f in features]
+                if tolerance:
+                    shapes = [s.simplify(tolerance, preserve_topology=True) for s in shapes]
+                union = unary_union(shapes)
+                min_lon, min_lat, max_lon, max_lat = union.bounds
+        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError) as exc:  # what shapely raises
             errors.append(DataError("malformed-json", f"invalid geometry ({exc})", str(file)))
             continue
-        if tolerance:
-            shapes = [s.simplify(tolerance, preserve_topology=True) for s in shapes]
-        union = unary_union(shapes)
-        min_lon, min_lat, max_lon, max_lat = union.bounds
+        if union.is_empty or not all(map(math.isfinite, (min_lon, min_lat, max_lon, max_lat))):
+            errors.append(DataError("malformed-json", "the geometry has no finite coordinates", str(file)))
+            continue
         point = union.representative_point() if union.geom_type.startswith(("Multi", "Geometry")) else union.centroid
         kinds = sorted({s.geom_type for s in shapes})
         collection = {
