@@ -352,3 +352,14 @@ def test_a_broken_geojson_file_is_a_located_error(cli, db_copy, tmp_path, docume
     path.write_text(document, "utf-8")
     message = one_line_error(cli("import", "gcdf", str(path), db=db_copy))
     assert str(path) in message and expected in message
+
+
+@pytest.mark.parametrize("value", ["inf", "-Infinity", "1e400", "1,234"])
+def test_a_trade_value_that_is_not_a_finite_number_names_its_column(shared_data, cli, db_copy, tmp_path, value):
+    name = "China_3.1.1_top_import_partners_lac.csv"
+    lines = (shared_data / "trade" / "cipf-comtrade" / name).read_text("utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",40611876675,", f',"{value}",', 1)
+    path = tmp_path / name
+    path.write_text("".join(lines), "utf-8")
+    message = one_line_error(cli("import", "trade", str(path), db=db_copy))
+    assert f"{path}, row 2, column 'partner_sum': '{value}' is not a finite number" in message

@@ -22,7 +22,7 @@ from typing import Any
 from lazos.errors import DataError, ValidationError
 from lazos.sources.base import Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
-from lazos.sources.rawfiles import fail, head_lines, parse_csv_line, read_csv_text, read_sheet, read_text
+from lazos.sources.rawfiles import fail, finite_number, head_lines, parse_csv_line, read_csv_text, read_sheet, read_text
 from lazos.store.staging import Staging
 
 NAME = "trade"
@@ -116,23 +116,23 @@ def detect(header: list[str], path: Path) -> str:
 
 
 def _number(value: Any, path: Path, row: int, column: str, errors: list[DataError]) -> float | None:
+    """A value cell: blank (or pandas's nan) is missing; anything else must be a finite number."""
     if value is None or (isinstance(value, str) and value.strip() in ("", "nan", "NaN")):
         return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return None if value != value else float(value)
-    try:
-        return float(str(value).strip())
-    except ValueError:
+    if isinstance(value, float) and value != value:
+        return None
+    number = finite_number(value if isinstance(value, int | float) else str(value).strip(), text=True)
+    if number is None:
         errors.append(
             DataError(
                 "invalid-value",
-                f"{value!r} is not a number (use '.' for decimals and no thousands separators)",
+                f"{value!r} is not a finite number (use '.' for decimals and no thousands separators)",
                 str(path),
                 row,
                 column,
             )
         )
-        return None
+    return number
 
 
 def _year(value: Any, path: Path, row: int, errors: list[DataError]) -> str | None:
