@@ -363,3 +363,11 @@ def test_a_trade_value_that_is_not_a_finite_number_names_its_column(shared_data,
     path.write_text("".join(lines), "utf-8")
     message = one_line_error(cli("import", "trade", str(path), db=db_copy))
     assert f"{path}, row 2, column 'partner_sum': '{value}' is not a finite number" in message
+
+
+@pytest.mark.parametrize("source", ["wdi", "cameo"])
+def test_a_workbook_where_text_is_read_is_named_a_workbook(shared_data, cli, db_copy, source):
+    path = shared_data / "wgi" / "wgidataset.xlsx"
+    message = one_line_error(cli("import", source, str(path), db=db_copy))
+    assert f"{path}, row 1: the file is a zip archive or an .xlsx workbook, not a text (CSV) file" in message
+    assert "latin-1" not in message

@@ -82,8 +82,20 @@ def guess_encoding(data: bytes) -> str:
     return "latin-1"
 
 
+# Files that are not text at all, told by their first bytes.
+SIGNATURES = {
+    b"PK\x03\x04": "a zip archive or an .xlsx workbook",
+    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook",
+    b"%PDF": "a PDF document",
+    b"\x1f\x8b": "a gzip-compressed file (decompress it first)",
+}
+
+
 def check_utf8(path: Path, data: bytes) -> None:
-    """Raise a located error if ``data`` (the start of ``path``) is not UTF-8."""
+    """Raise a located error if ``data`` (the start of ``path``) is not UTF-8 text."""
+    kind = next((what for magic, what in SIGNATURES.items() if data.startswith(magic)), None)
+    if kind:
+        fail("binary-file", f"the file is {kind}, not a text (CSV) file of this layout", path, 1)
     wide = wide_encoding(data)
     if wide:
         fail(
