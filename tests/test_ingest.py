@@ -188,8 +188,8 @@ def png_bytes() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
-def client_for(handler) -> httpx.Client:
-    return httpx.Client(transport=httpx.MockTransport(handler))
+def client_for(handler) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.MockTransport(handler))
 
 
 # ---------------------------------------------------------------------------- plain text
@@ -440,7 +440,7 @@ def test_pdf_without_text_layer_is_refused(db_copy, tmp_path, content):
     ids=["truncated", "binary-junk", "text-junk", "header-only"],
 )
 def test_damaged_pdf_is_refused_with_a_clear_message(raw):
-    with pytest.raises(DocumentError, match=r"^cannot read broken\.pdf as a PDF: \S"):
+    with pytest.raises(DocumentError, match=r"^broken\.pdf is not a readable PDF: \S"):
         read_bytes(raw, "broken.pdf")
 
 
@@ -577,8 +577,7 @@ def html_page(request: httpx.Request) -> httpx.Response:
 
 
 def test_read_url_keeps_the_address_of_an_html_page():
-    with client_for(html_page) as client:
-        doc = read_url(URL, client=client)
+    doc = read_url(URL, client=client_for(html_page))
     assert (doc.name, doc.url, doc.media_type) == (URL, URL, "text/html")
     assert ARTICLE_1 in doc.text and "alert" not in doc.text
 
@@ -589,8 +588,7 @@ def test_read_url_reads_a_pdf_by_its_content_type():
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"content-type": "application/pdf"}, content=raw)
 
-    with client_for(handler) as client:
-        doc = read_url("https://example.org/download?id=7", client=client)
+    doc = read_url("https://example.org/download?id=7", client=client_for(handler))
     assert doc.media_type == "application/pdf" and "US$ 485.8 billion" in doc.text
 
 
@@ -599,8 +597,8 @@ def test_read_url_http_error_names_the_status(status):
     def gone(request: httpx.Request) -> httpx.Response:
         return httpx.Response(status, text="gone")
 
-    with client_for(gone) as client, pytest.raises(DocumentError) as info:
-        read_url(URL, client=client)
+    with pytest.raises(DocumentError) as info:
+        read_url(URL, client=client_for(gone))
     assert str(info.value) == f"cannot download {URL}: HTTP {status}"
 
 
@@ -608,17 +606,14 @@ def test_read_url_connection_failure_says_cannot_download():
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused", request=request)
 
-    with (
-        client_for(refuse) as client,
-        pytest.raises(DocumentError, match=rf"^cannot download {URL}: connection refused"),
-    ):
-        read_url(URL, client=client)
+    with pytest.raises(DocumentError, match=rf"^cannot download {URL}: connection refused"):
+        read_url(URL, client=client_for(refuse))
 
 
 @pytest.mark.parametrize("target", ["ftp://x", "ftp://example.org/report.txt", "file:///etc/hostname", "example.org"])
 def test_read_url_refuses_what_is_not_a_web_address(target):
-    with client_for(html_page) as client, pytest.raises(DocumentError, match=r"^not a web address: "):
-        read_url(target, client=client)
+    with pytest.raises(DocumentError, match=r"^not a web address: "):
+        read_url(target, client=client_for(html_page))
 
 
 def test_read_and_ingest_refuse_other_schemes_as_not_web_addresses(db_copy):
@@ -632,15 +627,15 @@ def test_read_and_ingest_refuse_other_schemes_as_not_web_addresses(db_copy):
 def served(monkeypatch):
     """``ingest`` takes no client: route the client ``read_url`` makes through a mock transport."""
     pages: dict[str, httpx.Response] = {}
-    real_client = httpx.Client
+    real_client = httpx.AsyncClient
 
     def handler(request: httpx.Request) -> httpx.Response:
         return pages.get(str(request.url)) or httpx.Response(404)
 
-    def client(**options) -> httpx.Client:
+    def client(**options) -> httpx.AsyncClient:
         return real_client(transport=httpx.MockTransport(handler), **options)
 
-    monkeypatch.setattr(httpx, "Client", client)
+    monkeypatch.setattr(httpx, "AsyncClient", client)
     return pages
 
 

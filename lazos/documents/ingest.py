@@ -6,12 +6,16 @@ trafilatura (navigation, share buttons and scripts dropped: nothing is ever exec
 rendered), PDF read from its text layer by pdfplumber. ``ingest`` stores the document, its
 paragraphs and its claims through the store's import, in one transaction per document: a
 document that cannot be read changes nothing, and re-reading the same bytes changes nothing.
+
+Every cost is bounded before it is paid, with a message naming the limit: MAX_BYTES read,
+MAX_CHARS of text (text.py), MAX_HTML_BYTES parsed, a PDF's pages, drawing and decompression
+(pdf.py), DOWNLOAD_SECONDS for a download however slowly it comes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,9 +24,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lazos.documents.extract import EXTRACTOR_VERSION, Extraction, extract
-from lazos.documents.text import MAX_BYTES, DocumentError, decode
+from lazos.documents.text import MAX_BYTES, DocumentError, check_length, decode
 
 MEDIA_TYPES = ("text/plain", "text/html", "application/pdf")
+# trafilatura's own MAX_FILE_SIZE: lxml holds the whole page's tree (a 20 MB page takes 650 MB).
+MAX_HTML_BYTES = 20_000_000
+# The longest a download may take, from asking to the last byte (200 MB at 2 MB/s).
+DOWNLOAD_SECONDS = 120.0
 
 
 @dataclass
@@ -58,20 +66,23 @@ def _looks_like_html(raw: bytes, name: str) -> bool:
 
 def read_bytes(raw: bytes, name: str, *, url: str | None = None, media_type: str | None = None) -> Source:
     """Bytes of a text, HTML or PDF document to its text; clear errors for anything else."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip() would copy the whole file)
         raise DocumentError(f"{name} is empty")
     if len(raw) > MAX_BYTES:
         raise DocumentError(
             f"{name} is {len(raw) / 1e6:.0f} MB; Lazos reads documents up to {MAX_BYTES // 1_000_000} MB"
         )
     if raw.startswith(b"%PDF") or media_type == "application/pdf":
-        return _pdf(raw, name, url)
-    if media_type == "text/html" or _looks_like_html(raw, name):
-        return _html(raw, name, url)
-    text, encoding = decode(raw, name)
-    if not text.strip():
-        raise DocumentError(f"{name} has no text")
-    return Source(name, raw, "text/plain", text, encoding, url, title=_first_line(text))
+        doc = _pdf(raw, name, url)
+    elif media_type == "text/html" or _looks_like_html(raw, name):
+        doc = _html(raw, name, url)
+    else:
+        text, encoding = decode(raw, name)
+        if not text.strip():
+            raise DocumentError(f"{name} has no text")
+        doc = Source(name, raw, "text/plain", text, encoding, url, title=_first_line(text))
+    check_length(doc.text, name)
+    return doc
 
 
 def read_path(path: str | Path) -> Source:
@@ -87,33 +98,50 @@ def read_path(path: str | Path) -> Source:
 
 
 def read_url(url: str, client: Any = None, timeout: float = 30.0) -> Source:
-    """Download a document (the only network access Lazos makes on its own is what a user asks)."""
-    import httpx
+    """Download a document (the only network access Lazos makes on its own is what a user asks).
 
+    ``client`` is an ``httpx.AsyncClient`` (one is made when not given); ``timeout`` bounds each
+    connect and read, and DOWNLOAD_SECONDS the whole download, however slowly the server sends.
+    """
     if urlsplit(url).scheme not in ("http", "https"):
         raise DocumentError(f"not a web address: {url!r}")
+    raw, kind = asyncio.run(_download(url, client, timeout))
+    media = "application/pdf" if "pdf" in kind else "text/html" if "html" in kind else None
+    return read_bytes(raw, url, url=url, media_type=media)
+
+
+async def _download(url: str, client: Any, timeout: float) -> tuple[bytes, str]:
+    """The body and content type; asyncio's timeout cancels a server that trickles its headers or
+    body (httpx's own timeouts are per read: one byte every few seconds would never end)."""
+    import httpx
+
     own = client is None
-    client = client or httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": "lazos"})
+    client = client or httpx.AsyncClient(follow_redirects=True, timeout=timeout, headers={"User-Agent": "lazos"})
+    deadline = DOWNLOAD_SECONDS
     try:
-        with client.stream("GET", url) as response:
+        async with asyncio.timeout(deadline), client.stream("GET", url) as response:
             if response.status_code >= 400:
                 raise DocumentError(f"cannot download {url}: HTTP {response.status_code}")
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             chunks, size = [], 0
-            for chunk in response.iter_bytes():  # stop at the size limit, not after the whole body
+            async for chunk in response.aiter_bytes():  # stop at the size limit, not after the whole body
                 size += len(chunk)
                 if size > MAX_BYTES:
                     raise DocumentError(
                         f"{url} is over {MAX_BYTES // 1_000_000} MB; Lazos reads documents up to that size"
                     )
                 chunks.append(chunk)
+    except TimeoutError as exc:
+        raise DocumentError(
+            f"cannot download {url}: not finished after {deadline:g} seconds, the longest Lazos waits"
+            " (download it another way and ingest the file)"
+        ) from exc
     except httpx.HTTPError as exc:
         raise DocumentError(f"cannot download {url}: {exc}") from exc
     finally:
         if own:
-            client.close()
-    media = "application/pdf" if "pdf" in kind else "text/html" if "html" in kind else None
-    return read_bytes(b"".join(chunks), url, url=url, media_type=media)
+            await client.aclose()
+    return b"".join(chunks), kind
 
 
 def _first_line(text: str) -> str | None:
@@ -123,9 +151,15 @@ def _first_line(text: str) -> str | None:
     return None
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.0f} MB" if n >= 1_000_000 else f"{n:,} bytes"
+
+
 def _html(raw: bytes, name: str, url: str | None) -> Source:
     import trafilatura
 
+    if len(raw) > MAX_HTML_BYTES:
+        raise DocumentError(f"{name} is {_size(len(raw))} of HTML; Lazos reads web pages up to {_size(MAX_HTML_BYTES)}")
     try:
         body = trafilatura.extract(
             raw, url=url, output_format="txt", include_comments=False, include_tables=True, deduplicate=True
@@ -149,18 +183,13 @@ def _html(raw: bytes, name: str, url: str | None) -> Source:
 
 
 def _pdf(raw: bytes, name: str, url: str | None) -> Source:
-    import pdfplumber
+    from lazos.documents.pdf import read_pdf
 
-    try:
-        with pdfplumber.open(io.BytesIO(raw)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
-            meta = pdf.metadata or {}
-    except Exception as exc:  # pdfminer raises many error types on damaged or encrypted files
-        raise DocumentError(f"cannot read {name} as a PDF: {str(exc) or type(exc).__name__}") from exc
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    pdf = read_pdf(raw, name)
+    text = "\n\n".join(p.strip() for p in pdf.pages if p.strip())
     if not text.strip():
         raise DocumentError(f"{name} has no text layer (a scanned PDF?): run OCR on it first")
-    title = str(meta.get("Title") or "").strip() or _first_line(text)
+    title = str(pdf.metadata.get("Title") or "").strip() or _first_line(text)
     return Source(name, raw, "application/pdf", text, None, url, None, title)
 
 

@@ -17,6 +17,9 @@ from lazos.documents.lexicon import figure_words, lexicon, trie
 from lazos.errors import LazosError
 
 MAX_BYTES = 200_000_000
+# Characters of text in one document (about 20 MB of text: some 80 s and 750 MB to read and
+# store); the text, its paragraphs and its claims are held in memory until stored.
+MAX_CHARS = 20_000_000
 
 
 class DocumentError(LazosError):
@@ -36,6 +39,8 @@ def decode(raw: bytes, name: str = "the document") -> tuple[str, str]:
         raise DocumentError(
             f"{name} is {len(raw) / 1e6:.0f} MB; Lazos reads documents up to {MAX_BYTES // 1_000_000} MB"
         )
+    if len(raw) > 4 * MAX_CHARS:  # no encoding takes more than 4 bytes a character: refused unread
+        raise too_long(name)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text, encoding = raw.decode("utf-16"), "utf-16"
@@ -48,11 +53,27 @@ def decode(raw: bytes, name: str = "the document") -> tuple[str, str]:
             text, encoding = raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _detect(raw, name)
+    check_length(text, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     controls = sum(1 for c in text[:20000] if unicodedata.category(c) == "Cc" and c not in "\n\t\f\v")
     if text and controls > 0.05 * min(len(text), 20000):
         raise DocumentError(f"{name} looks like binary data, not text ({controls} control characters)")
     return text, encoding
+
+
+def check_length(text: str, name: str) -> None:
+    """Refuse a text over MAX_CHARS characters (plain text, or what was read from HTML or PDF)."""
+    if len(text) > MAX_CHARS:
+        raise too_long(name, len(text))
+
+
+def too_long(name: str, chars: int | None = None) -> DocumentError:
+    """The message for a document over MAX_CHARS (its count when known)."""
+    has = f"{chars:,}" if chars is not None else f"more than {MAX_CHARS:,}"
+    return DocumentError(
+        f"{name} has {has} characters of text; Lazos reads documents up to {MAX_CHARS:,} characters:"
+        " split it into parts"
+    )
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
