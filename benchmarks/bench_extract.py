@@ -1,6 +1,7 @@
 """Claim extraction: precision, recall and F1 per language, value accuracy, throughput, and quantulum3.
 
     .venv/bin/python benchmarks/bench_extract.py [--runs 3] [--show-errors]
+    .venv/bin/python benchmarks/bench_extract.py --scaling [--sizes 5000 10000 20000] [--shape dated]
 
 1. Quality on the labelled sets in tests/devset: the passages written for every rule
    (passages_*), the two reference articles of ../shared/corpus (labels in
@@ -15,6 +16,10 @@
    (a quantulum3 quantity matches when its span overlaps a labelled claim; its value is
    right when it equals the label's value, as quantulum3 does not normalise currencies and
    scale words the same way we do this is generous to it), with its throughput.
+4. With --scaling (alone): the time to extract one paragraph of n figures on one line, for
+   each size, and the ratio time(2n)/time(n) (2 when extraction is linear, 4 when quadratic).
+   The paragraph repeats "In 2019 trade with Brazil reached US$ 12.5 billion, " with other
+   years, countries and amounts (--shape dated), or "a share of 12.5%, " (--shape undated).
 """
 
 from __future__ import annotations
@@ -102,7 +107,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--no-quantulum", action="store_true")
+    parser.add_argument("--scaling", action="store_true", help="only the time against figures in one paragraph")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000])
+    parser.add_argument("--shape", choices=["dated", "undated"], default="dated")
     args = parser.parse_args()
+    if args.scaling:
+        scaling(args.sizes, args.shape, args.runs)
+        return
     texts = labelled_texts()
     by_set: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     overall: dict[str, Tally] = defaultdict(Tally)
@@ -167,6 +178,41 @@ def main() -> None:
     print_table(f"English texts ({len(english)}): Lazos", ours)
     print_table(f"English texts ({len(english)}): quantulum3 (value compared only; no period or countries)", theirs)
     print(f"quantulum3 throughput: {english_size:.2f} MB in {their_time:.2f} s = {english_size / their_time:.3f} MB/s")
+
+
+COUNTRIES = ["Brazil", "Peru", "Chile", "Mexico", "Argentina", "Colombia", "Ecuador"]
+
+
+def figures_paragraph(n: int, shape: str = "dated") -> str:
+    """One paragraph, one line, of ``n`` figures: "In 2019 trade with Brazil reached US$ 12.5 billion, "
+    with other years, countries and amounts (dated), or "a share of 12.5%, " (undated)."""
+    if shape == "undated":
+        return "Shares were " + "".join(f"a share of {i % 97 + 1}.{i % 10}%, " for i in range(n)) + "and so on.\n"
+    return (
+        "".join(
+            f"In {2000 + i % 25} trade with {COUNTRIES[i % 7]} reached US$ {i % 97 + 1}.{i % 10} billion, "
+            for i in range(n)
+        )
+        + "and so on.\n"
+    )
+
+
+def scaling(sizes: list[int], shape: str, runs: int) -> None:
+    """Seconds to extract a paragraph of n figures (median of ``runs``), and time(2n)/time(n)."""
+    extract(figures_paragraph(10, shape))  # compile the patterns
+    seconds: dict[int, float] = {}
+    print(f"Scaling, one paragraph of n {shape} figures on one line (median of {runs}):")
+    for n in sizes:
+        text = figures_paragraph(n, shape)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            found = len(extract(text).claims)
+            times.append(time.perf_counter() - start)
+        seconds[n] = statistics.median(times)
+        half = seconds.get(n // 2)
+        ratio = f"  time({n})/time({n // 2}) = {seconds[n] / half:.2f}" if half else ""
+        print(f"  {n:>7} figures: {seconds[n]:8.2f} s, {found} claims, {seconds[n] / n * 1e3:.3f} ms a figure{ratio}")
 
 
 def throughput(corpus: str, runs: int) -> tuple[float, float]:

@@ -19,11 +19,12 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from lazos.documents.lexicon import (
     alternation,
@@ -43,10 +44,10 @@ from lazos.documents.numbers import (
     parse_zh_numeral,
 )
 from lazos.documents.periods import Period, find_periods
-from lazos.documents.places import codes_in_order, find_places
+from lazos.documents.places import Place, codes_in_order, find_places
 from lazos.documents.text import Paragraph, cjk_share, pair_translations, paragraphs, sentences
 
-EXTRACTOR_VERSION = "1.1.0"  # bump whenever claims change: re-ingesting re-reads them
+EXTRACTOR_VERSION = "1.2.0"  # bump whenever claims change: re-ingesting re-reads them
 
 _DIGITS = re.compile(r"(?<![0-9A-Za-z_])\d+(?:[.,]\d+)*(?:[\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
@@ -316,20 +317,101 @@ def _is_reference(chunk: str) -> bool:
 
 
 def _link_translations(claims: list[Claim], paras: list[Paragraph]) -> None:
+    """Each claim of a paragraph and the first claim of its translation with the same unit and
+    value (to 1e-9) that is not linked yet."""
     by_para: dict[int, list[int]] = {}
     for i, c in enumerate(claims):
         by_para.setdefault(c.paragraph, []).append(i)
     for p in paras:
         if p.translation_of is None or p.n > p.translation_of:
             continue
-        other = by_para.get(p.translation_of, [])
+        other = _Unlinked(claims, by_para.get(p.translation_of, []))
         for i in by_para.get(p.n, []):
             a = claims[i]
-            for j in other:
-                b = claims[j]
-                if b.translation is None and a.unit == b.unit and math.isclose(a.value, b.value, rel_tol=1e-9):
-                    a.translation, b.translation = j, i
-                    break
+            j = other.take(a.unit, a.value)
+            if j is not None:
+                a.translation, claims[j].translation = j, i
+
+
+class _Unlinked:
+    """The claims of a paragraph not linked yet, by unit and value: ``take`` finds the first one
+    close to a value in log time (a tree of the smallest claim index over sorted values), so
+    linking two paragraphs of n figures each costs n log n, not n²."""
+
+    def __init__(self, claims: list[Claim], indices: list[int]) -> None:
+        self.values: dict[str, list[float]] = {}  # per unit, distinct values, sorted
+        queues: dict[tuple[str, float], list[int]] = {}  # claims of each value, first last (to pop)
+        for j in indices:
+            c = claims[j]
+            if c.translation is None and not math.isnan(c.value):
+                queues.setdefault((c.unit, c.value), []).append(j)
+        for unit, value in queues:
+            self.values.setdefault(unit, []).append(value)
+        self.queues = {key: list(reversed(js)) for key, js in queues.items()}
+        self.trees: dict[str, list[float]] = {}
+        for unit, values in self.values.items():
+            values.sort()
+            size = 1 << max(0, (len(values) - 1).bit_length())
+            tree = [math.inf] * (2 * size)
+            for n, v in enumerate(values):
+                tree[size + n] = self.queues[unit, v][-1]
+            for n in range(size - 1, 0, -1):
+                tree[n] = min(tree[2 * n], tree[2 * n + 1])
+            self.trees[unit] = tree
+
+    def take(self, unit: str, value: float) -> int | None:
+        values = self.values.get(unit)
+        if not values or math.isnan(value):
+            return None
+        # The values close to ``value`` are a run of the sorted ones around it.
+        at = bisect_left(values, value)
+        lo = _first_true(0, at, lambda n: math.isclose(value, values[n], rel_tol=1e-9))
+        hi = _first_true(at, len(values), lambda n: not math.isclose(value, values[n], rel_tol=1e-9))
+        if lo >= hi:
+            return None
+        tree = self.trees[unit]
+        size = len(tree) // 2
+        j, leaf = _range_min(tree, size, lo, hi)
+        if j == math.inf:
+            return None
+        queue = self.queues[unit, values[leaf - size]]
+        queue.pop()
+        tree[leaf] = queue[-1] if queue else math.inf
+        n = leaf // 2
+        while n:
+            tree[n] = min(tree[2 * n], tree[2 * n + 1])
+            n //= 2
+        return int(j)
+
+
+def _range_min(tree: list[float], size: int, lo: int, hi: int) -> tuple[float, int]:
+    """The smallest leaf of a min-tree over leaves [lo, hi), and its node."""
+    best, node = math.inf, 0
+    lo, hi = lo + size, hi + size
+    while lo < hi:
+        if lo & 1:
+            if tree[lo] < best:
+                best, node = tree[lo], lo
+            lo += 1
+        if hi & 1:
+            hi -= 1
+            if tree[hi] < best:
+                best, node = tree[hi], hi
+        lo, hi = lo // 2, hi // 2
+    while node and node < size:  # down to the leaf that holds it
+        node = 2 * node if tree[2 * node] == best else 2 * node + 1
+    return best, node
+
+
+def _first_true(lo: int, hi: int, test: Any) -> int:
+    """The first n in [lo, hi) for which ``test`` holds, when it holds from some n on (else hi)."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if test(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 # ---------------------------------------------------------------------------- one sentence
@@ -344,6 +426,64 @@ class _Number:
     decimals: int = 0
     is_year_like: bool = False
     word_one: bool = False  # "one", "un", "um": a number only with a unit
+
+
+class _HasSpan(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+_Span = TypeVar("_Span", bound=_HasSpan)
+
+# How far back a figure's subject is read at most: its clause usually starts much nearer; this
+# keeps a sentence of thousands of figures without a comma linear.
+_LOOK_BACK = 500
+
+
+@dataclass
+class _Sentence:
+    """A sentence in its language, with the positions its figures look back to, found once."""
+
+    text: str
+    s: int
+    e: int
+    lang: str
+    periods: list[Period]  # sorted, not overlapping
+    period_starts: list[int]
+    breaks: list[int]  # where a clause may start (``_subject``'s clause breaks end)
+    citations: list[re.Match[str]]
+    citation_starts: list[int]
+
+    @classmethod
+    def of(cls, text: str, s: int, e: int, lang: str, periods: list[Period]) -> _Sentence:
+        if lang == "zh":
+            breaks = [m.end() for m in _ZH_CLAUSE_SPLIT.finditer(text, s, e)]
+        else:  # read in the sentence alone, as _subject reads the text before a figure
+            breaks = [s + m.end() for m in _CLAUSE_SPLIT.finditer(text[s:e])]
+        citations = list(_CITATION.finditer(text, s, e))
+        starts = [m.start() for m in citations]
+        return cls(text, s, e, lang, periods, [p.start for p in periods], breaks, citations, starts)
+
+    def clause_floor(self, start: int) -> int:
+        """Where the text before ``start`` can be cut without changing the clause _subject finds
+        in it: the end of the last clause break before ``start`` (a break that ends right at it is
+        left to _subject, which reads it with nothing after it), and at most _LOOK_BACK back."""
+        i = (bisect_right if self.lang == "zh" else bisect_left)(self.breaks, start) - 1
+        return max(self.breaks[i] if i >= 0 else self.s, start - _LOOK_BACK, self.s)
+
+    def period_around(self, start: int, end: int) -> Period | None:
+        """The period that contains [start, end), if any."""
+        i = bisect_right(self.period_starts, start) - 1
+        return self.periods[i] if i >= 0 and end <= self.periods[i].end else None
+
+    def in_citation(self, p: Period) -> bool:
+        """A year inside a citation, "(Ministerio de Comercio, 2023, p. 12)", dates no claim."""
+        i = bisect_left(self.citation_starts, p.start) - 1  # the last citation starting before it
+        if i >= 0 and p.start < self.citations[i].end():
+            return bool(_CITED.search(self.citations[i].group()))
+        return False
 
 
 def _sentence_claims(
@@ -363,13 +503,14 @@ def _sentence_claims(
     if not numbers:
         return []
     places = find_places(text, s, e, lang)
+    sentence = _Sentence.of(text, s, e, lang, periods)
     claims: list[Claim] = []
     consumed_until = s
     made: dict[int, Claim | None] = {}  # a number's claim, read once (ranges look one ahead)
 
     def claim_at(j: int) -> Claim | None:
         if j not in made:
-            made[j] = _claim(text, s, e, numbers[j], lang, periods)
+            made[j] = _claim(sentence, numbers[j])
         return made[j]
 
     for i, num in enumerate(numbers):
@@ -398,43 +539,99 @@ def _sentence_claims(
         claim.paragraph = para.n
         claims.append(claim)
         consumed_until = claim.end
-    claim_spans = [(c.start, c.end) for c in claims]
-    free_periods = [p for p in periods if not any(p.start < ce and cs < p.end for cs, ce in claim_spans)]
-    free_periods = [p for p in free_periods if not _in_citation(text, s, e, p)]
-    places = [pl for pl in places if not any(pl.start < ce and cs < pl.end for cs, ce in claim_spans)]
+    _date_and_place(sentence, claims, places, inherited)
+    return claims
+
+
+def _date_and_place(sentence: _Sentence, claims: list[Claim], places: list[Place], inherited: Period | None) -> None:
+    """Each claim's period and countries, from the periods and places of its sentence.
+
+    Everything a claim looks up here is indexed once per sentence (claims, periods, places and
+    clauses by position), so that a sentence of n figures costs about n log n, not n²."""
+    text, s, e, lang = sentence.text, sentence.s, sentence.e, sentence.lang
+    free_periods = [p for p in _outside(sentence.periods, claims) if not sentence.in_citation(p)]
+    places = _outside(places, claims)
     clauses = _clauses(text, s, e, lang)
     frames = _frames_of(text, s, e, lang, free_periods, clauses)
     _inherit_currency(claims)
-    for c in claims:
-        index = next((i for i, (cs, ce) in enumerate(clauses) if cs <= c.start < ce), 0)
+    clause_starts = [cs for cs, _ in clauses]
+    clause_of = [_clause_index(clauses, clause_starts, c.start) for c in claims]
+    named = _Named(text, places, clauses)
+    countries = [named.countries_for(index) for index in clause_of]
+    # Pesos and ¥ are resolved by the countries; the period of a claim is chosen seeing the claims
+    # before it resolved and those after it not yet (as when this was done claim by claim).
+    resolved = [_resolved_unit(c, codes) for c, codes in zip(claims, countries, strict=True)]
+    dating = _Dating(text, s, e, lang, free_periods, _ClaimIndex(text, claims, resolved))
+    for k, c in enumerate(claims):
+        index = clause_of[k]
         clause = clauses[index] if clauses else (s, e)
         frame = frames[index][1] if frames else None
         if frame is None and inherited is not None:
-            chosen = _period_for(text, c, claims, free_periods, lang, None, clause) or inherited
+            chosen = dating.period_for(k, None, clause) or inherited
         else:
-            chosen = _period_for(text, c, claims, free_periods, lang, frame, clause)
+            chosen = dating.period_for(k, frame, clause)
         c.period = chosen.value if chosen is not None else None
         c.partial_period = bool(
             chosen is not None and (chosen.partial or _ZH_PARTIAL.match(text[chosen.end : chosen.end + 8]))
         )
         c.context_start, c.context_end = s, e
-        c.countries = _resolve_peso(c, _countries_for(text, places, clauses, index))
-    _countries_of_a_list(text, claims, places, clauses)
-    return claims
+        c.unit = resolved[k]
+        c.countries = list(countries[k])
+    _countries_of_a_list(text, claims, places, clauses, clause_of)
 
 
-def _countries_of_a_list(text: str, claims: list[Claim], places: list[Any], clauses: list[tuple[int, int]]) -> None:
+def _clause_index(clauses: list[tuple[int, int]], starts: list[int], pos: int) -> int:
+    """The clause ``pos`` is in (the first when none is)."""
+    i = bisect_right(starts, pos) - 1
+    return i if i >= 0 and clauses[i][0] <= pos < clauses[i][1] else 0
+
+
+def _outside(spans: list[_Span], claims: list[Claim]) -> list[_Span]:
+    """The spans (sorted, not overlapping each other) that overlap no claim.
+
+    Claims end in increasing order and each starts at most ``_lag(claims)`` before the one
+    before it ends, so only a few claims around a span need looking at."""
+    ends = [c.end for c in claims]
+    lag = _lag(claims)
+    out = []
+    for x in spans:
+        k = bisect_right(ends, x.start)  # the first claim ending after the span starts
+        overlaps = False
+        while k < len(claims):
+            if claims[k].start < x.end:
+                overlaps = True
+                break
+            if claims[k].end - lag >= x.end:
+                break  # the claims after this one start after the span ends
+            k += 1
+        if not overlaps:
+            out.append(x)
+    return out
+
+
+def _lag(claims: list[Claim]) -> int:
+    """How far a claim starts before the previous one ends, at most (a currency sign or
+    "multiplied by" read before a number can reach back over the claim before it)."""
+    return max([0, *(a.end - b.start for a, b in itertools.pairwise(claims))])
+
+
+def _countries_of_a_list(
+    text: str, claims: list[Claim], places: list[Place], clauses: list[tuple[int, int]], clause_of: list[int]
+) -> None:
     """ "Brazil supplied 75%, Argentina 3% and Uruguay 2%": in a clause where each of several
     figures of one unit has its own country just before it, each figure is that country's."""
-    for cs, ce in clauses:
-        inside = [c for c in claims if cs <= c.start < ce]
+    by_clause: dict[int, list[Claim]] = {}
+    for c, index in zip(claims, clause_of, strict=True):
+        by_clause.setdefault(index, []).append(c)
+    starts = [pl.start for pl in places]
+    for index, inside in by_clause.items():
         if len(inside) < 2 or len({c.unit for c in inside}) != 1:
             continue
         segments = []
-        previous_end = cs
+        previous_end = clauses[index][0]
         elliptic = True  # every figure after the first comes right after its country: "Argentina 3%"
         for n, c in enumerate(inside):
-            here = [pl for pl in places if previous_end <= pl.start < c.start]
+            here = places[bisect_left(starts, previous_end) : bisect_left(starts, c.start)]
             named = codes_in_order(here)
             segments.append([code for code in named if code not in ("CHN", "LAC")] or named)
             if n and not (here and text[here[-1].end : c.start].strip(" ,:") == ""):
@@ -458,25 +655,54 @@ _ANAPHOR = re.compile(
 _ZH_ELIDED_SUBJECT = re.compile(r"[，,；;]?\s*(?:自|从|向|对|同比)")
 
 
-def _countries_for(text: str, places: list[Any], clauses: list[tuple[int, int]], index: int) -> list[str]:
-    """Places named in the claim's clause, else in the nearest clause before it that names one."""
-    for i in range(index, -1, -1):
-        cs, ce = clauses[i]
-        local = codes_in_order([pl for pl in places if cs <= pl.start < ce])
-        if not local:
-            continue
-        if i == index and i > 0 and _ZH_ELIDED_SUBJECT.match(text, cs, ce):
+class _Named:
+    """The places named in each clause of a sentence, indexed once for all its claims."""
+
+    def __init__(self, text: str, places: list[Place], clauses: list[tuple[int, int]]) -> None:
+        self.text, self.places, self.clauses = text, places, clauses
+        starts = [pl.start for pl in places]
+        self.ranges = [(bisect_left(starts, cs), bisect_left(starts, ce)) for cs, ce in clauses]
+        # The nearest clause at or before each one that names a place (-1: none).
+        self.last_naming: list[int] = []
+        for i, (a, b) in enumerate(self.ranges):
+            self.last_naming.append(i if b > a else (self.last_naming[-1] if i else -1))
+        # Codes in order of first mention: those of places[:j] are first_seen[:seen_before[j]].
+        self.first_seen = codes_in_order(places)
+        self.seen_before = [0]
+        seen: set[str] = set()
+        for pl in places:
+            seen.update(pl.codes)
+            self.seen_before.append(len(seen))
+        self._found: dict[int, list[str]] = {}
+
+    def local(self, i: int) -> list[str]:
+        a, b = self.ranges[i]
+        return codes_in_order(self.places[a:b])
+
+    def countries_for(self, index: int) -> list[str]:
+        """Places named in the claim's clause, else in the nearest clause before it that names one."""
+        if index not in self._found:
+            self._found[index] = self._countries_for(index)
+        return self._found[index]
+
+    def _countries_for(self, index: int) -> list[str]:
+        if not self.clauses:
+            return []
+        i = self.last_naming[index]
+        if i < 0:
+            return []
+        local = self.local(i)
+        cs, ce = self.clauses[i]
+        if i == index and i > 0 and _ZH_ELIDED_SUBJECT.match(self.text, cs, ce):
             # "中国对拉美出口…，自拉美进口…": the second clause's subject is the first's.
-            before = codes_in_order([pl for pl in places if clauses[i - 1][0] <= pl.start < clauses[i - 1][1]])
-            return list(dict.fromkeys(before + local))
-        if set(local) <= {"CHN", "LAC"} and i == index and _ANAPHOR.match(text[cs:ce]):
+            return list(dict.fromkeys(self.local(i - 1) + local))
+        if set(local) <= {"CHN", "LAC"} and i == index and _ANAPHOR.match(self.text, cs, ce):
             # "..., but its exports to China reached ...": the subject is named in a clause before.
-            before = codes_in_order([pl for pl in places if clauses[0][0] <= pl.start < cs])
+            before = self.first_seen[: self.seen_before[self.ranges[i][0]]]
             extra = [c for c in before if c not in ("CHN", "LAC")]
             if extra:
                 return extra + [c for c in dict.fromkeys(before + local) if c not in extra]
         return local
-    return []
 
 
 def _frames_of(
@@ -487,10 +713,11 @@ def _frames_of(
     clauses = clauses or _clauses(text, s, e, lang)
     out: list[tuple[tuple[int, int], Period | None]] = []
     current = None
+    starts = [p.start for p in periods]
     for cs, ce in clauses:
-        inside = [p for p in periods if cs <= p.start < ce]
-        if inside and _FRAME_LEAD.fullmatch(text[cs : inside[0].start]):
-            current = inside[0]
+        i = bisect_left(starts, cs)  # the clause's first period
+        if i < len(periods) and periods[i].start < ce and _FRAME_LEAD.fullmatch(text[cs : periods[i].start]):
+            current = periods[i]
         out.append(((cs, ce), current))
     return out
 
@@ -514,15 +741,7 @@ def _clauses(text: str, s: int, e: int, lang: str) -> list[tuple[int, int]]:
 
 
 _CITATION = re.compile(r"\([^()]{0,120}\)")
-
-
-def _in_citation(text: str, s: int, e: int, p: Period) -> bool:
-    """A year inside a citation, "(Ministerio de Comercio, 2023, p. 12)", dates no claim."""
-    for m in _CITATION.finditer(text, s, e):
-        if m.start() < p.start < m.end():
-            inner = m.group()
-            return bool(re.search(r",\s*(?:1[89]|20)\d\d\b|\bp{1,2}\.\s*\d|et al\.|\beds?\.", inner))
-    return False
+_CITED = re.compile(r",\s*(?:1[89]|20)\d\d\b|\bp{1,2}\.\s*\d|et al\.|\beds?\.")
 
 
 def _inherit_currency(claims: list[Claim]) -> None:
@@ -596,14 +815,14 @@ _SAME_PERIOD = re.compile(
 )
 
 
-def _resolve_peso(c: Claim, codes: list[str]) -> list[str]:
+def _resolved_unit(c: Claim, codes: list[str]) -> str:
     """Currencies named by a sign or word several countries use: pesos, ¥ (yuan or yen)."""
     if c.unit == "CNY" and ("¥" in c.text or "￥" in c.text) and "JPN" in codes and "CHN" not in codes:
-        c.unit = "JPY"
+        return "JPY"
     if c.unit == "PESO":
         by_country = lexicon()["peso_by_country"]
-        c.unit = next((by_country[x] for x in codes if x in by_country), "PESO")  # else by document
-    return codes
+        return next((by_country[x] for x in codes if x in by_country), "PESO")  # else by document
+    return c.unit
 
 
 def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Paragraph) -> list[_Number]:
@@ -762,7 +981,8 @@ def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
 # ---------------------------------------------------------------------------- building a claim
 
 
-def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Period]) -> Claim | None:
+def _claim(sentence: _Sentence, num: _Number) -> Claim | None:
+    text, s, e, lang = sentence.text, sentence.s, sentence.e, sentence.lang
     vocab = vocabulary(lang)
     value, decimals = num.value, num.decimals
     start, pos = num.start, num.end
@@ -773,15 +993,15 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
     unit = ""
 
     if num.kind == "fraction":
-        return _finish(text, s, e, num, num.start, num.end, value, "percent", "fraction", lang, qualifier)
+        return _finish(sentence, num, num.start, num.end, value, "percent", "fraction", lang, qualifier)
     if num.kind == "multiple":
-        return _finish(text, s, e, num, num.start, num.end, value, "times", "multiple", lang, qualifier)
+        return _finish(sentence, num, num.start, num.end, value, "times", "multiple", lang, qualifier)
 
     if vocab.multiple_before_re is not None:
         mb = vocab.multiple_before_re.search(text[max(s, start - 40) : start])
         if mb:
             first = max(s, start - 40) + mb.start("m")
-            return _finish(text, s, e, num, first, num.end, value, "times", "multiple", lang, qualifier)
+            return _finish(sentence, num, first, num.end, value, "times", "multiple", lang, qualifier)
     # Left: a currency before the number (US$, R$, €, RMB), a qualifier, a percent prefix.
     left = text[max(s, start - 12) : start]
     cm = currency_prefix_re().search(left)
@@ -792,7 +1012,7 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
     right_limit = min(e, pos + 80)
     if lang == "zh" and _ZH_TENTHS.match(text, pos, right_limit) and 0 < value < 10 and num.kind in ("zh", "digits"):
         # 三成, 近五成: tenths (成为 "become" and the like are excluded by the pattern)
-        claim = _finish(text, s, e, num, start, pos + 1, value * 10, "percent", "percent", lang, qualifier)
+        claim = _finish(sentence, num, start, pos + 1, value * 10, "percent", "percent", lang, qualifier)
         if claim is not None:
             claim.qualifier = _qualifier_before(text, s, start, lang) or "exact"
         return claim
@@ -875,11 +1095,12 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
             value = _product(value, scale)
     if num.is_year_like and kind in ("count",):
         return None  # a year used as a date
-    if any(p.kind != "year" and p.start <= num.start and num.end <= p.end for p in periods):
+    around = sentence.period_around(num.start, num.end)
+    if around is not None and around.kind != "year":
         return None  # part of a date, a month or a range of years
     if num.is_year_like and kind == "money" and scale == 1.0 and not cm:
         return None  # "2022 美元兑...": a year before a currency name, not an amount
-    if num.is_year_like and _in_period(num, periods) and kind in ("count", "scaled", "duration"):
+    if num.is_year_like and around is not None and kind in ("count", "scaled", "duration"):
         return None
     if num.word_one and kind in ("count",):
         return None  # "one of the largest", "un acuerdo"
@@ -910,12 +1131,12 @@ def _claim(text: str, s: int, e: int, num: _Number, lang: str, periods: list[Per
             reached = _REACHED.search(text[max(s, start - 16) : start]) or _PART_OF.match(text, pos, right_limit)
             if kind == "count" and not (reached and not num.is_year_like):
                 return None  # a bare number: a label, a score, a code
-            what = _subject(text, s, start, lang)
+            what = _subject(text, sentence.clause_floor(start), start, lang)
         else:
             what = noun
         kind = "count"
         unit = "count"
-    claim = _finish(text, s, e, num, start, end, value, unit, kind, lang, qualifier, decimals=decimals, what=what)
+    claim = _finish(sentence, num, start, end, value, unit, kind, lang, qualifier, decimals=decimals, what=what)
     if claim is not None:
         claim._scaled = scale != 1.0
         claim._counted = counted
@@ -953,10 +1174,6 @@ def _unit_of(m: re.Match[str], vocab: Any) -> tuple[str, float]:
     key = _WS.sub(" ", m.group("word").strip().lower()) if vocab.lang != "zh" else m.group("word").strip()
     u, f = vocab.unit_words[key]
     return u, float(f)
-
-
-def _in_period(num: _Number, periods: list[Period]) -> bool:
-    return any(p.start <= num.start and num.end <= p.end for p in periods)
 
 
 def _zh_counted(text: str, pos: int, limit: int, num: _Number) -> bool:
@@ -1049,9 +1266,7 @@ def _month_words(lang: str) -> set[str]:
 
 
 def _finish(
-    text: str,
-    s: int,
-    e: int,
+    sentence: _Sentence,
     num: _Number,
     start: int,
     end: int,
@@ -1065,11 +1280,11 @@ def _finish(
     what: str = "",
 ) -> Claim | None:
     if not what:
-        what = _what(text, s, e, start, end, kind, lang)
+        what = _what(sentence, start, end, kind)
     return Claim(
         start=start,
         end=end,
-        text=text[start:end],
+        text=sentence.text[start:end],
         value=float(value),
         unit=unit,
         what=what,
@@ -1107,11 +1322,12 @@ def _qualifier_after(text: str, end: int, e: int, lang: str) -> str | None:
 # ---------------------------------------------------------------------------- what, period
 
 
-def _what(text: str, s: int, e: int, start: int, end: int, kind: str, lang: str) -> str:
+def _what(sentence: _Sentence, start: int, end: int, kind: str) -> str:
+    text, s, e, lang = sentence.text, sentence.s, sentence.e, sentence.lang
     after = text[end : min(e, end + 120)]
     if kind == "percent":
         if lang == "zh":
-            before = text[s:start]
+            before = text[max(s, start - _LOOK_BACK) : start]
             m = _ZH_SHARE_OF.search(before)
             if m:
                 return m.group(1).strip()
@@ -1122,7 +1338,7 @@ def _what(text: str, s: int, e: int, start: int, end: int, kind: str, lang: str)
             noun = _counted_noun(text, end, min(e, end + 60), lang) if lang != "zh" else None
             if noun and noun.lower() not in ("year-on-year", "year", "annually"):
                 return noun
-    return _subject(text, s, start, lang)
+    return _subject(text, sentence.clause_floor(start), start, lang)
 
 
 _CLAUSE_SPLIT = re.compile(
@@ -1140,9 +1356,11 @@ _ACTION_VERBS = re.compile(
 )
 
 
-def _subject(text: str, s: int, start: int, lang: str) -> str:
-    """What a figure measures, from the words before it: 'China–Latin America trade exceeded'."""
-    before = text[s:start]
+def _subject(text: str, floor: int, start: int, lang: str) -> str:
+    """What a figure measures, from the words before it: 'China–Latin America trade exceeded'.
+
+    ``floor`` is where its clause may start at the earliest (``_Sentence.clause_floor``)."""
+    before = text[floor:start]
     if lang == "zh":
         clause = _ZH_CLAUSE_SPLIT.split(before)[-1]
         clause = _ZH_YEAR_PHRASE.sub("", clause)
@@ -1256,54 +1474,193 @@ def _trim_words(phrase: str, limit: int, lang: str, keep: str = "last") -> str:
     return " ".join(words[:limit] if keep == "first" else words[-limit:])
 
 
-def _period_for(
-    text: str,
-    c: Claim,
-    claims: list[Claim],
-    periods: list[Period],
-    lang: str,
-    frame: Period | None = None,
-    clause: tuple[int, int] | None = None,
-) -> Period | None:
-    """The period nearest to the claim in its sentence, not claimed by a nearer claim.
+_WINDOW_BEFORE = 200  # a period further before a claim costs more than any chosen period may
+_WINDOW_AFTER = 220  # ... and further after it (the cost of a period right after can be 20 below its distance)
+_ZH_NEAR = 30  # in Chinese, a period at least this far before costs 30 plus the claims between
 
-    Chinese puts the time before what it dates; the other languages put it before or
-    right after ("reached US$ 485.8 billion in 2022").
-    """
-    best, best_cost = None, math.inf
-    for p in periods:
+
+class _Dating:
+    """Chooses each claim's period among the periods of its sentence (``period_for``)."""
+
+    def __init__(self, text: str, s: int, e: int, lang: str, periods: list[Period], claims: _ClaimIndex) -> None:
+        self.text, self.lang, self.periods, self.claims = text, lang, periods, claims
+        self.starts = [p.start for p in periods]
+        self.ends = [p.end for p in periods]  # periods do not overlap: sorted too
+        self.stops = [m.start() for m in _HARD_STOP.finditer(text, s, e)]
+        self.weight = 40 if lang == "zh" else 60
+
+    def period_for(self, k: int, frame: Period | None, clause: tuple[int, int]) -> Period | None:
+        """The period nearest to claim ``k`` in its sentence, not claimed by a nearer claim.
+
+        Chinese puts the time before what it dates; the other languages put it before or
+        right after ("reached US$ 485.8 billion in 2022"). Each period has a cost (its distance,
+        the claims of other units in between, a clause or a semicolon between...) and the first
+        of the cheapest wins, if it costs at most 200. Only the periods that can win are looked
+        at (those near the claim, the frame, and in Chinese the cheapest of those further before),
+        and costed from the one that may cost least until the rest cannot beat the best so far.
+        """
+        ranked = sorted(
+            (self._least_cost(k, self.periods[i], frame, clause), i) for i in self._candidates(k, frame, clause)
+        )
+        best, best_cost = -1, math.inf
+        for least, i in ranked:
+            if least > min(best_cost, 200):
+                break  # this one and the rest cost more than the best so far
+            cost = self._cost(k, self.periods[i], frame, clause)
+            if cost < best_cost or (cost == best_cost and i < best):
+                best, best_cost = i, cost
+        if best < 0 or best_cost > 200:
+            return None
+        return self.periods[best]
+
+    def _least_cost(self, k: int, p: Period, frame: Period | None, clause: tuple[int, int]) -> float:
+        """What ``_cost`` gives at least, from the distance alone."""
+        c = self.claims.claims[k]
+        if p is frame and p.end <= c.start:
+            return 25.0
+        if p.end <= c.start:
+            least = min(c.start - p.end, _ZH_NEAR) if self.lang == "zh" else c.start - p.end
+        else:
+            least = p.start - c.end + (100 if self.lang == "zh" else -20)
+        if p is not frame and not (clause[0] <= p.start < clause[1]):
+            least += 120
+        return least
+
+    def _cost(self, k: int, p: Period, frame: Period | None, clause: tuple[int, int]) -> float:
+        c, text, lang = self.claims.claims[k], self.text, self.lang
         if p is frame and p.end <= c.start:
             cost = 25.0
         elif p.end <= c.start:
             distance = c.start - p.end
-            between = [o for o in claims if p.end <= o.start and o.end <= c.start and o is not c]
-            cost = distance + _between_cost(text, between, c, lang)
-            if _HARD_STOP.search(text, p.end, c.start):
-                cost += _STOP_COST
-            if _SINCE_BEFORE.search(text, max(0, p.start - 12), p.start):
-                cost += 60  # "desde 1992, produjo ... en 2023": a starting point dates nothing
-            if lang == "zh":
-                cost = min(cost, 30 + _between_cost(text, between, c, lang))  # Chinese puts the time first
+            between = self.weight * self.claims.others_between(p.end, c.start, k)
+            if lang == "zh" and distance >= _ZH_NEAR:
+                cost = 30 + between  # what the min() below gives: the other term is at least this
+            else:
+                cost = distance + between
+                if self._stop_between(p.end, c.start):
+                    cost += _STOP_COST
+                if _SINCE_BEFORE.search(text, max(0, p.start - 12), p.start):
+                    cost += 60  # "desde 1992, produjo ... en 2023": a starting point dates nothing
+                if lang == "zh":
+                    cost = min(cost, 30 + between)  # Chinese puts the time first
         else:
             distance = p.start - c.end
-            between = [
-                o
-                for o in claims
-                if c.end <= o.start and o.end <= p.start and o is not c and not _parenthetical(text, o)
-            ]
+            between = self.weight * self.claims.others_between(c.end, p.start, k)
             gap = text[c.end : p.start]
-            cost = distance + _between_cost(text, between, c, lang) + (100 if lang == "zh" else 40)
+            cost = distance + between + (100 if lang == "zh" else 40)
             if lang != "zh" and _ATTACHED.fullmatch(gap) and not (c.kind == "multiple" and _COMPARED.match(gap)):
-                cost = distance - 20 + _between_cost(text, between, c, lang)
-            if _HARD_STOP.search(gap):
+                cost = distance - 20 + between
+            if self._stop_between(c.end, p.start):
                 cost += _STOP_COST
-        if clause is not None and p is not frame and not (clause[0] <= p.start < clause[1]):
+        if p is not frame and not (clause[0] <= p.start < clause[1]):
             cost += 120  # a period in another clause
-        if cost < best_cost:
-            best, best_cost = p, cost
-    if best is None or best_cost > 200:
-        return None
-    return best
+        return cost
+
+    def _stop_between(self, a: int, b: int) -> bool:
+        i = bisect_left(self.stops, a)
+        return i < len(self.stops) and self.stops[i] < b
+
+    def _candidates(self, k: int, frame: Period | None, clause: tuple[int, int]) -> set[int]:
+        """Indices of periods that include the cheapest one (the rest cost more, or over 200).
+
+        A period costs at least its distance to the claim (less 20 right after it), except the
+        frame and, in Chinese, a period before the claim (30 plus the claims of other units in
+        between, plus 120 outside the claim's clause: the nearer, the cheaper)."""
+        c = self.claims.claims[k]
+        found = set(
+            range(bisect_left(self.ends, c.start - _WINDOW_BEFORE), bisect_right(self.starts, c.end + _WINDOW_AFTER))
+        )
+        if frame is not None:
+            i = bisect_left(self.starts, frame.start)
+            if i < len(self.periods) and self.periods[i] is frame:
+                found.add(i)
+        if self.lang == "zh":
+            last = bisect_right(self.ends, c.start - _ZH_NEAR) - 1  # the nearest of those further before
+            if last >= 0 and self.periods[last] is frame:
+                last -= 1
+            if last >= 0:
+                first = self._first_as_cheap(k, last, clause)
+                found.update(i for i in (first, first + 1) if i <= last)  # the next one if the first is the frame
+        return found
+
+    def _first_as_cheap(self, k: int, last: int, clause: tuple[int, int]) -> int:
+        """The first period before ``last`` that costs (as a period further before) what ``last``
+        costs: the cost only grows with the distance, so a bisection finds it."""
+        c = self.claims.claims[k]
+
+        def cost(i: int) -> int:
+            p = self.periods[i]
+            outside = 0 if clause[0] <= p.start < clause[1] else 120
+            return self.weight * self.claims.others_between(p.end, c.start, k) + outside
+
+        target = cost(last)
+        lo, hi = 0, last
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if cost(mid) == target:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+
+class _ClaimIndex:
+    """The claims of a sentence, to count the claims between two positions in log time.
+
+    Claims come in the order of their numbers, and a number is read only after the claim before
+    it ends, so their ends strictly increase; a claim starts at most ``lag`` characters before
+    the one before it ends (a currency sign or "multiplied by" before its number)."""
+
+    def __init__(self, text: str, claims: list[Claim], resolved: list[str]) -> None:
+        self.claims = claims
+        self.ends = [c.end for c in claims]
+        self.lag = _lag(claims)
+        # Claims in brackets after another ("RMB 10 billion (about 1.5 billion dollars)") never count.
+        self.counts = [not _parenthetical(text, c) for c in claims]
+        self.total = list(itertools.accumulate(self.counts, initial=0))
+        # Units as read, and as resolved (pesos, ¥): claim k sees those before it resolved.
+        self.read = [c.unit for c in claims]
+        self.resolved = resolved
+        self.by_read: dict[str, list[int]] = {}
+        self.by_resolved: dict[str, list[int]] = {}
+        for j in range(len(claims)):
+            if self.counts[j]:
+                self.by_read.setdefault(self.read[j], []).append(j)
+                self.by_resolved.setdefault(resolved[j], []).append(j)
+
+    def others_between(self, a: int, b: int, k: int) -> int:
+        """Claims that lie within [a, b], not in brackets, of another unit than claim ``k``.
+
+        Claims between a claim and a period usually own it, except a coordinated list
+        ("86% and 95%", "5,000 scholarships and 3,000 training opportunities")."""
+        ends = self.ends
+        hi = bisect_right(ends, b)  # claims [0, hi) end by b
+        lo = bisect_right(ends, a)  # claims before lo end by a, so start before it
+        sure = max(lo, bisect_left(ends, a + self.lag) + 1)  # claims from here on start after a
+        n = sum(1 for j in range(lo, min(sure, hi)) if self.claims[j].start >= a and self._counts(j, k))
+        if hi > sure:
+            n += self._count(sure, hi, k)
+        return n
+
+    def _unit(self, j: int, k: int) -> str:
+        return self.resolved[j] if j < k else self.read[j]
+
+    def _counts(self, j: int, k: int) -> bool:
+        return j != k and self.counts[j] and self._unit(j, k) != self.read[k]
+
+    def _count(self, i: int, h: int, k: int) -> int:
+        """``_counts`` over claims [i, h)."""
+        unit = self.read[k]
+        same = _count_in(self.by_resolved.get(unit, []), i, min(h, k)) + _count_in(
+            self.by_read.get(unit, []), max(i, k + 1), h
+        )
+        itself = 1 if i <= k < h and self.counts[k] else 0
+        return self.total[h] - self.total[i] - same - itself
+
+
+def _count_in(indices: list[int], i: int, h: int) -> int:
+    """How many of the sorted ``indices`` are in [i, h)."""
+    return max(0, bisect_left(indices, h) - bisect_left(indices, i))
 
 
 # A bare number after these is a count of what the sentence is about ("... had joined to 21").
@@ -1319,17 +1676,6 @@ _ATTACHED = re.compile(
     re.IGNORECASE,
 )
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|a|y|e|and|至|到|~)\s*(?:US\$|\$|R\$)?\s*$", re.IGNORECASE)
-
-
-def _between_cost(text: str, between: list[Claim], c: Claim, lang: str) -> float:
-    """Claims between a claim and a period usually own it, except a coordinated list
-    ("86% and 95%", "5,000 scholarships and 3,000 training opportunities")."""
-    cost = 0.0
-    for o in between:
-        if _parenthetical(text, o) or o.unit == c.unit:
-            continue
-        cost += 40 if lang == "zh" else 60
-    return cost
 
 
 def _parenthetical(text: str, c: Claim) -> bool:

@@ -111,12 +111,18 @@ def find_periods(text: str, start: int, end: int, lang: str) -> list[Period]:
         return []
     chunk = text[start:end]
     found: list[Period] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # spans of the patterns before this one, sorted and disjoint
     months = _months(lang)
     for pattern, kind in _patterns(lang):
+        # One pattern's matches do not overlap and come in order, so one pass over the spans
+        # taken by the patterns before it tells which overlap one (linear, not matches x spans).
+        accepted: list[tuple[int, int]] = []
+        i = 0
         for m in pattern.finditer(chunk):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            while i < len(taken) and taken[i][1] <= s:
+                i += 1
+            if i < len(taken) and taken[i][0] < e:
                 continue
             groups = m.groupdict()
             y = int(groups["y"])
@@ -141,5 +147,6 @@ def find_periods(text: str, start: int, end: int, lang: str) -> list[Period]:
                 value, kind_ = str(y), "year"
             partial = bool(groups.get("mn2")) or bool(_PARTIAL_BEFORE.search(chunk[max(0, s - 40) : s]))
             found.append(Period(start + s, start + e, value, kind_, partial))
-            taken.append((s, e))
+            accepted.append((s, e))
+        taken = sorted(taken + accepted)
     return sorted(found, key=lambda p: p.start)

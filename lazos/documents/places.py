@@ -176,9 +176,5 @@ def _first_tokens(lang: str) -> frozenset[str]:
 
 
 def codes_in_order(places: list[Place]) -> list[str]:
-    seen: list[str] = []
-    for p in places:
-        for c in p.codes:
-            if c not in seen:
-                seen.append(c)
-    return seen
+    """Each code once, in the order first named."""
+    return list(dict.fromkeys(c for p in places for c in p.codes))
