@@ -32,7 +32,8 @@ class DocumentError(LazosError):
 def decode(raw: bytes, name: str = "the document") -> tuple[str, str]:
     """Bytes to text with universal newlines; returns (text, encoding).
 
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are read directly; anything else is
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read directly; a UTF-8 file with some
+    lines in a one-byte code page is read line by line ("utf-8+cp1252"); anything else is
     detected (GBK/GB18030, Latin-1/Windows-1252...). Binary data is refused with a message.
     """
     if len(raw) > MAX_BYTES:
@@ -52,7 +53,7 @@ def decode(raw: bytes, name: str = "the document") -> tuple[str, str]:
         try:
             text, encoding = raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = _detect(raw, name)
+            text, encoding = _mixed_utf8(raw) or _detect(raw, name)
     check_length(text, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     controls = sum(1 for c in text[:20000] if unicodedata.category(c) == "Cc" and c not in "\n\t\f\v")
@@ -74,6 +75,37 @@ def too_long(name: str, chars: int | None = None) -> DocumentError:
         f"{name} has {has} characters of text; Lazos reads documents up to {MAX_CHARS:,} characters:"
         " split it into parts"
     )
+
+
+_HIGH = bytes(range(0x80, 0x100))
+
+
+def _high_bytes(line: bytes) -> int:
+    return len(line) - len(line.translate(None, _HIGH))
+
+
+def _mixed_utf8(raw: bytes) -> tuple[str, str] | None:
+    """A UTF-8 file with some lines in a one-byte code page (a Latin-1 name pasted into UTF-8
+    text): each line in its own encoding, the others as Windows-1252 (Latin-1 for the five
+    bytes it leaves undefined), and the encoding "utf-8+cp1252". None when most non-ASCII
+    bytes are not in valid UTF-8 lines: then the file is in another encoding, detected whole."""
+    lines = raw.splitlines(keepends=True)
+    parts: list[str] = []
+    used: set[str] = set()
+    utf8 = other = 0
+    for line in lines:
+        try:
+            parts.append(line.decode("utf-8"))
+            utf8 += _high_bytes(line)
+            continue
+        except UnicodeDecodeError:
+            other += _high_bytes(line)
+        encoding = "cp1252" if _decodes(line, "cp1252") else "latin_1"
+        parts.append(line.decode(encoding))
+        used.add(encoding)
+    if utf8 < max(other, 1):
+        return None
+    return "".join(parts), "+".join(["utf-8", *sorted(used)])
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
