@@ -14,6 +14,7 @@ sourced value with an ``is_headline`` flag.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -29,6 +30,7 @@ from lazos.errors import DatabaseError, LazosError, ReadOnlyError
 from lazos.paths import default_db_path
 from lazos.store import headline
 from lazos.store.history import happened_by, visible
+from lazos.store.interrupt import TimeLimitError, interruptible
 from lazos.store.migrations import current_version, latest_version
 
 AsOf = date | str | None
@@ -93,12 +95,50 @@ def frame(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     pandas 3 reads text columns as its ``str`` dtype, where a missing value is NaN (a float
     that is truthy and has no string methods); Lazos's callers test for None.
     """
-    df = cursor.df()
+    return _none_for_missing_text(cursor.df())
+
+
+def _none_for_missing_text(df: pd.DataFrame) -> pd.DataFrame:
     for i, dtype in enumerate(df.dtypes):
-        if dtype != object and pd.api.types.is_string_dtype(dtype):
+        if not pd.api.types.is_object_dtype(dtype) and pd.api.types.is_string_dtype(dtype):
             column = df.iloc[:, i]
             df.isetitem(i, column.astype(object).where(column.notna(), None))
     return df
+
+
+# Sizes as DuckDB writes them: KB, MB... are powers of 1000, KiB, MiB... powers of 1024.
+SIZE_UNITS = (
+    {"b": 1}
+    | {f"{p}b": 1000**i for i, p in enumerate("kmgt", 1)}
+    | {f"{p}ib": 1024**i for i, p in enumerate("kmgt", 1)}
+)
+# A result is fetched this many DuckDB vectors (of 2048 rows) at a time, so that its size is
+# checked against the memory limit, and Ctrl-C is seen, between two fetches.
+FETCH_VECTORS = 32
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a size such as "2GB", "500 MB" or "1.5GiB"."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)\s*", text, re.IGNORECASE)
+    if not found or float(found[1]) <= 0:
+        raise LazosError(f"invalid memory size {text!r}: give a number and a unit, e.g. 2GB, 500MB or 1GiB")
+    return int(float(found[1]) * SIZE_UNITS[found[2].lower()])
+
+
+def fetch_bounded(cursor: duckdb.DuckDBPyConnection, check: Any, max_bytes: int | None) -> pd.DataFrame:
+    """A query's result, fetched in chunks; ``check()`` runs after each (it raises to stop), and
+    a result larger than ``max_bytes`` raises MemoryError before it is all in memory."""
+    chunks = [cursor.fetch_df_chunk(FETCH_VECTORS)]
+    size = 0
+    while len(chunks[-1]):
+        check()
+        size += int(chunks[-1].memory_usage(deep=True, index=False).sum())
+        if max_bytes is not None and size > max_bytes:
+            raise MemoryError(f"the result takes more than {max_bytes} bytes")
+        chunks.append(cursor.fetch_df_chunk(FETCH_VECTORS))
+    full = [c for c in chunks if len(c)]
+    df = chunks[0] if len(full) < 2 else pd.concat(full, ignore_index=True)
+    return _none_for_missing_text(df)
 
 
 def _missing(value: Any) -> bool:
@@ -881,8 +921,13 @@ class Lazos:
 
     # ------------------------------------------------------------------ SQL
 
-    def query(self, sql: str) -> pd.DataFrame:
-        """Run one read-only SELECT statement; anything that would write is refused."""
+    def query(self, sql: str, *, timeout: float | None = None, memory_limit: str | None = None) -> pd.DataFrame:
+        """Run one read-only SELECT statement; anything that would write is refused.
+
+        Ctrl-C stops it (KeyboardInterrupt), and so does ``timeout`` (seconds: a
+        TimeLimitError). With ``memory_limit`` (e.g. "2GB") it runs on a connection of its
+        own whose DuckDB may use that much memory, and its result may take as much again.
+        """
         try:
             statements = self.con.extract_statements(sql)
         except duckdb.Error as exc:
@@ -892,10 +937,42 @@ class Lazos:
         kind = statements[0].type.name
         if kind != "SELECT":
             raise ReadOnlyError(f"only read-only SELECT queries are allowed; this is a {kind} statement")
+        max_bytes = None if memory_limit is None else parse_size(memory_limit)
         try:
-            return frame(self.con.execute(sql))
+            con = self.con if max_bytes is None else self._query_connection(max_bytes)
+            try:
+                with interruptible(con, timeout) as watch:
+                    return fetch_bounded(con.execute(sql), watch.check, max_bytes)
+            finally:
+                if con is not self.con:
+                    con.close()
+        except TimeLimitError:
+            raise TimeLimitError(f"the query was stopped after {timeout:g} s (--timeout)") from None
+        except (duckdb.OutOfMemoryException, MemoryError) as exc:
+            raise LazosError(
+                f"the query needs more memory than its limit of {memory_limit} (--memory-limit): "
+                "ask for less (fewer rows or columns, an aggregate, a LIMIT) or raise the limit"
+            ) from exc
         except duckdb.Error as exc:
             raise LazosError(f"query failed: {str(exc).splitlines()[0]}") from exc
+
+    def _query_connection(self, max_bytes: int) -> duckdb.DuckDBPyConnection:
+        """A connection of its own for one query, with its own memory limit and nowhere to spill.
+
+        DuckDB's memory limit belongs to the database instance, which every handle on the same
+        file shares (with the same configuration): the query gets an in-memory instance that
+        attaches the file read-only, then closes every way out, as the handle's connection does.
+        """
+        con = duckdb.connect(":memory:", config={"memory_limit": f"{max_bytes}B"})
+        try:
+            con.execute(f"ATTACH '{str(self.path).replace(chr(39), chr(39) * 2)}' AS lazos (READ_ONLY)")
+            con.execute("USE lazos")
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+        except BaseException:
+            con.close()
+            raise
+        return con
 
 
 def open(path: str | Path | None = None, *, recorded_as_of: datetime | None = None) -> Lazos:

@@ -639,11 +639,22 @@ def sources(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.tab
 
 # ---------------------------------------------------------------------------- query, export
 
+# `lazos query` stops after this many seconds, and may use this much memory (DuckDB's work and
+# the result each): a mistyped join must not hang the terminal or exhaust the machine.
+QUERY_TIMEOUT_S = 60.0
+QUERY_MEMORY_LIMIT = "2GB"
+
 
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="One SELECT statement.")],
     db: DbOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0, help="Stop the query after this many seconds (0: no limit).")
+    ] = QUERY_TIMEOUT_S,
+    memory_limit: Annotated[
+        str, typer.Option("--memory-limit", help="Memory the query and its result may each use, e.g. 2GB or 500MB.")
+    ] = QUERY_MEMORY_LIMIT,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Run a read-only SQL query (DuckDB dialect). Anything that writes is refused.
@@ -651,10 +662,11 @@ def query(
     Tables: source, country, country_alias, event_kind, event, project, project_country,
     project_milestone, project_amount, project_external_id, indicator, observation. Rows
     with retired_at set are earlier versions; current rows have retired_at IS NULL. Saved
-    analyses: analysis_run, analysis_score, analysis_measure, analysis_alert.
+    analyses: analysis_run, analysis_score, analysis_measure, analysis_alert. Ctrl-C stops
+    a query, and so do --timeout and --memory-limit.
     """
     with open_db(db) as lz:
-        df = lz.query(sql)
+        df = lz.query(sql, timeout=timeout or None, memory_limit=memory_limit)
     emit(df, fmt)
 
 
@@ -696,6 +708,10 @@ def run() -> None:
     except KeyboardInterrupt:
         errors.print("lazos: interrupted", markup=False)
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer turns Ctrl-C into a silent exit 130
+            errors.print("lazos: interrupted", markup=False)
+        raise
 
 
 __all__ = ["app", "run", "table", "text"]

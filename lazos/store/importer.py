@@ -21,6 +21,7 @@ from lazos.sources.base import Context, connector, load_origins
 from lazos.sources.entities import EntityResolver
 from lazos.sources.rawfiles import remove_stale_copies
 from lazos.store.apply import Changes, apply
+from lazos.store.interrupt import interruptible
 from lazos.store.migrations import migrate
 from lazos.store.staging import Staging
 
@@ -98,40 +99,41 @@ def run_import(
         now = datetime.now(UTC).replace(tzinfo=None)
         con.execute("BEGIN TRANSACTION")
         try:
-            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_run").fetchall()[0][0]
-            con.execute(
-                "INSERT INTO load_run VALUES (?, ?, ?, NULL, ?, NULL)",
-                [load_id, kind, now, f"{source}: " + ", ".join(labels)],
-            )
-            staging = Staging(con)
-            ctx = Context(
-                con,
-                resolver_from(con),
-                now,
-                vintage=vintage,
-                encoding=encoding,
-                temp_dir=Path(db_path).parent,
-                progress=progress or (lambda message: None),
-                options={"origins": load_origins(), **(options or {})},
-            )
-            read = []
-            for label, stage in stagers:
-                ctx.progress(f"reading {label}")
-                read.append(stage(staging, ctx))
-            if mod is not None and hasattr(mod, "finish"):
-                mod.finish(staging, ctx)
-            ctx.progress("checking")
-            errors = staging.check()
-            if errors:
-                raise ValidationError(errors)
-            ctx.progress("writing")
-            changes = apply(con, staging, load_id, now)
-            con.execute(
-                "UPDATE load_run SET finished_at = ? WHERE load_id = ?",
-                [datetime.now(UTC).replace(tzinfo=None), load_id],
-            )
-            staging.drop()
-            con.execute("COMMIT")
+            with interruptible(con):  # Ctrl-C stops DuckDB too, and the transaction rolls back
+                load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_run").fetchall()[0][0]
+                con.execute(
+                    "INSERT INTO load_run VALUES (?, ?, ?, NULL, ?, NULL)",
+                    [load_id, kind, now, f"{source}: " + ", ".join(labels)],
+                )
+                staging = Staging(con)
+                ctx = Context(
+                    con,
+                    resolver_from(con),
+                    now,
+                    vintage=vintage,
+                    encoding=encoding,
+                    temp_dir=Path(db_path).parent,
+                    progress=progress or (lambda message: None),
+                    options={"origins": load_origins(), **(options or {})},
+                )
+                read = []
+                for label, stage in stagers:
+                    ctx.progress(f"reading {label}")
+                    read.append(stage(staging, ctx))
+                if mod is not None and hasattr(mod, "finish"):
+                    mod.finish(staging, ctx)
+                ctx.progress("checking")
+                errors = staging.check()
+                if errors:
+                    raise ValidationError(errors)
+                ctx.progress("writing")
+                changes = apply(con, staging, load_id, now)
+                con.execute(
+                    "UPDATE load_run SET finished_at = ? WHERE load_id = ?",
+                    [datetime.now(UTC).replace(tzinfo=None), load_id],
+                )
+                staging.drop()
+                con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
@@ -139,7 +141,10 @@ def run_import(
         finally:
             for path in ctx.cleanup if ctx else []:
                 path.unlink(missing_ok=True)
-        con.execute("CHECKPOINT")
+        # The import is committed: a Ctrl-C now only skips folding the log into the file
+        # (DuckDB reports it as a RuntimeError), which the next open does instead.
+        with contextlib.suppress(duckdb.InterruptException, RuntimeError):
+            con.execute("CHECKPOINT")
     finally:
         con.close()
     return ImportReport(source, labels, read, changes, staging.skipped, load_id)
