@@ -16,8 +16,21 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, open_db
-from lazos.cli.output import Format, console, emit, emit_json, plain, records, visible
+from lazos.api import choose
+from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, LimitOpt, SortOpt, open_db
+from lazos.cli.output import (
+    Format,
+    arrange,
+    console,
+    emit,
+    emit_json,
+    more,
+    paged,
+    plain,
+    print_table,
+    records,
+    visible,
+)
 from lazos.formatting import money, number, quantity
 
 YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="Year (default: the latest year with data).")]
@@ -125,7 +138,7 @@ def explain_scores(
         shown = "not scored" if plain(score) is None else f"{number(score)} of {number(scale)}"
         covered = f"indicators measured: {plain(coverage) or 0:.0%} of the weight"
         console.print(Text(f"{dim.label} ({name}): {shown}; {covered}", style="bold"))
-        console.print(indicator_table(measures[measures["dimension"] == name], refs, scale_label))
+        print_table(indicator_table(measures[measures["dimension"] == name], refs, scale_label))
     refs.print()
 
 
@@ -142,6 +155,7 @@ def _explain_frame(measures: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- index
 
 
+@paged
 def index(
     year: YearOpt = None,
     dimension: Annotated[
@@ -183,8 +197,8 @@ def index(
         )
     method = result.method
     part = method.connectivity
-    if dimension is not None and dimension not in part.dimensions:
-        raise typer.BadParameter(f"unknown dimension {dimension!r}: use one of {', '.join(part.dimensions)}")
+    if dimension is not None:
+        dimension = choose(dimension, list(part.dimensions), "dimension", f"use one of {', '.join(part.dimensions)}")
     scores = result.scores
     if reference is not None:
         ref = reference.scores.set_index("country")
@@ -250,7 +264,7 @@ def _index_table(scores: pd.DataFrame, part: Any, title: str, with_weights: bool
                 "" if change is None else (f"+{change}" if change > 0 else str(change)),
             ]
         out.add_row(*(Text(c) for c in [*cells, note]))
-    console.print(out)
+    print_table(out)
 
 
 def _dimension_table(result: Any, dimension: str, title: str) -> None:
@@ -270,7 +284,7 @@ def _dimension_table(result: Any, dimension: str, title: str) -> None:
             shown = quantity(row["raw"], row["unit"]) if plain(row["score"]) is not None else "missing"
             cells.append(shown + ("" if plain(row["score"]) is None else f" → {row['score']:.2f}"))
         out.add_row(*(Text(c) for c in cells))
-    console.print(out)
+    print_table(out)
     for ind in measured:
         console.print(Text(f"  {ind}: {dim.indicators[ind].label}", style="dim"))
 
@@ -322,7 +336,7 @@ def _print_sensitivity(sens: Any) -> None:
             f"{r['best_rank']:.0f}",
             f"{r['worst_rank']:.0f}",
         )
-    console.print(out)
+    print_table(out)
 
 
 def _explain_index(result: Any, row: dict[str, Any], only: str | None) -> None:
@@ -369,6 +383,7 @@ def _explain_index(result: Any, row: dict[str, Any], only: str | None) -> None:
 # ---------------------------------------------------------------------------- risk
 
 
+@paged
 def risk(
     country: Annotated[str | None, typer.Argument(help="Country name or code (default: every CELAC state).")] = None,
     year: YearOpt = None,
@@ -415,7 +430,7 @@ def risk(
                 *[Text(_num(r[d])) for d in part.dimensions],
                 Text(r["missing"]),
             )
-        console.print(out)
+        print_table(out)
     else:
         r = result.scores.iloc[0]
         grade = r["grade"] if isinstance(r["grade"], str) else f"not rated: {r['not_scored']} could not be scored"
@@ -472,6 +487,17 @@ def risk(
 # ---------------------------------------------------------------------------- alerts
 
 
+# The columns of the alerts table, by the names --sort takes (headers or CSV names).
+ALERT_HEADERS = {
+    "period": "Period",
+    "country": "Country",
+    "severity": "Severity",
+    "label": "Alert",
+    "message": "What the figures say",
+}
+
+
+@paged
 def alerts(
     since: Annotated[
         str | None, typer.Option("--since", help="Only alerts dated on or after this date (YYYY, YYYY-MM, YYYY-MM-DD).")
@@ -484,6 +510,8 @@ def alerts(
     db: DbOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
+    sort: SortOpt = None,
 ) -> None:
     """Early-warning alerts: inflation, debt, currency, reserves, recession, governance, relations.
 
@@ -492,6 +520,8 @@ def alerts(
     """
     with open_db(db) as lz:
         found = lz.alerts(since=since, country=country, severity=severity, as_of=as_of)
+    total = len(found)
+    found, hidden = arrange(found, fmt, limit, sort, ALERT_HEADERS)
     if fmt is not Format.table:
         if fmt is Format.csv:
             emit(found.assign(sources=[";".join(s) for s in found["sources"]]).drop(columns=["inputs"]), fmt)
@@ -502,7 +532,7 @@ def alerts(
         console.print(Text("No alerts match.", style="dim"))
         return
     refs = References()
-    out = Table(title=f"Alerts ({len(found)})", title_justify="left", header_style="bold")
+    out = Table(title=f"Alerts ({total})", title_justify="left", header_style="bold")
     for c in ("Period", "Country", "Severity", "Alert", "What the figures say", "Sources"):
         out.add_column(c, overflow="fold")
     style = {"severe": "bold red", "warning": "yellow", "info": "cyan"}
@@ -519,7 +549,8 @@ def alerts(
             Text(message),
             Text(marks),
         )
-    console.print(out)
+    print_table(out)
+    more(hidden)
     refs.print()
     version = found["rules_version"].iloc[0]
     console.print(Text(f"Rules version {version} (lazos/analytics/alerts.yaml).", style="dim"))
@@ -528,6 +559,7 @@ def alerts(
 # ---------------------------------------------------------------------------- opportunities
 
 
+@paged
 def opportunities(
     year: YearOpt = None,
     country: CountryOpt = None,
@@ -578,7 +610,7 @@ def opportunities(
             Text(_num(r["opportunity"])),
             Text(projects),
         )
-    console.print(out)
+    print_table(out)
     part = method.opportunities
     console.print(
         Text(
@@ -649,6 +681,7 @@ def analyses_save(db: DbOpt = None) -> None:
 
 
 @analyses_app.command("runs")
+@paged
 def analyses_runs(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
     """List saved analysis runs, newest first (tables analysis_run, analysis_score, ...)."""
     with open_db(db) as lz:

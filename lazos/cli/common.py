@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from lazos.api import Lazos
-from lazos.cli.output import Format, guarded
+from lazos.cli.output import DEFAULT_LIMIT, Format, guarded
 from lazos.errors import DatabaseError
 from lazos.paths import default_db_path
 from lazos.store.build import build as build_database
@@ -30,6 +30,24 @@ AsOfOpt = Annotated[
     typer.Option("--as-of", help="Answer as of this date: YYYY, YYYY-MM or YYYY-MM-DD.", show_default=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        min=0,
+        show_default=False,
+        help=f"Show at most N rows (default: {DEFAULT_LIMIT} in a table, every row in CSV and JSON; 0 shows all).",
+    ),
+]
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        show_default=False,
+        help="Sort rows by a column, named by its header or CSV name (e.g. amount, date); -NAME sorts descending.",
+    ),
+]
 
 
 def db_defaults(group: Any, db: Path) -> dict[str, Any]:

@@ -11,8 +11,20 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from lazos.cli.common import DbOpt, FormatOpt, errors, open_db
-from lazos.cli.output import Format, console, dumps, emit, emit_json, records, visible
+from lazos.cli.common import DbOpt, FormatOpt, LimitOpt, SortOpt, errors, open_db
+from lazos.cli.output import (
+    Format,
+    arrange,
+    console,
+    dumps,
+    emit,
+    emit_json,
+    more,
+    paged,
+    print_table,
+    records,
+    visible,
+)
 from lazos.formatting import quantity
 
 
@@ -63,6 +75,7 @@ def ingest(
         raise typer.Exit(1)
 
 
+@paged
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Text, HTML or PDF files.", show_default=False)],
     fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.table,
@@ -124,11 +137,23 @@ def extract(
                     )
                 )
             )
-        console.print(table)
+        print_table(table)
     if failed:
         raise typer.Exit(1)
 
 
+# The columns of the claims table, by the names --sort takes (headers or CSV names).
+CLAIM_HEADERS = {
+    "doc_name": "Document",
+    "text": "Claim",
+    "value": "Value",
+    "period": "Period",
+    "countries": "Countries",
+    "status": "Check",
+}
+
+
+@paged
 def claims(
     doc: Annotated[str | None, typer.Option("--doc", help="Only this document (id or name).")] = None,
     status: Annotated[
@@ -136,6 +161,8 @@ def claims(
     ] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
+    sort: SortOpt = None,
 ) -> None:
     """Claims read from documents, checked against Lazos's data, with the evidence on both sides.
 
@@ -146,6 +173,8 @@ def claims(
     """
     with open_db(db) as lz:
         found = lz.claims(doc=doc, status=status)
+    total = len(found)
+    found, hidden = arrange(found, fmt, limit, sort, CLAIM_HEADERS)
     if fmt is Format.json:
         emit_json(records(found))
         return
@@ -157,7 +186,7 @@ def claims(
         console.print(Text("No claims match.", style="dim"))
         return
     refs: dict[tuple[str, str | None], int] = {}
-    table = Table(title=f"Claims ({len(found)})", title_justify="left", header_style="bold")
+    table = Table(title=f"Claims ({total})", title_justify="left", header_style="bold")
     for c in ("Document", "Claim", "Value", "Period", "Countries", "Check", "Evidence"):
         table.add_column(c, overflow="fold")
     style = {"consistent": "green", "inconsistent": "bold red", "unverifiable": "dim"}
@@ -176,12 +205,14 @@ def claims(
             Text(r["status"], style=style.get(r["status"], "")),
             Text(visible(r["reason"]) + (" " + " ".join(dict.fromkeys(marks)) if marks else "")),
         )
-    console.print(table)
+    print_table(table)
+    more(hidden)
     for (label, url), n in refs.items():
         console.print(Text(visible(f"  [{n}] {label}" + (f" {url}" if url else "")), style="dim"), soft_wrap=True)
 
 
-def documents(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
+@paged
+def documents(db: DbOpt = None, fmt: FormatOpt = Format.table, limit: LimitOpt = None, sort: SortOpt = None) -> None:
     """Documents read by `lazos ingest`, with their languages and claims."""
     with open_db(db) as lz:
         found = lz.documents()
@@ -200,4 +231,6 @@ def documents(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
             "retrieved": "Read on",
         },
         title="Documents",
+        limit=limit,
+        sort=sort,
     )

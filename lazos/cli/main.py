@@ -14,7 +14,7 @@ from rich.text import Text
 from lazos import __version__
 from lazos.cli import analytics as analytics_cli
 from lazos.cli import documents as documents_cli
-from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, db_defaults, errors, open_db
+from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, LimitOpt, SortOpt, db_defaults, errors, open_db
 from lazos.cli.output import (
     Format,
     amount_text,
@@ -22,6 +22,7 @@ from lazos.cli.output import (
     emit,
     emit_json,
     money,
+    paged,
     plain,
     table,
     text,
@@ -264,6 +265,7 @@ def migrate(db: DbOpt = None) -> None:
 
 
 @app.command()
+@paged
 def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Counts of countries, BRI signatories, agreements, projects and sources; the latest events."""
     with open_db(db) as lz:
@@ -304,7 +306,14 @@ def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.ta
 
 
 @app.command()
-def countries(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+@paged
+def countries(
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
+    sort: SortOpt = None,
+) -> None:
     """The 33 CELAC states, China and territories, with their ties to China."""
     with open_db(db) as lz:
         df = lz.countries(as_of=as_of)
@@ -321,39 +330,60 @@ def countries(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.t
             "bri_status": "BRI",
             "bri_joined": "Joined BRI",
         },
+        limit=limit,
+        sort=sort,
+        default_limit=0,  # the reference list: every country unless --limit
     )
 
 
+# A country page shows this many rows per section unless --limit says otherwise.
+COUNTRY_LIMIT = 15
+
+
 @app.command()
+@paged
 def country(
     name: Annotated[str, typer.Argument(help="ISO code or name in English, Spanish, Portuguese or Chinese.")],
     db: DbOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=0,
+            show_default=False,
+            help=f"Rows per section (default: {COUNTRY_LIMIT} in a table, all in CSV and JSON; 0 shows all).",
+        ),
+    ] = None,
 ) -> None:
     """One country: its ties timeline with sources, its projects, its latest indicators.
 
     NAME may be an ISO code or a name in any of the four languages, accents and case
     ignored: `lazos country 阿根廷`, `lazos country peru`, `lazos country "República Dominicana"`.
-    With --format csv the timeline is printed; --format json gives everything.
+    With --format csv the timeline is printed; --format json gives everything. Projects
+    come largest first (by their US dollar amount).
     """
     with open_db(db) as lz:
         profile = lz.country(name, as_of=as_of)
+    projects = largest_first(profile.projects)
     if fmt is Format.json:
         emit_json(
             {
                 "iso3": profile.iso3,
                 "as_of": profile.as_of,
                 "info": profile.info,
-                "events": profile.events,
-                "projects": profile.projects,
-                "indicators": profile.indicators,
+                "events": profile.events.head(limit or None),
+                "projects": projects.head(limit or None),
+                "indicators": profile.indicators.head(limit or None),
             }
         )
         return
     if fmt is Format.csv:
-        emit(profile.events, fmt)
+        emit(profile.events, fmt, limit=limit)
         return
+    section = {"limit": limit, "default_limit": COUNTRY_LIMIT}
     info = {k: plain(v) for k, v in profile.info.items()}
     when = f" — as of {profile.as_of}" if profile.as_of else ""
     relations = info.get("prc_relations_since")
@@ -380,8 +410,9 @@ def country(
             "source_url": "Source",
         },
         title="Ties with China",
+        **section,
     )
-    projects = profile.projects.assign(value=[amount_text(r) for r in profile.projects.to_dict("records")])
+    projects = projects.assign(value=[amount_text(r) for r in projects.to_dict("records")])
     emit(
         projects,
         fmt,
@@ -394,6 +425,7 @@ def country(
             "source_url": "Source",
         },
         title="Projects",
+        **section,
     )
     if profile.indicators.empty:
         console.print("[dim]Indicators: no indicator series for this country yet.[/dim]")
@@ -415,6 +447,7 @@ def country(
                 "source_url": "Source",
             },
             title="Latest indicators",
+            **section,
         )
     console.print(
         f"[dim]Alt. = other sourced values for the same event: `lazos events --country {profile.iso3} --all`.[/dim]"
@@ -425,6 +458,7 @@ def country(
 
 
 @app.command()
+@paged
 def events(
     db: DbOpt = None,
     as_of: AsOfOpt = None,
@@ -438,6 +472,8 @@ def events(
         bool, typer.Option("--all", help="Show every sourced assertion, not only headlines.")
     ] = False,
     fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
+    sort: SortOpt = None,
 ) -> None:
     """Dated ties with China: relations, BRI documents, agreements, memberships, forums."""
     with open_db(db) as lz:
@@ -464,10 +500,26 @@ def events(
     if all_values:
         columns = {"event_key": "Event", **columns, "is_headline": "Headline"}
         del columns["label"]
-    emit(df, fmt, columns)
+    emit(df, fmt, columns, limit=limit, sort=sort)
+
+
+def largest_first(df: pd.DataFrame) -> pd.DataFrame:
+    """Projects by their US dollar amount, largest first (nominal, else constant prices); those
+    without one last, in the order the API gives."""
+    if df.empty:
+        return df
+    return df.iloc[usd_amount(df).reset_index(drop=True).sort_values(ascending=False, kind="stable").index]
+
+
+def usd_amount(df: pd.DataFrame) -> pd.Series:
+    """The number behind a project's Amount column, to sort by: US dollars, nominal or constant."""
+    usd = pd.to_numeric(df["usd_nominal"], errors="coerce").fillna(pd.to_numeric(df["usd_constant"], errors="coerce"))
+    in_usd = pd.to_numeric(df["amount"], errors="coerce").where(df["currency"] == "USD")
+    return usd.fillna(in_usd)
 
 
 @app.command()
+@paged
 def projects(
     db: DbOpt = None,
     as_of: AsOfOpt = None,
@@ -475,10 +527,13 @@ def projects(
     sector: Annotated[str | None, typer.Option(help="Sector, e.g. transport or energy.")] = None,
     status: Annotated[str | None, typer.Option(help="Status, e.g. operational or cancelled.")] = None,
     fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
+    sort: SortOpt = None,
 ) -> None:
-    """China-linked projects with their headline amount and status (as of a date)."""
+    """China-linked projects with their headline amount and status (as of a date), largest first."""
     with open_db(db) as lz:
         df = lz.projects(as_of=as_of, country=country, sector=sector, status=status)
+    df = largest_first(df)
     df = df.assign(value=[amount_text(r) for r in df.to_dict("records")])
     emit(
         df,
@@ -492,10 +547,14 @@ def projects(
             "amount_kind": "Measures",
             "source_url": "Source",
         },
+        limit=limit,
+        sort=sort,
+        sort_keys={"value": usd_amount(df)},
     )
 
 
 @app.command()
+@paged
 def project(
     name: Annotated[str, typer.Argument(help="Project id, or a word or two of its name.")],
     db: DbOpt = None,
@@ -561,6 +620,7 @@ def project(
 
 
 @app.command()
+@paged
 def observations(
     db: DbOpt = None,
     as_of: AsOfOpt = None,
@@ -571,6 +631,8 @@ def observations(
     partner: Annotated[str | None, typer.Option(help="Partner country or aggregate.")] = None,
     all_values: Annotated[bool, typer.Option("--all", help="Show every sourced value, not only headlines.")] = False,
     fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
+    sort: SortOpt = None,
 ) -> None:
     """Indicator values: one headline per entity, indicator and period (--all for every source)."""
     with open_db(db) as lz:
@@ -597,11 +659,12 @@ def observations(
         columns["is_headline"] = "Headline"
     else:
         columns["alternatives"] = "Alt."
-    emit(df, fmt, columns)
+    emit(df, fmt, columns, limit=limit, sort=sort, sort_keys={"shown": df["value"]})
 
 
 @app.command()
-def indicators(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
+@paged
+def indicators(db: DbOpt = None, fmt: FormatOpt = Format.table, limit: LimitOpt = None, sort: SortOpt = None) -> None:
     """The indicator code list: what each series measures and in which unit."""
     with open_db(db) as lz:
         df = lz.indicators()
@@ -615,11 +678,20 @@ def indicators(db: DbOpt = None, fmt: FormatOpt = Format.table) -> None:
             "topic": "Topic",
             "observations": "Values",
         },
+        limit=limit,
+        sort=sort,
     )
 
 
 @app.command()
-def sources(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+@paged
+def sources(
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
+    sort: SortOpt = None,
+) -> None:
     """What the data rest on: every source, its licence, and how many facts cite it."""
     with open_db(db) as lz:
         df = lz.sources(as_of=as_of)
@@ -634,6 +706,8 @@ def sources(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.tab
             "licence": "Licence",
             "facts": "Facts",
         },
+        limit=limit,
+        sort=sort,
     )
 
 
@@ -646,6 +720,7 @@ QUERY_MEMORY_LIMIT = "2GB"
 
 
 @app.command()
+@paged
 def query(
     sql: Annotated[str, typer.Argument(help="One SELECT statement.")],
     db: DbOpt = None,
@@ -656,6 +731,7 @@ def query(
         str, typer.Option("--memory-limit", help="Memory the query and its result may each use, e.g. 2GB or 500MB.")
     ] = QUERY_MEMORY_LIMIT,
     fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
 ) -> None:
     """Run a read-only SQL query (DuckDB dialect). Anything that writes is refused.
 
@@ -667,7 +743,7 @@ def query(
     """
     with open_db(db) as lz:
         df = lz.query(sql, timeout=timeout or None, memory_limit=memory_limit)
-    emit(df, fmt)
+    emit(df, fmt, limit=limit)
 
 
 @app.command()

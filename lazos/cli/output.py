@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
+import os
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -15,12 +19,15 @@ from uuid import UUID
 
 import numpy as np
 import pandas as pd
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
 from rich.measure import Measurement
+from rich.pager import SystemPager
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from lazos.errors import LazosError
 from lazos.formatting import money
 
 
@@ -259,8 +266,24 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | 
     return out
 
 
-def emit(df: pd.DataFrame, fmt: Format, columns: dict[str, str] | None = None, title: str | None = None) -> None:
-    """Print a DataFrame: a table with chosen columns, or every column as CSV or JSON."""
+def emit(
+    df: pd.DataFrame,
+    fmt: Format,
+    columns: dict[str, str] | None = None,
+    title: str | None = None,
+    *,
+    limit: int | None = None,
+    sort: str | None = None,
+    sort_keys: dict[str, pd.Series] | None = None,
+    default_limit: int | None = None,
+) -> None:
+    """Print a DataFrame: a table with chosen columns, or every column as CSV or JSON.
+
+    ``sort`` and ``limit`` are the --sort and --limit options (see ``arrange``); a table left
+    short says how many rows it does not show.
+    """
+    headers = columns or {str(c): str(c) for c in df.columns}
+    df, hidden = arrange(df, fmt, limit, sort, headers, sort_keys, default_limit)
     if fmt is Format.csv:
         csv_frame(df, on_terminal=sys.stdout.isatty()).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt is Format.json:
@@ -279,10 +302,179 @@ def emit(df: pd.DataFrame, fmt: Format, columns: dict[str, str] | None = None, t
                 marks.append(f"[{refs[key]}]")
             df = df.assign(source_ref=marks)
             columns = {("source_ref" if c == "source_url" else c): h for c, h in columns.items()}
-        console.print(table(df, columns, title))
+        print_table(table(df, columns, title))
+        more(hidden)
         for (label, url), n in refs.items():
             line = visible(f"  [{n}] {label or ''}" + (f" {url}" if url else ""))
             console.print(Text(line, style="dim"), soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------- --limit and --sort
+
+# Rows a table shows unless --limit says otherwise (about a screen or two at 80 columns; a long
+# table goes through a pager on a terminal); CSV and JSON give every row (they are data).
+DEFAULT_LIMIT = 30
+
+
+def arrange(
+    df: pd.DataFrame,
+    fmt: Format | str,
+    limit: int | None,
+    sort: str | None,
+    headers: dict[str, str],
+    sort_keys: dict[str, pd.Series] | None = None,
+    default_limit: int | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """The rows to print and how many are left out, after --sort and --limit.
+
+    ``sort`` names a column by its header or its CSV name, case ignored; a leading ``-``
+    sorts descending; missing values go last. ``sort_keys`` gives the values that order a
+    column shown as text (an amount's "US$3 bn" sorts by its number). ``limit`` 0 shows
+    every row; without it a table shows ``default_limit`` rows (DEFAULT_LIMIT; 0: all) and
+    CSV and JSON every row.
+    """
+    if sort:
+        df = sort_rows(df, sort, headers, sort_keys or {})
+    table_format = getattr(fmt, "value", fmt) == "table"
+    if limit is None:
+        limit = (DEFAULT_LIMIT if default_limit is None else default_limit) if table_format else 0
+    if limit and len(df) > limit:
+        return df.head(limit), len(df) - limit
+    return df, 0
+
+
+def sort_rows(df: pd.DataFrame, sort: str, headers: dict[str, str], sort_keys: dict[str, pd.Series]) -> pd.DataFrame:
+    descending = sort.startswith("-")
+    wanted = sort.lstrip("-").strip().casefold()
+    by_name = {str(c).casefold(): c for c in df.columns}
+    by_header = {h.casefold(): c for c, h in headers.items()}
+    column = by_header.get(wanted, by_name.get(wanted))
+    if column is None:
+        known = ", ".join(h.lower() for h in headers.values())
+        raise LazosError(f"unknown column {sort.lstrip('-')!r} for --sort: use one of {known} (-NAME sorts descending)")
+    keys = sort_keys[column] if column in sort_keys else df[column]
+    keys = pd.Series(keys.to_numpy(), dtype=keys.dtype)  # by position: df may have any index
+    if pd.api.types.is_object_dtype(keys.dtype) or pd.api.types.is_string_dtype(keys.dtype):
+        keys = keys.map(lambda v: v.casefold() if isinstance(v, str) else (None if plain(v) is None else str(v)))
+    order = keys.sort_values(ascending=not descending, na_position="last", kind="stable").index
+    return df.iloc[order.to_numpy()]
+
+
+def more(hidden: int) -> None:
+    """The footer of a table left short by --limit."""
+    if hidden:
+        console.print(
+            Text(f"{hidden:,} more row{'s' if hidden != 1 else ''} not shown; --limit 0 shows all", style="dim")
+        )
+
+
+# ---------------------------------------------------------------------------- layout
+
+# Short of room, a column is narrowed down to its cells' longest word (up to this many cells)
+# before any column splits words, and never below its header's longest word: no header is
+# split inside a word ("Countr y").
+WORD_FLOOR = 12
+
+
+def _longest_word(renderable: Any) -> int:
+    words = str(getattr(renderable, "plain", renderable)).split()
+    return max((cell_len(w) for w in words), default=0)
+
+
+def fit(out: Table, width: int) -> int:
+    """Fix the column widths of a table too wide for ``width``; the width it then needs.
+
+    Rich narrows the widest columns first but, short of room, splits any word, headers
+    included. Here the widest columns give way first too, first down to their cells' longest
+    word, then down to their header's longest word and no further; if that does not fit, the
+    table is printed wider than the screen.
+    """
+    _, right, _, left = out.padding
+    extra = len(out.columns) * (left + right) + ((len(out.columns) - 1 + 2 * out.show_edge) if out.box else 0)
+    options = console.options
+    natural = [
+        max(Measurement.get(console, options, cell).maximum for cell in [column.header, *column.cells])
+        for column in out.columns
+    ]
+    if sum(natural) + extra <= width:
+        return sum(natural) + extra
+    headers = [_longest_word(c.header) for c in out.columns]
+    words = [max((_longest_word(cell) for cell in c.cells), default=0) for c in out.columns]
+    widths = natural[:]
+    for floors in (
+        [max(h, min(w, WORD_FLOOR, n)) for h, w, n in zip(headers, words, natural, strict=True)],
+        headers,
+    ):
+        while sum(widths) + extra > width:
+            wide = [i for i, w in enumerate(widths) if w > floors[i]]
+            if not wide:
+                break
+            widest = max(wide, key=lambda i: (widths[i], natural[i]))
+            widths[widest] -= 1
+    for column, w in zip(out.columns, widths, strict=True):
+        column.width = w
+    return sum(widths) + extra
+
+
+def print_table(out: Table) -> None:
+    """Print a table whose headers keep whole words: wider than the screen if it must be
+    (a pager scrolls it; a terminal wraps its lines) rather than split a header word."""
+    needed = fit(out, console.width)
+    if needed > console.width:
+        out.width = needed
+        console.print(out, crop=False)
+    else:
+        console.print(out)
+
+
+# ---------------------------------------------------------------------------- pager
+
+
+def paged(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a command whose tables may run long: on a terminal, its output goes through a
+    pager when it is longer than the screen; piped or redirected, or as CSV or JSON, it is
+    printed as it is."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        fmt = kwargs.get("fmt", "table")
+        if getattr(fmt, "value", fmt) != "table" or not (sys.stdout.isatty() and sys.stdin.isatty()):
+            return command(*args, **kwargs)
+        with _pager_if_long():
+            return command(*args, **kwargs)
+
+    return run
+
+
+@contextmanager
+def _pager_if_long() -> Iterator[None]:
+    capture = console.capture()
+    failed = True
+    try:
+        with capture:
+            yield
+        failed = False
+    finally:
+        shown = capture.get()
+        width = max(console.width, 1)
+        lines = sum(-(-max(Text.from_ansi(line).cell_len, 1) // width) for line in shown.splitlines())
+        if not failed and lines >= console.height:
+            show_in_pager(shown)
+        else:
+            console.file.write(shown)
+            console.file.flush()
+
+
+def show_in_pager(content: str) -> None:
+    """$MANPAGER or $PAGER, else less (with colours kept, LESS=-FRX unless LESS is set)."""
+    saved = os.environ.get("LESS")
+    if saved is None:
+        os.environ["LESS"] = "-FRX"
+    try:
+        SystemPager().show(content)
+    finally:
+        if saved is None:
+            os.environ.pop("LESS", None)
 
 
 def emit_json(obj: Any) -> None:
