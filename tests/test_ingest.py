@@ -323,6 +323,19 @@ def test_truncated_utf16_is_refused_as_a_document_error(db_copy, tmp_path, conte
     assert content(db_copy) == before
 
 
+def test_text_is_stored_as_read_with_its_control_characters(db_copy, tmp_path):
+    # Terminal escapes are stripped where text is printed, never where it is stored: offsets
+    # and the checksum-derived id keep pointing at the text as read.
+    text = f"\x1b[31m{EN}\x1b[0m\n\n{ES}\x07\n"
+    result = stored(db_copy, write(tmp_path, "escapes.txt", text))
+    with lazos.open(db_copy) as db:
+        assert db.document_text(result.doc_id) == text
+        claims = db.claims(doc=result.doc_id, check=False)
+    assert len(claims) >= 2
+    for claim in claims.to_dict("records"):
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+
+
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
 def test_crlf_offsets_index_the_decoded_text(cli, tmp_path, newline):
     raw = MULTI.replace("\n", newline).encode("utf-8")

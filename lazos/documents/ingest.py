@@ -308,6 +308,8 @@ def ingest(db_path: str | Path, targets: list[str], *, progress: Any = None) -> 
                 out.append(Ingested(doc.doc_id, doc.name, doc.media_type, known[0], known[1], known[2], False))
                 continue  # the same bytes, read by the same extractor: nothing to do
             extraction = extract(doc.text)
+            if all(p.noise for p in extraction.paragraphs):
+                raise DocumentError(f"{doc.name} has no text to read, only stray characters or page furniture")
             rows = rows_for(doc, extraction, today)
 
             def stage(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,10 @@ MAX_PAGE_OBJECTS = 50_000  # a dense page draws under 10,000
 MAX_DECODED = 200_000_000  # bytes of decompressed page contents, forms and fonts in the file
 
 _CHUNK = 1 << 20
+
+# pdfminer logs what it repairs in a damaged file ("Data-loss while decompressing corrupted data");
+# without a handler, Python prints those warnings on stderr beside Lazos's own one-line message.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 _IMAGE = LIT("Image")
 
 
