@@ -14,7 +14,9 @@ sourced value with an ``is_headline`` flag.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -141,6 +143,42 @@ def fetch_bounded(cursor: duckdb.DuckDBPyConnection, check: Any, max_bytes: int 
     return _none_for_missing_text(df)
 
 
+# A filter's known values are listed in its error message when there are at most this many.
+LIST_KNOWN_UP_TO = 30
+
+
+def choose(value: str, known: Iterable[str] | Mapping[str, str], what: str, listing: str = "") -> str:
+    """The known value that ``value`` names (case ignored), else a LazosError that suggests the
+    closest ones: a filter that matches nothing should say so rather than show an empty list.
+
+    ``known`` may map each value to a label (an indicator's name) that suggestions also search.
+    Without a close one, the message says ``listing`` (where the values are listed, or which
+    to use), else names the known values (when they are few).
+    """
+    labels = dict(known) if isinstance(known, Mapping) else dict.fromkeys(known, "")
+    folded = {str(k).casefold(): str(k) for k in labels}
+    wanted = value.casefold().strip()
+    if wanted in folded:
+        return folded[wanted]
+    close = [folded[c] for c in difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.6)]
+    # Then values that hold every word given, in the value itself first, then in its label:
+    # GDP -> NY.GDP.MKTP.CD, gdp_growth -> NY.GDP.MKTP.KD.ZG ("GDP growth (annual %)").
+    words = [w for w in re.split(r"[\W_]+", wanted) if len(w) >= 2]
+    for text in (lambda k: k, lambda k: f"{k} {labels[k]}"):
+        close += [k for k in labels if k not in close and words and all(w in text(k).casefold() for w in words)]
+    if close:
+        named = [repr(c) for c in close[:5]] + ([f"{len(close) - 5} more"] if len(close) > 5 else [])
+        shown = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+        hint = f" (did you mean {shown}?)"
+    elif listing:
+        hint = f": {listing}"
+    elif len(labels) <= LIST_KNOWN_UP_TO:
+        hint = f" (known: {', '.join(sorted(labels)) or 'none'})"
+    else:
+        hint = ""
+    raise LazosError(f"unknown {what} {value!r}{hint}")
+
+
 def _missing(value: Any) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
@@ -209,6 +247,15 @@ class Lazos:
     def _df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         return frame(self.con.execute(sql, params or []))
 
+    def _known(self, sql: str) -> dict[str, str]:
+        """A filter's known values (first column) with their labels (second column, if any)."""
+        return {str(row[0]): str(row[-1] or "") for row in self.con.execute(sql).fetchall() if row[0] is not None}
+
+    def _choose_all(
+        self, values: str | Iterable[str], known: Mapping[str, str], what: str, listing: str = ""
+    ) -> list[str]:
+        return [choose(v, known, what, listing) for v in ([values] if isinstance(values, str) else values)]
+
     @cached_property
     def resolver(self) -> CountryResolver:
         rows = self.con.execute(
@@ -242,9 +289,16 @@ class Lazos:
         if country:
             where.append(f"country = '{self.resolve_country(country)}'")
         if kind:
-            where.append(_in_list("kind", [kind] if isinstance(kind, str) else list(kind)))
+            kinds = self._known(f"SELECT kind, label FROM event_kind k WHERE {self._v('k')}")
+            where.append(
+                _in_list(
+                    "kind",
+                    self._choose_all(kind, kinds, "event kind"),
+                )
+            )
         if category:
-            where.append(_in_list("category", [category]))
+            categories = self._known(f"SELECT DISTINCT category FROM event_kind k WHERE {self._v('k')}")
+            where.append(_in_list("category", [choose(category, categories, "category")]))
         if not include_alternatives:
             where.append("is_headline")
         return self._df(
@@ -361,7 +415,11 @@ class Lazos:
                 f"WHERE x.country = '{iso}' AND {self._v('x')})"
             )
         if sector:
-            where.append(_in_list("p.sector", [sector]))
+            sectors = self._known(f"SELECT DISTINCT sector FROM project p WHERE {self._v('p')}")
+            where.append(_in_list("p.sector", [choose(sector, sectors, "sector")]))
+        if status:
+            statuses = self._known(f"SELECT DISTINCT status FROM project p WHERE {self._v('p')}")
+            status = choose(status, statuses | dict.fromkeys(MILESTONE_STATUS.values(), ""), "status")
         outer = f"WHERE {_in_list('status', [status])}" if status else ""
         project_status = "p.status" if day is None else "m.status_as_of"
         return self._df(
@@ -431,6 +489,8 @@ class Lazos:
         exact = listed[listed["project_id"] == name]
         if exact.empty:
             exact = listed[[wanted in normalise(n) for n in listed["name"]]]
+        if exact.empty:  # no name holds it: suggest the closest names, if any
+            exact = listed[listed["name"] == choose(name, listed["name"], "project", "`lazos projects` lists them")]
         if len(exact) != 1:
             names = ", ".join(repr(n) for n in exact["name"].head(5))
             hint = f": it matches {names}" if len(exact) else ""
@@ -514,7 +574,12 @@ class Lazos:
         day = parse_as_of(as_of)
         where = [self._v("o")]
         if indicator:
-            where.append(_in_list("o.indicator", [indicator] if isinstance(indicator, str) else indicator))
+            codes = self._known(f"SELECT indicator, name FROM indicator i WHERE {self._v('i')}")
+            where.append(
+                _in_list(
+                    "o.indicator", self._choose_all(indicator, codes, "indicator", "`lazos indicators` lists them")
+                )
+            )
         if entity:
             where.append(f"o.entity = '{self.resolve_country(entity)}'")
         if partner:
@@ -804,6 +869,10 @@ class Lazos:
         from lazos.analytics import alerts
         from lazos.analytics.method import default_alerts, default_method
 
+        if severity:
+            severity = choose(
+                severity, alerts.SEVERITY_ORDER, "severity", f"use one of {', '.join(alerts.SEVERITY_ORDER)}"
+            )
         rules = rules or default_alerts()
         facts, countries, _ = self._analysis_inputs(as_of, default_method(), country, None)
         out = alerts.compute(facts, rules, countries)
@@ -811,8 +880,6 @@ class Lazos:
         if start is not None:
             out = out[[d >= start for d in out["date"]]]
         if severity:
-            if severity not in alerts.SEVERITY_ORDER:
-                raise LazosError(f"unknown severity {severity!r}: use one of {', '.join(alerts.SEVERITY_ORDER)}")
             out = out[out["severity"] == severity]
         return out.reset_index(drop=True)
 
@@ -866,11 +933,15 @@ class Lazos:
         from lazos.documents.check import CONSISTENT, INCONSISTENT, UNVERIFIABLE
         from lazos.documents.check import check as check_claim
 
-        if status and status not in (CONSISTENT, INCONSISTENT, UNVERIFIABLE):
-            raise LazosError(f"unknown status {status!r}: use consistent, inconsistent or unverifiable")
+        if status:
+            statuses = (CONSISTENT, INCONSISTENT, UNVERIFIABLE)
+            status = choose(status, statuses, "status", "use consistent, inconsistent or unverifiable")
         where = [self._v("c")]
         params: list[Any] = []
         if doc:
+            docs = self._known(f"SELECT doc_id FROM document d WHERE {self._v('d')}")
+            docs |= self._known(f"SELECT name FROM document d WHERE {self._v('d')}")
+            doc = choose(doc, docs, "document", "`lazos documents` lists them")
             where.append("(c.doc_id = ? OR d.name = ?)")
             params += [doc, doc]
         df = self._df(
@@ -887,14 +958,6 @@ class Lazos:
             """,
             params,
         )
-        if (
-            doc
-            and df.empty
-            and not self._df(
-                f"SELECT 1 FROM document d WHERE (doc_id = ? OR name = ?) AND {self._v('d')}", [doc, doc]
-            ).shape[0]
-        ):
-            raise LazosError(f"unknown document {doc!r}: `lazos documents` lists them")
         df["countries"] = [[] if not isinstance(c, str) else c.split(";") for c in df["countries"]]
         if not check:
             return df

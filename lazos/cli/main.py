@@ -477,11 +477,6 @@ def events(
 ) -> None:
     """Dated ties with China: relations, BRI documents, agreements, memberships, forums."""
     with open_db(db) as lz:
-        if kind:
-            known = set(lz.query("SELECT kind FROM event_kind WHERE retired_at IS NULL")["kind"])
-            bad = [k for k in kind if k not in known]
-            if bad:
-                raise LazosError(f"unknown event kind {bad[0]!r} (known: {', '.join(sorted(known))})")
         df = lz.events(
             as_of=as_of,
             country=country,
