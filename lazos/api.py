@@ -977,7 +977,9 @@ class Lazos:
     # ------------------------------------------------------------------ export
 
     def export(self, outdir: str | Path, fmt: str = "csv") -> Path:
-        """Write the current content as a data package that `lazos build --from` re-imports."""
+        """Write the database as a complete data package: the current rows, and in history/ the
+        loads, retired row versions and saved analyses (as this handle sees them, at its
+        recorded time if it has one). `lazos build --from` restores an equal database."""
         from lazos.store.export import export
 
         return export(self, outdir, fmt)

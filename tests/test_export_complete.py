@@ -15,6 +15,7 @@ import pytest
 import lazos
 from lazos.analytics.saved import save
 from lazos.documents.ingest import ingest
+from lazos.errors import LazosError
 from lazos.store.importer import import_files
 from lazos.store.resources import all_resources, history_resources
 
@@ -61,7 +62,9 @@ def stored(path: Path) -> dict[str, list[tuple]]:
         out = {}
         for res in all_resources():
             cols = ", ".join(res.field_names)
-            out[res.name] = con.execute(f"SELECT {cols}, load_id, retired_at FROM {res.read_table} ORDER BY ALL").fetchall()
+            out[res.name] = con.execute(
+                f"SELECT {cols}, load_id, retired_at FROM {res.read_table} ORDER BY ALL"
+            ).fetchall()
         for res in history_resources():
             if not res.versions_of:
                 rows = con.execute(f"SELECT * FROM {res.table}").fetchall()
@@ -132,3 +135,47 @@ def test_an_export_as_recorded_at_a_time_restores_that_state(historied, tmp_path
     with lazos.open(copy) as db:
         assert same(answers(db), expected)
         assert set(db.observations(indicator="TEST.1")["value"]) == {1000.5}
+
+
+def test_export_to_an_existing_file_is_one_error_line(cli, tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", "utf-8")
+    for fmt in ("csv", "datapackage"):
+        result = cli("export", str(target), "--format", fmt)
+        assert result.code == 1 and result.err.startswith("lazos: error: cannot export to ")
+        assert "it is a file" in result.err and "Traceback" not in result.err
+        assert len(result.err.strip().splitlines()) == 1
+    assert target.read_text("utf-8") == "mine"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a folder nobody may write to")
+def test_export_to_an_unwritable_folder_is_one_error_line(cli):
+    result = cli("export", "/proc/self/lazos-export")  # not writable, even by root
+    assert result.code == 1 and result.err.startswith(
+        "lazos: error: cannot write the export to /proc/self/lazos-export"
+    )
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_a_failed_export_leaves_nothing_half_written(db, tmp_path, monkeypatch):
+    from lazos.store import package
+
+    previous = db.export(tmp_path / "previous")
+    before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    real = package.write_resource
+    written = []
+
+    def disk_full_after_three_files(res, rows, folder, fmt):
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        written.append(res.name)
+        return real(res, rows, folder, fmt)
+
+    monkeypatch.setattr(package, "write_resource", disk_full_after_three_files)
+    for target in (tmp_path / "new", previous):
+        written.clear()
+        with pytest.raises(LazosError, match="No space left on device; nothing was written there"):
+            db.export(target)
+    assert not (tmp_path / "new").exists()
+    assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["previous"]  # no temporary folder left

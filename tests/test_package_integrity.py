@@ -130,3 +130,18 @@ def test_a_csv_file_or_a_truncated_zip_is_one_error_line(cli, package, tmp_path)
         assert result.err.startswith("lazos: error: ") and expected in result.err, result.err
         assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
         assert not db.exists()
+
+
+def test_a_history_that_disagrees_with_the_main_files_is_refused(package):
+    with (package / "events.csv").open(encoding="utf-8") as fh:
+        header, first = fh.readline().rstrip("\n"), fh.readline().rstrip("\n")
+    assert (package / "history" / "events.csv").read_text("utf-8") == header + ",load_id,retired_at\n"
+    changed = first.replace(first.split(",")[1], "another-key", 1)  # a current version that events.csv lacks
+    with (package / "history" / "events.csv").open("a", encoding="utf-8") as fh:
+        fh.write(changed + ",1,\n")
+    (error,) = errors_of(package)
+    assert (error.type, error.file, error.row) == ("history-mismatch", "history/events.csv", 2)
+    (package / "history" / "events.csv").write_text(header + ",load_id,retired_at\n", "utf-8")
+    (package / "history" / "load_runs.csv").write_text("load_id,kind,started_at,finished_at,detail,input_hash\n")
+    (error,) = errors_of(package)  # without loads, no build load holds the main files' rows
+    assert (error.type, error.file) == ("missing-build-load", "history/load_runs.csv")

@@ -42,6 +42,7 @@ csv.field_size_limit(1 << 26)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 MAX_ERRORS = 200
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1  # the store's INTEGER columns
 _REQUIRED = "a value is required"
 
 ARROW_TYPES = {
@@ -237,13 +238,16 @@ def convert_cell(value: Any, f: Field) -> tuple[Any, str | None]:
     if f.type == "integer":
         if isinstance(value, bool):
             return None, f"{value!r} is not an integer"
-        if isinstance(value, int):
-            return value, None
-        if isinstance(value, float) and value.is_integer():
-            return int(value), None
+        out_of_range = f"{value!r} is out of range (integers are stored in 32 bits)"
         if isinstance(value, str) and _INTEGER.match(value):
-            return int(value), None
-        return None, f"{value!r} is not an integer (write digits only, no separators)"
+            if len(value.lstrip("+-0")) > 10:  # more digits than any 32-bit integer (and than int() reads)
+                return None, out_of_range
+            value = int(value)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int):
+            return None, f"{value!r} is not an integer (write digits only, no separators)"
+        return (value, None) if INTEGER_MIN <= value <= INTEGER_MAX else (None, out_of_range)
     # number
     if isinstance(value, bool):
         return None, f"{value!r} is not a number"
@@ -534,26 +538,34 @@ def _check_integrity(entry: dict[str, Any], rel: str, data: bytes, errors: list[
 def _check_versions(records: dict[str, list[dict[str, Any]]], labels: dict[str, str], errors: list[DataError]) -> None:
     """history/ agrees with the main files: its current versions are the main files' rows, and
     its loads include the first build (whose current rows the main files hold)."""
-    loads = records.get("load_runs", [])
-    if loads and not any(r["kind"] == "build" for r in loads):
+    if "load_runs" in labels and not any(r["kind"] == "build" for r in records.get("load_runs", [])):
         errors.append(DataError("missing-build-load", "load_runs lists no build load", labels["load_runs"]))
     for res in all_resources():
         current = [r for r in records.get(f"{res.name}_history", []) if r["retired_at"] is None]
         if not current:
             continue
-        fields = res.field_names
+        label = labels[f"{res.name}_history"]
         main = {tuple(_key_part(r[k]) for k in res.primary_key): r for r in records.get(res.name, [])}
+        seen: dict[tuple, int] = {}
         for r in current:
-            found = main.get(tuple(_key_part(r[k]) for k in res.primary_key))
-            if found is None or any(_key_part(found[f]) != _key_part(r[f]) for f in fields):
+            key = tuple(_key_part(r[k]) for k in res.primary_key)
+            found = main.get(key)
+            if key in seen:
+                errors.append(
+                    DataError(
+                        "history-mismatch", f"a second current version (first at row {seen[key]})", label, r["_row"]
+                    )
+                )
+            elif found is None or any(_key_part(found[f]) != _key_part(r[f]) for f in res.field_names):
                 errors.append(
                     DataError(
                         "history-mismatch",
                         f"a current version (no retired_at) that {labels[res.name]} does not hold as it is",
-                        labels[f"{res.name}_history"],
+                        label,
                         r["_row"],
                     )
                 )
+            seen.setdefault(key, r["_row"])
 
 
 def read_package(path: str | Path) -> Package:
