@@ -45,9 +45,9 @@ from lazos.documents.numbers import (
 )
 from lazos.documents.periods import Period, find_periods
 from lazos.documents.places import Place, codes_in_order, find_places
-from lazos.documents.text import Paragraph, cjk_share, pair_translations, paragraphs, sentences
+from lazos.documents.text import Paragraph, cjk_share, detect_language, pair_translations, paragraphs, sentences
 
-EXTRACTOR_VERSION = "1.2.0"  # bump whenever claims change: re-ingesting re-reads them
+EXTRACTOR_VERSION = "1.3.0"  # bump whenever claims change: re-ingesting re-reads them
 
 _DIGITS = re.compile(r"(?<![0-9A-Za-z_])\d+(?:[.,]\d+)*(?:[\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
@@ -222,24 +222,42 @@ def extract(text: str) -> Extraction:
         if in_notes and _NOTE_MARKER.match(text, p.start, p.end):
             continue  # "1 Based on customs data...", "[2] fDi Markets..."
         in_notes = False  # running text again
-        if not _has_candidates(text, p.start, p.end, p.lang):
+        if not any(_has_candidates(text, p.start, p.end, lang) for lang in _languages_of(p.lang)):
             continue
         if _is_reference(text[p.start : p.end]):
             continue
-        votes = evidence.get(p.lang, 0)
-        decimal_comma = votes > 0 or (votes == 0 and p.lang in ("es", "pt"))
         previous: list[Period] = []
         previous_frame: Period | None = None
         for s, e in sentences(text, p.start, p.end, p.lang):
-            opens = find_periods(text, s, e, p.lang)
-            inherited = _carried(text, s, previous, previous_frame, bool(opens), p.lang)
-            frame_at_end = _frames_of(text, s, e, p.lang, opens)[-1][1] if opens else None
-            if _has_candidates(text, s, e, p.lang):
-                claims.extend(_sentence_claims(text, s, e, p, decimal_comma, opens, inherited))
+            lang = _sentence_language(text, s, e, p.lang)
+            opens = find_periods(text, s, e, lang)
+            inherited = _carried(text, s, previous, previous_frame, bool(opens), lang)
+            frame_at_end = _frames_of(text, s, e, lang, opens)[-1][1] if opens else None
+            if _has_candidates(text, s, e, lang):
+                votes = evidence.get(lang, 0)
+                decimal_comma = votes > 0 or (votes == 0 and lang in ("es", "pt"))
+                claims.extend(_sentence_claims(text, s, e, p, lang, decimal_comma, opens, inherited))
             previous, previous_frame = opens, frame_at_end
     _resolve_pesos_by_document(text, paras, claims)
     _link_translations(claims, paras)
     return Extraction(text, paras, claims)
+
+
+def _languages_of(lang: str) -> tuple[str, ...]:
+    """The languages a paragraph's sentences may be read in: its own, and for the Latin-script
+    languages the other two (a paragraph that mixes English and Spanish sentences)."""
+    return (lang,) if lang == "zh" else (lang, *(other for other in ("en", "es", "pt") if other != lang))
+
+
+def _sentence_language(text: str, s: int, e: int, lang: str) -> str:
+    """The language a sentence is read in: its paragraph's, unless its function words say clearly
+    that it is in another of the Latin-script languages ("... US$ 1.5 billion in 2021. Las
+    exportaciones sumaron 2 mil millones de dólares.": each sentence with its own scale words,
+    currencies, months and country names). A paragraph's language is decided on its beginning."""
+    if lang == "zh":
+        return lang
+    found = detect_language(text[s : min(e, s + 400)], "", model=False)
+    return found if found in ("en", "es", "pt") else lang
 
 
 def _resolve_pesos_by_document(text: str, paras: list[Paragraph], claims: list[Claim]) -> None:
@@ -491,11 +509,11 @@ def _sentence_claims(
     s: int,
     e: int,
     para: Paragraph,
+    lang: str,
     decimal_comma: bool,
     periods: list[Period],
     inherited: Period | None,
 ) -> list[Claim]:
-    lang = para.lang
     if lang != "zh" and _CJK_ANY.search(text, s, e) and cjk_share(text[s:e]) > 0.3:
         lang = "zh"
         periods = find_periods(text, s, e, lang)
@@ -1023,14 +1041,14 @@ def _claim(sentence: _Sentence, num: _Number) -> Claim | None:
             pos = m.end()
             qualifier = "lower_bound"
     # A scale word: billion, millones, mil millones, 亿.
-    if vocab.scale_re is not None:
-        m = vocab.scale_re.match(text, pos, right_limit)
+    if vocab.any_scale_re is not None:
+        m = vocab.any_scale_re.match(text, pos, right_limit)
         unit_here = vocab.unit_re.match(text, pos, right_limit) if m and lang == "zh" else None
         if unit_here is not None and unit_here.end() > m.end():
             m = None  # 兆瓦, 千瓦, 千米: a unit whose first character is also a scale word
         if m and not (lang == "zh" and num.kind == "zh" and text[num.end - 1] in "万亿"):
             word = _WS.sub(" ", m.group().strip().lower())
-            scale = vocab.scales[word]
+            scale = vocab.any_scales[word]
             pos = m.end()
             kind = "scaled"
     if scale == 1.0 and vocab.scale_abbr_re is not None and (currency or lang == "en"):

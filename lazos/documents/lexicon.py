@@ -56,8 +56,10 @@ class Vocabulary:
     """Compiled patterns and tables for one language."""
 
     lang: str
-    scales: dict[str, float]
+    scales: dict[str, float]  # the language's own
     scale_re: re.Pattern[str] | None
+    any_scales: dict[str, float]  # read after a number: its own and those of any language (scales_in_any_language)
+    any_scale_re: re.Pattern[str] | None
     scale_abbr: dict[str, float]
     scale_abbr_re: re.Pattern[str] | None
     currency_words: dict[str, str]
@@ -103,8 +105,11 @@ def vocabulary(lang: str) -> Vocabulary:
     latin = lang != "zh"
     flags = re.IGNORECASE if latin else 0
     scales = _fold(lx["scales"].get(lang, {}))
+    any_scales = {**_scales_in_any_language(lang), **scales} if latin else scales
     abbr = _fold(lx["scale_abbreviations"].get(lang, {}))
     cur_words = _fold(lx["currency_words"].get(lang, {}))
+    if latin:  # "500 millones de dólares" quoted in English: currency words mean the same in the three
+        cur_words = {**_in_other_languages("currency_words", lang), **cur_words}
     percent_words = lx["percent"].get(lang, [])
     units = {**lx["units"]["symbols"]}
     unit_words = _fold(lx["units"]["words"].get(lang, {}))
@@ -145,6 +150,8 @@ def vocabulary(lang: str) -> Vocabulary:
         lang=lang,
         scales=scales,
         scale_re=re.compile(r"\s?" + alternation(list(scales), latin=latin), flags) if scales else None,
+        any_scales=any_scales,
+        any_scale_re=re.compile(r"\s?" + alternation(list(any_scales), latin=latin), flags) if any_scales else None,
         scale_abbr=dict(abbr),
         scale_abbr_re=re.compile(r"\s?" + alternation(list(abbr), latin=True), re.IGNORECASE) if abbr else None,
         currency_words=cur_words,
@@ -185,6 +192,26 @@ def vocabulary(lang: str) -> Vocabulary:
         ),
         label_re=re.compile("(?:" + alternation(labels, latin=latin) + r")\s*$", flags) if labels else None,
     )
+
+
+def _scales_in_any_language(lang: str) -> dict[str, float]:
+    """The scale words of the other Latin-script languages read in ``lang`` too, with their value."""
+    lx = lexicon()
+    out: dict[str, float] = {}
+    for other, words in lx["scales_in_any_language"].items():
+        if other != lang:
+            own = _fold(lx["scales"][other])
+            out.update({w.lower(): own[w.lower()] for w in words})
+    return out
+
+
+def _in_other_languages(table: str, lang: str) -> dict[str, Any]:
+    """A table's words in the other Latin-script languages (lexicon.yaml keeps their meanings equal)."""
+    out: dict[str, Any] = {}
+    for other in ("en", "es", "pt"):
+        if other != lang:
+            out.update(_fold(lexicon()[table].get(other, {})))
+    return out
 
 
 @cache
