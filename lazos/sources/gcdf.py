@@ -688,7 +688,8 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
         ):
             errors.append(DataError("malformed-json", "not a GeoJSON FeatureCollection with features", str(file)))
             continue
-        record_id = str(features[0].get("properties", {}).get("id") or file.stem)
+        properties = features[0].get("properties") or {}
+        record_id = str(properties.get("id") or file.stem)
         try:
             with warnings.catch_warnings():  # infinite coordinates: refused below, not warned about
                 warnings.simplefilter("ignore", RuntimeWarning)
@@ -697,7 +698,7 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
                     shapes = [s.simplify(tolerance, preserve_topology=True) for s in shapes]
                 union = unary_union(shapes)
                 min_lon, min_lat, max_lon, max_lat = union.bounds
-        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError) as exc:  # what shapely raises
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, ShapelyError) as exc:  # shapely's errors
             errors.append(DataError("malformed-json", f"invalid geometry ({exc})", str(file)))
             continue
         if union.is_empty or not all(map(math.isfinite, (min_lon, min_lat, max_lon, max_lat))):
@@ -717,7 +718,8 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
             ],
         }
         pid, _ = _project_id(record_id, staging, ctx, state)
-        links = features[0].get("properties", {}).get("osm_links")
+        links = properties.get("osm_links")
+        links = links if isinstance(links, str) else None
         state.geometries.append(
             {
                 "project_id": pid,
@@ -744,10 +746,7 @@ def _read_geojson(path: Path, staging: Staging, ctx: Context) -> str:
                 "lat": round(point.y, 5),
                 "lon": round(point.x, 5),
                 "share": None,
-                "precision": "; ".join(
-                    sorted(set(str(features[0]["properties"].get("osm_precision_list", "")).split(",")))
-                )
-                or None,
+                "precision": "; ".join(sorted(set(str(properties.get("osm_precision_list", "")).split(",")))) or None,
                 "source_id": source["source_id"],
                 "_file": str(file),
             }
