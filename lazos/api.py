@@ -584,31 +584,10 @@ class Lazos:
             where.append(f"o.entity = '{self.resolve_country(entity)}'")
         if partner:
             where.append(f"o.partner = '{self.resolve_country(partner)}'")
-        known = "TRUE" if day is None else f"known_from <= DATE '{day}'"
         headline_only = "" if include_alternatives else "WHERE r.is_headline"
         return self._df(
             f"""
-            WITH o AS (
-                SELECT o.entity, o.partner, o.indicator, o.period, o.value, o.source_id,
-                    coalesce(d.qualifier, 'exact') AS qualifier,
-                    coalesce(d.confidence, 'high') AS confidence, d.published, d.note,
-                    s.dataset, s.url AS source_url, {SOURCE_LABEL} AS source_label,
-                    coalesce(fuzzy_end(s.published), fuzzy_end(s.retrieved)) AS vintage,
-                    coalesce(fuzzy_end(d.published), fuzzy_end(s.published), fuzzy_end(s.retrieved),
-                             fuzzy_end(o.period)) AS known_from
-                FROM observation o
-                LEFT JOIN observation_detail d
-                    ON d.entity = o.entity AND d.partner IS NOT DISTINCT FROM o.partner
-                    AND d.indicator = o.indicator AND d.period = o.period
-                    AND d.source_id = o.source_id AND {self._v("d")}
-                JOIN source s ON s.source_id = o.source_id AND {self._v("s")}
-                WHERE {" AND ".join(where)}
-            ),
-            newest AS (
-                SELECT *, dataset IS NULL OR vintage IS NOT DISTINCT FROM
-                    max(vintage) OVER (PARTITION BY dataset, indicator, entity, partner) AS is_newest
-                FROM o WHERE {known}
-            ),
+            {self._observation_versions(day, where)},
             ranked AS (
                 SELECT n.*,
                     row_number() OVER (PARTITION BY entity, partner, indicator, period
@@ -629,6 +608,49 @@ class Lazos:
             """
         )
 
+    def _observation_versions(self, day: date | None, where: list[str] | None = None) -> str:
+        """A WITH clause whose ``newest`` holds every sourced value visible as of ``day`` (see
+        observations()), those of each series' newest vintage flagged ``is_newest``.
+
+        Counting from it in SQL keeps overview() and sources() from building millions of rows.
+        """
+        known = "TRUE" if day is None else f"known_from <= DATE '{day}'"
+        return f"""
+            WITH o AS (
+                SELECT o.entity, o.partner, o.indicator, o.period, o.value, o.source_id,
+                    coalesce(d.qualifier, 'exact') AS qualifier,
+                    coalesce(d.confidence, 'high') AS confidence, d.published, d.note,
+                    s.dataset, s.url AS source_url, {SOURCE_LABEL} AS source_label,
+                    coalesce(fuzzy_end(s.published), fuzzy_end(s.retrieved)) AS vintage,
+                    coalesce(fuzzy_end(d.published), fuzzy_end(s.published), fuzzy_end(s.retrieved),
+                             fuzzy_end(o.period)) AS known_from
+                FROM observation o
+                LEFT JOIN observation_detail d
+                    ON d.entity = o.entity AND d.partner IS NOT DISTINCT FROM o.partner
+                    AND d.indicator = o.indicator AND d.period = o.period
+                    AND d.source_id = o.source_id AND {self._v("d")}
+                JOIN source s ON s.source_id = o.source_id AND {self._v("s")}
+                WHERE {" AND ".join(where or [self._v("o")])}
+            ),
+            kept AS (SELECT * FROM o WHERE {known}),
+            newest AS (
+                -- Each series' newest vintage by a grouped maximum joined back (a window over
+                -- millions of rows partitioned by four texts takes several times longer).
+                SELECT k.*, k.dataset IS NULL OR k.vintage IS NOT DISTINCT FROM m.vintage AS is_newest
+                FROM kept k LEFT JOIN (
+                    SELECT dataset, indicator, entity, partner, max(vintage) AS vintage
+                    FROM kept WHERE dataset IS NOT NULL GROUP BY ALL
+                ) m ON m.dataset = k.dataset AND m.indicator = k.indicator AND m.entity = k.entity
+                    AND m.partner IS NOT DISTINCT FROM k.partner
+            )"""
+
+    def observation_count(self, *, as_of: AsOf = None) -> int:
+        """How many headline values observations(as_of=...) lists (one per entity, partner,
+        indicator and period), counted in SQL."""
+        sql = f"""{self._observation_versions(parse_as_of(as_of))}
+            SELECT count(*) FROM (SELECT DISTINCT entity, partner, indicator, period FROM newest WHERE is_newest)"""
+        return int(self.con.execute(sql).fetchall()[0][0])
+
     def indicators(self) -> pd.DataFrame:
         return self._df(
             f"""
@@ -648,13 +670,18 @@ class Lazos:
         """
         day = parse_as_of(as_of)
         ev = self.events(as_of=day, include_alternatives=True)[["source_id"]]
-        ob = self.observations(as_of=day, include_alternatives=True)[["source_id"]]
         ms = self.project_milestones(as_of=day)[["source_id"]]
         listed = self.projects(as_of=day)
         amounts = self.project_amounts()
         am = amounts[amounts["project_id"].isin(listed["project_id"])][["source_id"]]
-        facts = pd.concat([ev, ob, ms, am, listed[["source_id"]]])
-        cited = facts.groupby("source_id").size().rename("facts")
+        facts = pd.concat([ev, ms, am, listed[["source_id"]]])
+        # Observations are counted in SQL: an imported dataset has millions (every sourced value).
+        ob = self._df(
+            f"""{self._observation_versions(day)}
+            SELECT source_id, count(*) AS n FROM newest WHERE is_newest GROUP BY source_id"""
+        )
+        cited = facts.groupby("source_id").size().add(ob.set_index("source_id")["n"], fill_value=0)
+        cited = cited.astype(int).rename("facts")
         df = self._df(
             f"""
             SELECT s.source_id, s.kind, s.title, s.publisher, s.url, s.licence, s.published,
@@ -698,7 +725,7 @@ class Lazos:
                 "agreements": len(agreements),
                 "events": len(events),
                 "projects": len(projects),
-                "observations": len(self.observations(as_of=day)),
+                "observations": self.observation_count(as_of=day),
                 "sources": len(sources),
             },
             "recent_events": latest.head(recent)[
