@@ -704,8 +704,38 @@ class Lazos:
 
     # ------------------------------------------------------------------ overview
 
+    def undated(self) -> dict[str, int]:
+        """Facts with no date, which the current view counts and no as-of question can: events
+        none of whose sourced assertions is dated (and how many of them are agreements), and
+        projects with no dated milestone."""
+        events, agreements = self.con.execute(
+            f"""
+            SELECT count(*), count(*) FILTER (WHERE agreement) FROM (
+                SELECT e.event_key, bool_or(k.category = 'agreement') AS agreement
+                FROM event e
+                JOIN event_kind k ON k.kind = e.kind AND {self._v("k")}
+                JOIN source s ON s.source_id = e.source_id AND {self._v("s")}
+                WHERE {self._v("e")}
+                GROUP BY e.event_key HAVING count(fuzzy_end(e.date)) = 0
+            )
+            """
+        ).fetchall()[0]
+        projects = self.con.execute(
+            f"""
+            SELECT count(*) FROM project p JOIN source s ON s.source_id = p.source_id AND {self._v("s")}
+            WHERE {self._v("p")} AND NOT EXISTS (
+                SELECT 1 FROM project_milestone pm WHERE pm.project_id = p.project_id AND {self._v("pm")}
+                    AND fuzzy_end(pm.date) IS NOT NULL)
+            """
+        ).fetchall()[0][0]
+        return {"events": int(events), "agreements": int(agreements), "projects": int(projects)}
+
     def overview(self, *, as_of: AsOf = None, recent: int = 10) -> dict[str, Any]:
-        """Headline counts and the most recent events, as of a date."""
+        """Headline counts and the most recent events, as of a date.
+
+        ``undated`` counts the facts with no date (see undated()): as of a date they are left
+        out of the counts, which then differ from the current view's by that much and more.
+        """
         day = parse_as_of(as_of)
         countries = self.countries(as_of=day)
         bri = self.bri_participants(as_of=day)
@@ -728,6 +758,7 @@ class Lazos:
                 "observations": self.observation_count(as_of=day),
                 "sources": len(sources),
             },
+            "undated": self.undated(),
             "recent_events": latest.head(recent)[
                 ["date", "country", "kind", "label", "detail", "source_label", "source_url"]
             ].reset_index(drop=True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -84,3 +85,28 @@ def test_the_overview_of_a_million_imported_values_stays_small(db_copy, tmp_path
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["observations"] > 1_024_000
     assert result["peak_mb"] < 1000
+
+
+def test_overview_counts_the_undated_facts_that_no_as_of_question_counts(db):
+    undated = db.overview(as_of="2020-01-01")["undated"]
+    events, later = db.events(), db.events(as_of="2100")
+    agreements = (events["category"] == "agreement").sum() - (later["category"] == "agreement").sum()
+    assert undated == {
+        "events": len(events) - len(later),
+        "agreements": int(agreements),
+        "projects": len(db.projects()) - len(db.projects(as_of="2100")),
+    }
+    assert undated["events"] > 0 and undated["projects"] > 0  # e.g. Jamaica's undated strategic partnership
+
+
+def test_overview_as_of_a_date_says_how_many_undated_facts_it_leaves_out(cli, db):
+    undated = db.undated()
+    total = undated["events"] + undated["projects"]
+    result = cli("overview", "--as-of", "2020-01-01")
+    assert result.code == 0, result.err
+    text = re.sub(r"\s+", " ", result.out)
+    assert f"{total} undated facts not counted as of a date ({undated['events']} events; " in text
+    assert f"{undated['projects']} projects with no dated milestone)" in text
+    assert "undated" not in cli("overview").out  # the current view counts them
+    csv_rows = cli("overview", "--as-of", "2020-01-01", "--format", "csv").out.splitlines()
+    assert f"undated_projects_not_counted,{undated['projects']}" in csv_rows

@@ -274,8 +274,10 @@ def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.ta
     if fmt is Format.json:
         emit_json(data)
         return
+    undated = data["undated"] if data["as_of"] else {}
     if fmt is Format.csv:
-        emit(pd.DataFrame({"metric": list(counts), "value": list(counts.values())}), fmt)
+        metrics = counts | {f"undated_{k}_not_counted": n for k, n in undated.items()}
+        emit(pd.DataFrame({"metric": list(metrics), "value": list(metrics.values())}), fmt)
         return
     when = f" as of {data['as_of']}" if data["as_of"] else ""
     lines = [
@@ -288,6 +290,8 @@ def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.ta
         f"Sources: [bold]{counts['sources']}[/bold]",
     ]
     console.print(Panel("\n".join(lines), title=f"Lazos{when}", expand=False))
+    if undated.get("events") or undated.get("projects"):
+        console.print(f"[dim]{_undated_note(undated)}[/dim]")
     emit(
         data["recent_events"],
         fmt,
@@ -299,6 +303,21 @@ def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.ta
             "source_url": "Source",
         },
         title="Most recent events",
+    )
+
+
+def _undated_note(undated: dict[str, int]) -> str:
+    """Why counts as of a date miss facts the current view counts: those with no date."""
+    parts = []
+    if undated["events"]:
+        of_which = f", {undated['agreements']} of them agreements" if undated["agreements"] else ""
+        parts.append(f"{undated['events']} event{'s' if undated['events'] != 1 else ''}{of_which}")
+    if undated["projects"]:
+        parts.append(f"{undated['projects']} project{'s' if undated['projects'] != 1 else ''} with no dated milestone")
+    total = undated["events"] + undated["projects"]
+    return (
+        f"{total} undated fact{'s' if total != 1 else ''} not counted as of a date ({'; '.join(parts)}): "
+        "the current view (without --as-of) counts them."
     )
 
 
