@@ -17,6 +17,7 @@ import pytest
 import lazos
 from lazos.documents.ingest import ingest
 from lazos.store.build import remove_leftovers
+from lazos.store.package import record_integrity
 from lazos.store.resources import all_resources
 
 LAZOS = Path(sys.executable).parent / "lazos"
@@ -117,6 +118,7 @@ def test_a_killed_refresh_in_place_leaves_the_database_whole(with_document, pack
     events = package_copy / "events.csv"
     lines = events.read_text("utf-8").splitlines(keepends=True)
     events.write_text("".join(lines[:1] + lines[2:]), "utf-8")  # a newer package: one event fewer
+    record_integrity(package_copy)
     db = tmp_path / "lazos.duckdb"
     before = state(with_document)
     states, killed, _ = kill_at_moments(["--from", str(package_copy)], db, with_document, str(db), (0.0, 0.15))

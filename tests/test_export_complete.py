@@ -17,6 +17,7 @@ from lazos.analytics.saved import save
 from lazos.documents.ingest import ingest
 from lazos.errors import LazosError
 from lazos.store.importer import import_files
+from lazos.store.package import record_integrity
 from lazos.store.resources import all_resources, history_resources
 
 DEVSET = Path(__file__).parent / "devset"
@@ -51,6 +52,7 @@ def historied(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         rows = list(csv.reader(fh))
     with events.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows[:1] + rows[2:])  # a newer Lazos drops one event
+    record_integrity(package)
     assert lazos.build(path, package).action == "refreshed"
     return path
 

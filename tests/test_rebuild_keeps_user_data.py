@@ -20,6 +20,7 @@ from lazos.analytics.saved import save
 from lazos.documents.ingest import ingest
 from lazos.errors import LazosError
 from lazos.store.importer import import_files
+from lazos.store.package import record_integrity
 
 DEVSET = Path(__file__).parent / "devset"
 
@@ -87,6 +88,7 @@ def newer_package(package: Path) -> tuple[str, str]:
         keep=lambda r: r["event_id"] != withdrawn,
         change=lambda r: {**r, "detail": "Reworded by a newer Lazos"} if r["event_id"] == reworded else r,
     )
+    record_integrity(package)
     return reworded, withdrawn
 
 
@@ -138,6 +140,7 @@ def test_a_package_dropping_what_an_import_uses_refuses_and_changes_nothing(user
     import_files(user_copy, "wdi", [tmp_path / "fdi.csv"], vintage="2025-02-01")
     for name in ("indicators", "observations", "observation_details"):
         edit_rows(package_copy / f"{name}.csv", keep=lambda r: r["indicator"] != "chn_fdi_flow_to_lac")
+    record_integrity(package_copy)
     before = content(user_copy)
     with pytest.raises(LazosError) as info:
         lazos.build(user_copy, package_copy)

@@ -726,6 +726,19 @@ def _origins(res: Resource, rows: list[dict[str, Any]], sources: dict[str, dict[
     return out
 
 
+def record_integrity(folder: str | Path) -> None:
+    """Record again the size and SHA-256 of every file of a package folder edited on purpose
+    (what `lazos snapshot` and `lazos export` write), so that it is read as a new package, not
+    as a tampered one."""
+    target = Path(folder) / DESCRIPTOR
+    descriptor = json.loads(target.read_text("utf-8"))
+    for entry in descriptor.get("resources", []):
+        path = Path(folder) / entry["path"]
+        if _is_safe_path(entry["path"]) and path.is_file():
+            entry.update(file_integrity(path))
+    target.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
 def package_descriptor(
     rows: dict[str, list[dict[str, Any]]],
     files: dict[str, str],
