@@ -2,12 +2,11 @@
 
 import lazos
 db = lazos.open()            # the default database (see lazos.paths)
-db.overview()["counts"]
+db.overview().counts
 """
 
 __version__ = "0.1.0"
 
-from lazos.api import Lazos, open
-from lazos.store.build import build
+from lazos.api import Lazos, build, fetch, import_file, ingest, open, save_analyses
 
-__all__ = ["Lazos", "__version__", "build", "open"]
+__all__ = ["Lazos", "__version__", "build", "fetch", "import_file", "ingest", "open", "save_analyses"]

@@ -3,7 +3,7 @@
 Everything the index, the risk rating, the alerts and the opportunity view compute comes
 from a :class:`Facts`: headline observations of the series the method names, headline
 events, and China-linked projects with their milestones and headline amounts, each with its
-source. Gathering goes through :class:`lazos.api.Lazos`, so ``as_of`` means exactly what it
+source. Gathering goes through :class:`lazos.store.reader.Reader`, so ``as_of`` means exactly what it
 means everywhere else (what was published, or had happened, by that date).
 """
 
@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lazos.api import MILESTONE_STATUS
+from lazos.store.reader import MILESTONE_STATUS
 
 if TYPE_CHECKING:
-    from lazos.api import Lazos
+    from lazos.store.reader import Reader
 
 _YEAR = re.compile(r"^\d{4}$")
 # The stage a project is in after each milestone, for counting completed and pipeline projects.
@@ -111,7 +111,7 @@ def _text(value: Any) -> str | None:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def gather(db: Lazos, *, as_of: date | None, indicators: set[str], latest_indicator: str, min_share: float) -> Facts:
+def gather(db: Reader, *, as_of: date | None, indicators: set[str], latest_indicator: str, min_share: float) -> Facts:
     """Read what an analysis needs, as of a date, for the 33 CELAC states."""
     states = db.countries(as_of=as_of)
     states = states[(states["kind"] == "state") & states["celac"]]
@@ -153,7 +153,7 @@ def gather(db: Lazos, *, as_of: date | None, indicators: set[str], latest_indica
     return Facts(as_of, countries, names, dict(series), info, dict(events), projects, sources, latest)
 
 
-def _projects(db: Lazos, as_of: date | None, wanted: set[str]) -> dict[str, list[Project]]:
+def _projects(db: Reader, as_of: date | None, wanted: set[str]) -> dict[str, list[Project]]:
     listed = db.projects(as_of=as_of)
     milestones = db.project_milestones(as_of=as_of)
     by_project: dict[str, list[tuple[date, str]]] = defaultdict(list)

@@ -1,8 +1,9 @@
 """Saving analyses: results recorded with the version of the method that produced them.
 
-``save`` computes the index, the risk rating, the alerts and the opportunity view through
-the Python API, then appends a run for each analysis whose results differ from its last saved
-run (a different method, or different data), in one transaction. Runs are never updated or
+lazos.api.save_analyses computes the index, the risk rating, the alerts and the opportunity
+view, ``prepare`` turns them into rows and ``save`` appends a run for each analysis whose
+results differ from its last saved run (a different method, or different data), in one
+transaction. Runs are never updated or
 deleted, so ``lazos analyses runs`` is the history of what Lazos has published.
 """
 
@@ -17,14 +18,23 @@ from typing import Any
 import pandas as pd
 
 from lazos.errors import DatabaseError
+from lazos.results import Result
 
 
-@dataclass
-class SavedRun:
+@dataclass(frozen=True)
+class SavedRun(Result):
     analysis: str
     run_id: int | None  # None: unchanged since the last run
     method_version: str
     rows: int
+
+
+@dataclass(frozen=True)
+class SaveReport(Result):
+    """What `lazos analyses save` recorded: one run per analysis (run_id None: unchanged)."""
+
+    runs: tuple[SavedRun, ...]
+    load_id: int
 
 
 def _sources(items: list[dict[str, Any]]) -> str:
@@ -78,16 +88,12 @@ def _digest(*frames: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def compute_all(db: Any) -> tuple[int, dict[str, dict[str, Any]]]:
-    """Every analysis with the packaged method, ready to write; and the load it was computed on."""
+def prepare(index: Any, risk: Any, alerts: pd.DataFrame, opp: Any) -> dict[str, dict[str, Any]]:
+    """Every analysis computed with the packaged method (by lazos.api.save_analyses), as the rows
+    to write."""
     from lazos.analytics.method import default_alerts, default_method
 
     method, rules = default_method(), default_alerts()
-    load_id = db.last_load_id()
-    index = db.connectivity_index()
-    risk = db.risk()
-    alerts = db.alerts()
-    opp = db.opportunities()
     index_dims = list(method.connectivity.dimensions)
     risk_dims = list(method.risk.dimensions)
     opp_scores = opp.scores.assign(rank=opp.scores["opportunity"].rank(ascending=False, method="min"))
@@ -142,16 +148,16 @@ def compute_all(db: Any) -> tuple[int, dict[str, dict[str, Any]]]:
         },
         "alerts": {"method": rules, "alerts": alert_rows, "years": (None, None)},
     }
-    return load_id, out
+    return out
 
 
-def save(db_path: Path, *, now: datetime | None = None) -> list[SavedRun]:
-    """Compute every analysis and record those whose results changed since their last run."""
-    import lazos
+def save(
+    db_path: Path, load_id: int, results: dict[str, dict[str, Any]], *, now: datetime | None = None
+) -> SaveReport:
+    """Record the analyses (``prepare``'s rows, computed on load ``load_id``) whose results
+    changed since their last run."""
     from lazos.store.importer import connect_for_writing
 
-    with lazos.open(db_path) as db:
-        load_id, results = compute_all(db)
     stamp = (now or datetime.now(UTC)).replace(tzinfo=None)
     con = connect_for_writing(db_path)
     saved: list[SavedRun] = []
@@ -199,4 +205,4 @@ def save(db_path: Path, *, now: datetime | None = None) -> list[SavedRun]:
         raise
     finally:
         con.close()
-    return saved
+    return SaveReport(runs=tuple(saved), load_id=load_id)

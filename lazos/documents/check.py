@@ -25,7 +25,7 @@ from lazos.dates import parse_fuzzy
 from lazos.formatting import quantity
 
 if TYPE_CHECKING:
-    from lazos.api import Lazos
+    from lazos.store.reader import Reader
 
 CONSISTENT, INCONSISTENT, UNVERIFIABLE = "consistent", "inconsistent", "unverifiable"
 CELAC_REGION = {"LAC": "LCN"}
@@ -101,7 +101,7 @@ def _entity(spec: dict[str, Any], claim: dict[str, Any], states: set[str], conte
     return ""
 
 
-def check(db: Lazos, claim: dict[str, Any], context: str, states: set[str]) -> Verdict:
+def check(db: Reader, claim: dict[str, Any], context: str, states: set[str]) -> Verdict:
     """The verdict on one claim (``claim`` as the claims listing gives it)."""
     claim = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in claim.items()}
     config = rules()
@@ -139,7 +139,7 @@ _FORECAST = re.compile(
 
 
 def _check_series(
-    db: Lazos,
+    db: Reader,
     claim: dict[str, Any],
     context: str,
     rule_id: str,
@@ -252,7 +252,7 @@ def _agrees(value: float, qualifier: str, data: float, tol: float, slack: float)
     return abs(value - data) / abs(data) <= tol
 
 
-def _check_bri(db: Lazos, claim: dict[str, Any], rule_id: str) -> Verdict:
+def _check_bri(db: Reader, claim: dict[str, Any], rule_id: str) -> Verdict:
     period = claim.get("period")
     if not period:
         return Verdict(UNVERIFIABLE, "the claim gives no date to count BRI members at", rule_id)

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from lazos.documents.extract import EXTRACTOR_VERSION, Extraction, extract
 from lazos.documents.text import MAX_BYTES, DocumentError, check_length, decode
+from lazos.results import Result
 
 MEDIA_TYPES = ("text/plain", "text/html", "application/pdf")
 # trafilatura's own MAX_FILE_SIZE: lxml holds the whole page's tree (a 20 MB page takes 650 MB).
@@ -283,8 +284,10 @@ def _fuzzy(value: str | None) -> str | None:
     return "-".join(g for g in m.groups() if g) if m else None
 
 
-@dataclass
-class Ingested:
+@dataclass(frozen=True)
+class Ingested(Result):
+    """A document read and stored (``changed``: False when the same bytes were stored already)."""
+
     doc_id: str
     name: str
     media_type: str
@@ -292,6 +295,21 @@ class Ingested:
     paragraphs: int
     languages: str | None
     changed: bool
+
+
+@dataclass(frozen=True)
+class IngestReport(Result):
+    """What an ingest did: each document read, and each target refused with the reason."""
+
+    read: tuple[Ingested, ...]
+    refused: tuple[str, ...]
+
+    @classmethod
+    def of(cls, outcomes: list[Ingested | DocumentError]) -> IngestReport:
+        return cls(
+            read=tuple(o for o in outcomes if isinstance(o, Ingested)),
+            refused=tuple(str(o) for o in outcomes if not isinstance(o, Ingested)),
+        )
 
 
 def ingest(db_path: str | Path, targets: list[str], *, progress: Any = None) -> list[Ingested | DocumentError]:
@@ -339,9 +357,9 @@ def ingest(db_path: str | Path, targets: list[str], *, progress: Any = None) -> 
 
 def _stored(db_path: str | Path, doc_id: str) -> tuple[int, int, str | None] | None:
     """Claims, paragraphs and languages of a document already stored by this extractor version."""
-    import lazos
+    from lazos.store.reader import Reader
 
-    with lazos.open(db_path) as db:
+    with Reader(db_path) as db:
         found = db.con.execute(
             "SELECT d.languages, (SELECT count(*) FROM claim c WHERE c.doc_id = d.doc_id AND c.retired_at IS NULL), "
             "(SELECT count(*) FROM document_paragraph p WHERE p.doc_id = d.doc_id AND p.retired_at IS NULL) "

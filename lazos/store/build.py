@@ -31,6 +31,7 @@ import duckdb
 
 from lazos.errors import DatabaseError, LazosError
 from lazos.paths import embedded_data_dir
+from lazos.results import Result
 from lazos.store.apply import Changes
 from lazos.store.keys import assign_source_keys
 from lazos.store.migrations import current_version, latest_version, migrate
@@ -45,7 +46,9 @@ MAX_LISTED = 8
 
 
 @dataclass(frozen=True)
-class BuildReport:
+class BuildReport(Result):
+    """What a build did: its action, the rows of each resource, and what changed."""
+
     db_path: Path
     package_path: Path
     rows: dict[str, int]

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from lazos.errors import DatabaseError, LazosError, ValidationError
+from lazos.results import Result
 from lazos.sources.base import Context, connector, load_origins
 from lazos.sources.entities import EntityResolver
 from lazos.sources.rawfiles import remove_stale_copies
@@ -30,7 +31,9 @@ MEMORY_LIMIT = "512MB"
 
 
 @dataclass
-class ImportReport:
+class ImportReport(Result):
+    """What an import did: the files read, what changed in each resource, and its load id."""
+
     source: str
     files: list[str]
     read: list[str]
