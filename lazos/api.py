@@ -321,15 +321,19 @@ class Lazos:
         """The Five Connectivities index (lazos.analytics.connectivity.IndexResult).
 
         ``year`` is one year or several (default: every year from the method's first to the
-        latest with data); ``weights`` is a :class:`lazos.analytics.method.WeightsFile` or a
-        path to one; ``method`` a :class:`lazos.analytics.method.Method` (default: the
-        packaged method.yaml).
+        latest with data); ``weights`` is a :class:`lazos.analytics.method.WeightsFile`, a
+        path to one, or a mapping of dimension to weight; with weights, the result also
+        compares each country's rank with its rank under the method's weights
+        (lazos.analytics.connectivity.compare). ``method`` a
+        :class:`lazos.analytics.method.Method` (default: the packaged method.yaml).
         """
         from lazos.analytics import connectivity
-        from lazos.analytics.method import default_method, read_weights, with_weights
+        from lazos.analytics.method import default_method, read_weights, weights_from, with_weights
 
         base = method or default_method()
-        if weights is not None and not hasattr(weights, "dimensions"):
+        if isinstance(weights, dict):
+            weights = weights_from(weights)
+        elif weights is not None and not hasattr(weights, "dimensions"):
             weights = read_weights(weights)
         chosen = with_weights(base, weights)
         facts, countries, years = self._analysis_inputs(as_of, base, country, year)
@@ -337,7 +341,17 @@ class Lazos:
         if countries:
             result.scores = result.scores[result.scores["country"].isin(countries)].reset_index(drop=True)
             result.measures = result.measures[result.measures["country"].isin(countries)].reset_index(drop=True)
+        if weights is not None:
+            result = connectivity.compare(result, self.connectivity_index(year=year, country=country, as_of=as_of))
         return result
+
+    def dimension(self, name: str, *, analysis: str = "connectivity") -> str:
+        """The dimension of the index (or of the risk rating) that ``name`` names, else a
+        LazosError listing them."""
+        from lazos.analytics.method import default_method
+
+        part = getattr(default_method(), analysis)
+        return choose(name, list(part.dimensions), "dimension", f"use one of {', '.join(part.dimensions)}")
 
     def index_sensitivity(
         self,

@@ -137,6 +137,10 @@ def cited_ids(frame: pd.DataFrame) -> dict[str, None]:
         for value in frame[column]:
             if isinstance(value, str) and value:
                 out[value] = None
+    if "sources" in frame.columns:  # a list of source ids per row (alerts)
+        for value in frame["sources"]:
+            if isinstance(value, list | tuple):
+                out.update(dict.fromkeys(v for v in value if isinstance(v, str) and v))
     return out
 
 

@@ -9,26 +9,73 @@ from method.yaml, computed on Lazos's sourced data. docs/methodology.md explains
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from lazos.analytics.facts import Facts
 from lazos.analytics.method import Method
 from lazos.analytics.scoring import composite, dimension_scores, evaluate
+from lazos.jsonable import plain, records
+from lazos.results import Result
 
 
 @dataclass
-class IndexResult:
-    """Scores per country and year (wide), and every indicator behind them (long)."""
+class IndexResult(Result):
+    """Scores per country and year (wide), and every indicator behind them (long).
+
+    Given weights other than the method's, ``scores`` also holds each country's rank and
+    composite under the default weights and its ``rank_change``, and ``spearman_with_default``
+    the rank correlation of the two composites.
+    """
 
     scores: pd.DataFrame
     measures: pd.DataFrame
     dimensions: pd.DataFrame
     method: Method
+    spearman_with_default: float | None = None
 
     @property
     def weights(self) -> dict[str, float]:
         return {n: d.weight for n, d in self.method.connectivity.dimensions.items()}
+
+    def to_dict(self, explain: bool = False, dimension: str | None = None) -> dict[str, Any]:
+        """Scores (and with ``explain`` every indicator behind them, of one ``dimension`` if
+        given, each with its inputs and their sources), the method version and weights."""
+        years = sorted({int(y) for y in self.scores["year"]})
+        out: dict[str, Any] = {
+            "method_version": self.method.version,
+            "year": years[0] if len(years) == 1 else None,
+            "years": years,
+            "weights": self.weights,
+        }
+        if self.spearman_with_default is not None:
+            out["spearman_with_default"] = plain(self.spearman_with_default)
+        if explain:
+            measures = self.measures if dimension is None else self.measures[self.measures["dimension"] == dimension]
+            out["measures"] = records(measures)
+        out["scores"] = records(self.scores)
+        return out
+
+
+def compare(result: IndexResult, reference: IndexResult) -> IndexResult:
+    """``result`` (under other weights) with each country's default rank and composite, its
+    rank change (positive: it rises) and the Spearman correlation of the two composites."""
+    from lazos.analytics.sensitivity import spearman
+
+    ref = reference.scores.set_index(["country", "year"])
+    keys = list(zip(result.scores["country"], result.scores["year"], strict=True))
+    scores = result.scores.assign(
+        default_rank=[ref["rank"].get(k) for k in keys],
+        default_composite=[ref["composite"].get(k) for k in keys],
+    )
+    scores["rank_change"] = [
+        None if pd.isna(a) or pd.isna(b) else int(b) - int(a)
+        for a, b in zip(scores["rank"], scores["default_rank"], strict=True)
+    ]
+    a = result.scores.set_index(["country", "year"])["composite"]
+    b = reference.scores.set_index(["country", "year"])["composite"]
+    return IndexResult(scores, result.measures, result.dimensions, result.method, spearman(a, b))
 
 
 def compute(facts: Facts, method: Method, years: list[int], countries: list[str] | None = None) -> IndexResult:

@@ -362,13 +362,19 @@ def read_weights(path: str | Path) -> WeightsFile:
         text = p.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise MethodError(f"cannot read the weights file {p}: {exc}") from exc
-    data = _read_yaml(text, f"weights file {p}")
+    return weights_from(_read_yaml(text, f"weights file {p}"), f"weights file {p}")
+
+
+def weights_from(data: Any, where: str = "weights") -> WeightsFile:
+    """Weights from a mapping, as a weights file holds them (a flat mapping is dimension weights)."""
+    if not isinstance(data, dict):
+        raise MethodError(f"{where}: give a mapping of dimension names to weights")
     if not ({"dimensions", "indicators"} & set(data)):
         data = {"dimensions": data}
     try:
         return WeightsFile.model_validate(data)
     except ValidationError as exc:
-        raise MethodError(_describe(exc, f"weights file {p}")) from exc
+        raise MethodError(_describe(exc, where)) from exc
 
 
 def with_weights(method: Method, weights: WeightsFile | None, section: str = "connectivity") -> Method:

@@ -11,6 +11,7 @@ infrastructure projects already there are shown beside them, from the same data 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -19,6 +20,8 @@ from lazos.analytics.facts import Facts
 from lazos.analytics.measures import end_of
 from lazos.analytics.method import Dimension, Method
 from lazos.analytics.scoring import dimension_scores, evaluate
+from lazos.jsonable import records
+from lazos.results import Result
 
 INFRASTRUCTURE = ("energy", "transport", "digital", "water")
 QUADRANTS = [
@@ -30,11 +33,25 @@ QUADRANTS = [
 
 
 @dataclass
-class OpportunityResult:
+class OpportunityResult(Result):
+    """Needs set against risk per country for a year, and the indicators behind them."""
+
     scores: pd.DataFrame
     measures: pd.DataFrame
     risk: risk_rating.RiskResult
     method: Method
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        years = sorted({int(y) for y in self.scores["year"]})
+        out: dict[str, Any] = {
+            "method_version": self.method.version,
+            "year": years[0] if len(years) == 1 else None,
+            "scores": records(self.scores),
+        }
+        if explain:
+            out["measures"] = records(self.measures)
+            out["risk_measures"] = records(self.risk.measures)
+        return out
 
 
 def quadrant(need: float | None, risk_score: float | None, method: Method) -> str:

@@ -9,6 +9,7 @@ publishes every input. A higher score means a lower risk; grades run from AAA to
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -16,14 +17,31 @@ from lazos.analytics.facts import Facts
 from lazos.analytics.method import Method
 from lazos.analytics.scoring import composite, dimension_scores, evaluate
 from lazos.formatting import quantity
+from lazos.jsonable import records
+from lazos.results import Result
 
 
 @dataclass
-class RiskResult:
+class RiskResult(Result):
+    """Grades and scores per country and year, and every indicator behind them."""
+
     scores: pd.DataFrame
     measures: pd.DataFrame
     dimensions: pd.DataFrame
     method: Method
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """Scores and grades (with ``explain``, every indicator behind them with its sources)."""
+        years = sorted({int(y) for y in self.scores["year"]})
+        out: dict[str, Any] = {
+            "method_version": self.method.version,
+            "year": years[0] if len(years) == 1 else None,
+            "years": years,
+            "scores": records(self.scores),
+        }
+        if explain:
+            out["measures"] = records(self.measures)
+        return out
 
 
 def describe(row: dict) -> str:

@@ -11,15 +11,20 @@ reproduced exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lazos.analytics.connectivity import IndexResult
+from lazos.jsonable import records
+from lazos.results import Result
 
 
 @dataclass
-class Sensitivity:
+class Sensitivity(Result):
+    """How the index's ranks move over random dimension weights."""
+
     year: int
     draws: int
     seed: int
@@ -39,6 +44,9 @@ class Sensitivity:
             "spearman_min": float(s.min()),
             "share_of_draws_above_0_9": float((s > 0.9).mean()),
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary(), "ranks": records(self.ranks)}
 
 
 def spearman(a: pd.Series, b: pd.Series) -> float:

@@ -16,7 +16,6 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from lazos.api import choose
 from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, LimitOpt, SortOpt, open_db
 from lazos.cli.output import (
     Format,
@@ -187,9 +186,10 @@ def index(
     dated in or before it.
     """
     with open_db(db) as lz:
+        if dimension is not None:
+            dimension = lz.dimension(dimension)
         year = year or lz.latest_analysis_year(as_of=as_of)
         result = lz.connectivity_index(year=year, country=country, as_of=as_of, weights=weights)
-        reference = lz.connectivity_index(year=year, country=country, as_of=as_of) if weights else None
         sens = (
             lz.index_sensitivity(year=year, draws=draws, seed=seed, as_of=as_of, weights=weights)
             if sensitivity
@@ -197,35 +197,15 @@ def index(
         )
     method = result.method
     part = method.connectivity
-    if dimension is not None:
-        dimension = choose(dimension, list(part.dimensions), "dimension", f"use one of {', '.join(part.dimensions)}")
     scores = result.scores
-    if reference is not None:
-        ref = reference.scores.set_index("country")
-        scores = scores.assign(
-            default_rank=[ref["rank"].get(c) for c in scores["country"]],
-            default_composite=[ref["composite"].get(c) for c in scores["country"]],
-        )
-        scores["rank_change"] = [
-            None if pd.isna(a) or pd.isna(b) else int(b) - int(a)
-            for a, b in zip(scores["rank"], scores["default_rank"], strict=True)
-        ]
-    if fmt is not Format.table:
-        payload: dict[str, Any] = {"method_version": method.version, "year": year, "weights": result.weights}
-        if explain:
-            measures = (
-                result.measures if dimension is None else result.measures[result.measures["dimension"] == dimension]
-            )
-            if fmt is Format.csv:
-                emit(_explain_frame(measures), fmt)
-                return
-            payload["measures"] = records(measures)
-        if fmt is Format.csv:
-            emit(scores, fmt)
-            return
-        payload["scores"] = records(scores)
+    if fmt is Format.csv:
+        measures = result.measures if dimension is None else result.measures[result.measures["dimension"] == dimension]
+        emit(_explain_frame(measures) if explain else scores, fmt)
+        return
+    if fmt is Format.json:
+        payload = result.to_dict(explain=explain, dimension=dimension)
         if sens is not None:
-            payload["sensitivity"] = {"summary": sens.summary(), "ranks": records(sens.ranks)}
+            payload["sensitivity"] = sens.to_dict()
         emit_json(payload)
         return
     title = f"{part.label}, {year} (method {method.version})"
@@ -233,7 +213,7 @@ def index(
         _dimension_table(result, dimension, title)
     else:
         _index_table(scores, part, title, weights is not None)
-    _index_footer(result, weights, reference)
+    _index_footer(result, weights)
     if sens is not None:
         _print_sensitivity(sens)
     if explain:
@@ -289,7 +269,7 @@ def _dimension_table(result: Any, dimension: str, title: str) -> None:
         console.print(Text(f"  {ind}: {dim.indicators[ind].label}", style="dim"))
 
 
-def _index_footer(result: Any, weights: Path | None, reference: Any) -> None:
+def _index_footer(result: Any, weights: Path | None) -> None:
     part = result.method.connectivity
     unmeasured = [d.label for d in part.dimensions.values() if not d.measured()]
     lines = [
@@ -301,12 +281,10 @@ def _index_footer(result: Any, weights: Path | None, reference: Any) -> None:
         reasons = "; ".join(f"{k}: {(v.reason or '').rstrip('.')}" for k, v in dim.indicators.items())
         lines.append(f"{label}: not measured for any country yet ({reasons})")
     lines.append(f"Weights: {', '.join(f'{k} {v:g}' for k, v in result.weights.items())}.")
-    if reference is not None:
-        from lazos.analytics.sensitivity import spearman
-
-        a = result.scores.set_index("country")["composite"]
-        b = reference.scores.set_index("country")["composite"]
-        lines.append(f"Spearman rank correlation with the default weights: {spearman(a, b):.3f} ({weights}).")
+    if result.spearman_with_default is not None:
+        lines.append(
+            f"Spearman rank correlation with the default weights: {result.spearman_with_default:.3f} ({weights})."
+        )
     lines.append("Why a score is what it is: add --explain (and --country to pick one).")
     for line in lines:
         console.print(Text(line, style="dim"), soft_wrap=True)
@@ -410,11 +388,9 @@ def risk(
         elif fmt is Format.csv:
             emit(result.scores, fmt)
         else:
-            payload: dict[str, Any] = {"method_version": method.version, "year": year, "scores": result.scores}
+            payload = result.to_dict(explain=explain)
             if history is not None:
-                payload["history"] = history.scores[["year", "score", "grade"]]
-            if explain:
-                payload["measures"] = result.measures
+                payload["history"] = records(history.scores[["year", "score", "grade"]])
             emit_json(payload)
         return
     if country is None:
@@ -519,14 +495,14 @@ def alerts(
     their sources. Alerts are dated by the end of the period their figures describe.
     """
     with open_db(db) as lz:
-        found = lz.alerts(since=since, country=country, severity=severity, as_of=as_of)
-    total = len(found)
-    found, hidden = arrange(found, fmt, limit, sort, ALERT_HEADERS)
+        result = lz.alerts(since=since, country=country, severity=severity, as_of=as_of)
+    total = len(result)
+    found, hidden = arrange(result.frame, fmt, limit, sort, ALERT_HEADERS)
     if fmt is not Format.table:
         if fmt is Format.csv:
             emit(found.assign(sources=[";".join(s) for s in found["sources"]]).drop(columns=["inputs"]), fmt)
         else:
-            emit_json(found if explain else found.drop(columns=["inputs"]))
+            emit_json(result.with_frame(found if explain else found.drop(columns=["inputs"])))
         return
     if found.empty:
         console.print(Text("No alerts match.", style="dim"))
@@ -584,11 +560,7 @@ def opportunities(
         if fmt is Format.csv:
             emit(_explain_frame(result.measures) if explain else result.scores, fmt)
         else:
-            payload: dict[str, Any] = {"method_version": method.version, "year": year, "scores": result.scores}
-            if explain:
-                payload["measures"] = result.measures
-                payload["risk_measures"] = result.risk.measures
-            emit_json(payload)
+            emit_json(result.to_dict(explain=explain))
         return
     out = Table(title=f"{method.opportunities.label}, {year} (method {method.version})", title_justify="left")
     for c in ("Country", "Need", *needs, "Risk", "Quadrant", "Opportunity", "China's infrastructure projects"):
@@ -668,12 +640,10 @@ def analyses_save(db: DbOpt = None) -> None:
     A run is appended only for an analysis whose results changed since its last saved run;
     earlier runs are kept, so the history of published results stays queryable.
     """
-    from lazos.analytics.saved import save
-    from lazos.paths import default_db_path
+    from lazos import api
 
-    path = db or default_db_path()
     open_db(db).close()  # builds the default database on first use, like every command
-    for run in save(path):
+    for run in api.save_analyses(db).runs:
         if run.run_id is None:
             console.print(f"{run.analysis}: unchanged since its last saved run (method {run.method_version})")
         else:

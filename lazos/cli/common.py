@@ -9,10 +9,10 @@ import typer
 from rich.console import Console
 
 from lazos.api import Lazos
+from lazos.api import build as build_database
 from lazos.cli.output import DEFAULT_LIMIT, Format, guarded
 from lazos.errors import DatabaseError
 from lazos.paths import default_db_path
-from lazos.store.build import build as build_database
 
 # One line per error whatever the width (soft wrap), and no terminal controls from quoted file content.
 errors = guarded(Console(stderr=True, soft_wrap=True))

@@ -22,7 +22,6 @@ from lazos.cli.output import (
     more,
     paged,
     print_table,
-    records,
     visible,
 )
 from lazos.formatting import quantity
@@ -51,27 +50,23 @@ def ingest(
     reading the same bytes again changes nothing. A document that cannot be read is reported
     and leaves the database as it was.
     """
-    from lazos.documents.ingest import Ingested
-    from lazos.documents.ingest import ingest as ingest_documents
-    from lazos.paths import default_db_path
+    from lazos import api
 
     open_db(db).close()
-    failed = 0
-    for result in ingest_documents(db or default_db_path(), targets):
-        if isinstance(result, Ingested):
-            state = "stored" if result.changed else "unchanged"
-            console.print(
-                visible(
-                    f"{result.doc_id}  {result.name}: {result.paragraphs} paragraphs"
-                    f" ({result.languages or 'no text'}), {result.claims} claims [{state}]"
-                ),
-                markup=False,
-                highlight=False,
-            )
-        else:
-            failed += 1
-            errors.print(f"lazos: error: {result}", markup=False, highlight=False)
-    if failed:
+    report = api.ingest(targets, db=db)
+    for result in report.read:
+        state = "stored" if result.changed else "unchanged"
+        console.print(
+            visible(
+                f"{result.doc_id}  {result.name}: {result.paragraphs} paragraphs"
+                f" ({result.languages or 'no text'}), {result.claims} claims [{state}]"
+            ),
+            markup=False,
+            highlight=False,
+        )
+    for refused in report.refused:
+        errors.print(f"lazos: error: {refused}", markup=False, highlight=False)
+    if report.refused:
         raise typer.Exit(1)
 
 
@@ -172,11 +167,11 @@ def claims(
     comparable figure (the rules are in lazos/documents/checks.yaml).
     """
     with open_db(db) as lz:
-        found = lz.claims(doc=doc, status=status)
-    total = len(found)
-    found, hidden = arrange(found, fmt, limit, sort, CLAIM_HEADERS)
+        result = lz.claims(doc=doc, status=status)
+    total = len(result)
+    found, hidden = arrange(result.frame, fmt, limit, sort, CLAIM_HEADERS)
     if fmt is Format.json:
-        emit_json(records(found))
+        emit_json(result.with_frame(found))
         return
     if fmt is Format.csv:
         frame = found.drop(columns=["evidence"]).assign(countries=[";".join(c) for c in found["countries"]])

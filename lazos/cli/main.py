@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ import typer
 from rich.panel import Panel
 from rich.text import Text
 
-from lazos import __version__
+from lazos import __version__, api
 from lazos.cli import analytics as analytics_cli
 from lazos.cli import documents as documents_cli
 from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, LimitOpt, SortOpt, db_defaults, errors, open_db
@@ -97,7 +98,7 @@ def build(
     is applied in place, keeping them. An export (`lazos export`) restores its database with its
     history, and refuses to replace data it does not hold unless --replace is given.
     """
-    report = build_database(db or default_db_path(), source, replace=replace)
+    report = api.build(db or default_db_path(), source, replace=replace)
     where = f"[bold]{report.db_path}[/bold]"
     if report.action == "up-to-date":
         console.print(f"{where} is up to date with {report.package_path}: nothing to do.")
@@ -270,16 +271,16 @@ def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.ta
     """Counts of countries, BRI signatories, agreements, projects and sources; the latest events."""
     with open_db(db) as lz:
         data = lz.overview(as_of=as_of)
-    counts = data["counts"]
+    counts = data.counts
     if fmt is Format.json:
         emit_json(data)
         return
-    undated = data["undated"] if data["as_of"] else {}
+    undated = data.undated if data.as_of else {}
     if fmt is Format.csv:
         metrics = counts | {f"undated_{k}_not_counted": n for k, n in undated.items()}
         emit(pd.DataFrame({"metric": list(metrics), "value": list(metrics.values())}), fmt)
         return
-    when = f" as of {data['as_of']}" if data["as_of"] else ""
+    when = f" as of {data.as_of}" if data.as_of else ""
     lines = [
         f"Countries: [bold]{counts['countries']}[/bold] "
         f"({counts['celac_states']} CELAC states and China), "
@@ -293,7 +294,7 @@ def overview(db: DbOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.ta
     if undated.get("events") or undated.get("projects"):
         console.print(f"[dim]{_undated_note(undated)}[/dim]")
     emit(
-        data["recent_events"],
+        data.recent_events,
         fmt,
         {
             "date": "Date",
@@ -386,22 +387,20 @@ def country(
     """
     with open_db(db) as lz:
         profile = lz.country(name, as_of=as_of)
-    projects = largest_first(profile.projects)
     if fmt is Format.json:
-        emit_json(
-            {
-                "iso3": profile.iso3,
-                "as_of": profile.as_of,
-                "info": profile.info,
-                "events": profile.events.head(limit or None),
-                "projects": projects.head(limit or None),
-                "indicators": profile.indicators.head(limit or None),
-            }
-        )
+        if limit:
+            profile = dataclasses.replace(
+                profile,
+                events=profile.events.with_frame(profile.events.frame.head(limit)),
+                projects=profile.projects.with_frame(profile.projects.frame.head(limit)),
+                indicators=profile.indicators.with_frame(profile.indicators.frame.head(limit)),
+            )
+        emit_json(profile)
         return
     if fmt is Format.csv:
         emit(profile.events, fmt, limit=limit)
         return
+    projects = profile.projects.frame
     section = {"limit": limit, "default_limit": COUNTRY_LIMIT}
     info = {k: plain(v) for k, v in profile.info.items()}
     when = f" — as of {profile.as_of}" if profile.as_of else ""
@@ -416,9 +415,9 @@ def country(
         "Belt and Road Initiative: " + (f"{bri}, joined {info.get('bri_joined')}" if bri else "has not joined"),
     ]
     console.print(Panel("\n".join(lines), title=f"{info['name_en']}{when}", expand=False))
-    events = profile.events.assign(alt=profile.events["alternatives"].map(lambda n: f"+{n}" if n else ""))
+    events = profile.events.frame
     emit(
-        events,
+        profile.events,
         fmt,
         {
             "date": "Date",
@@ -429,11 +428,11 @@ def country(
             "source_url": "Source",
         },
         title="Ties with China",
+        shown={"alt": events["alternatives"].map(lambda n: f"+{n}" if n else "")},
         **section,
     )
-    projects = projects.assign(value=[amount_text(r) for r in projects.to_dict("records")])
     emit(
-        projects,
+        profile.projects,
         fmt,
         {
             "name": "Project",
@@ -444,18 +443,17 @@ def country(
             "source_url": "Source",
         },
         title="Projects",
+        sort="-value",
+        sort_keys={"value": usd_amount(projects)},
+        shown={"value": [amount_text(r) for r in projects.to_dict("records")]},
         **section,
     )
     if profile.indicators.empty:
         console.print("[dim]Indicators: no indicator series for this country yet.[/dim]")
     else:
-        indicators = profile.indicators.assign(
-            shown=[
-                value_text(v, u) for v, u in zip(profile.indicators["value"], profile.indicators["unit"], strict=True)
-            ]
-        )
+        indicators = profile.indicators.frame
         emit(
-            indicators,
+            profile.indicators,
             fmt,
             {
                 "indicator_name": "Indicator",
@@ -466,6 +464,7 @@ def country(
                 "source_url": "Source",
             },
             title="Latest indicators",
+            shown={"shown": [value_text(v, u) for v, u in zip(indicators["value"], indicators["unit"], strict=True)]},
             **section,
         )
     console.print(
@@ -546,11 +545,11 @@ def projects(
 ) -> None:
     """China-linked projects with their headline amount and status (as of a date), largest first."""
     with open_db(db) as lz:
-        df = lz.projects(as_of=as_of, country=country, sector=sector, status=status)
-    df = largest_first(df)
-    df = df.assign(value=[amount_text(r) for r in df.to_dict("records")])
+        found = lz.projects(as_of=as_of, country=country, sector=sector, status=status)
+    found = found.with_frame(largest_first(found.frame))
+    df = found.frame
     emit(
-        df,
+        found,
         fmt,
         {
             "countries": "Country",
@@ -564,6 +563,7 @@ def projects(
         limit=limit,
         sort=sort,
         sort_keys={"value": usd_amount(df)},
+        shown={"value": [amount_text(r) for r in df.to_dict("records")]},
     )
 
 
@@ -586,9 +586,9 @@ def project(
         emit_json(data)
         return
     if fmt is Format.csv:
-        emit(data["amounts"], fmt)
+        emit(data.amounts, fmt)
         return
-    p = {k: plain(v) for k, v in data["project"].items()}
+    p = {k: plain(v) for k, v in data.project.items()}
     where = f"{p['lat']}, {p['lon']} ({p['location_note']})" if p.get("lat") is not None else "not recorded"
     status = p.get("status") or "unknown"
     lines = [
@@ -601,7 +601,7 @@ def project(
         lines.append(f"Note: {p['note']}")
     console.print(Panel(Text("\n".join(lines)), title=p["name"], expand=False))
     emit(
-        data["milestones"],
+        data.milestones,
         fmt,
         {
             "date": "Date",
@@ -612,13 +612,9 @@ def project(
         },
         title="Milestones",
     )
-    amounts = data["amounts"].assign(
-        shown=[money(v, c) for v, c in zip(data["amounts"]["value"], data["amounts"]["currency"], strict=True)],
-        usd=[money(v, "USD") for v in data["amounts"]["usd_nominal"]],
-        headline=["yes" if h else "" for h in data["amounts"]["is_headline"]],
-    )
+    amounts = data.amounts.frame
     emit(
-        amounts,
+        data.amounts,
         fmt,
         {
             "amount_kind": "Measures",
@@ -630,6 +626,11 @@ def project(
             "source_url": "Source",
         },
         title="Amounts (every sourced value)",
+        shown={
+            "shown": [money(v, c) for v, c in zip(amounts["value"], amounts["currency"], strict=True)],
+            "usd": [money(v, "USD") for v in amounts["usd_nominal"]],
+            "headline": ["yes" if h else "" for h in amounts["is_headline"]],
+        },
     )
 
 
@@ -657,7 +658,7 @@ def observations(
             partner=partner,
             include_alternatives=all_values,
         )
-    df = df.assign(shown=[value_text(v, u) for v, u in zip(df["value"], df["unit"], strict=True)])
+    rows = df.frame
     columns = {
         "indicator": "Indicator",
         "entity": "Entity",
@@ -673,7 +674,15 @@ def observations(
         columns["is_headline"] = "Headline"
     else:
         columns["alternatives"] = "Alt."
-    emit(df, fmt, columns, limit=limit, sort=sort, sort_keys={"shown": df["value"]})
+    emit(
+        df,
+        fmt,
+        columns,
+        limit=limit,
+        sort=sort,
+        sort_keys={"shown": rows["value"]},
+        shown={"shown": [value_text(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)]},
+    )
 
 
 @app.command()
@@ -768,8 +777,8 @@ def export(
 ) -> None:
     """Export the whole database as a re-importable data package (`lazos build --from OUTDIR`)."""
     with open_db(db) as lz:
-        path = lz.export(outdir, fmt)
-    console.print(f"Exported to {path}")
+        report = lz.export(outdir, fmt)
+    console.print(f"Exported to {report.path}")
 
 
 # ---------------------------------------------------------------------------- analytics

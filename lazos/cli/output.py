@@ -23,6 +23,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from lazos import results
 from lazos.errors import LazosError
 from lazos.formatting import money
 from lazos.jsonable import dumps, plain, records
@@ -183,7 +184,7 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, title: str | 
 
 
 def emit(
-    df: pd.DataFrame,
+    result: results.Table | pd.DataFrame,
     fmt: Format,
     columns: dict[str, str] | None = None,
     title: str | None = None,
@@ -192,18 +193,29 @@ def emit(
     sort: str | None = None,
     sort_keys: dict[str, pd.Series] | None = None,
     default_limit: int | None = None,
+    shown: dict[str, Any] | None = None,
 ) -> None:
-    """Print a DataFrame: a table with chosen columns, or every column as CSV or JSON.
+    """Print a result: a table with chosen columns, or every column as CSV or JSON.
 
-    ``sort`` and ``limit`` are the --sort and --limit options (see ``arrange``); a table left
-    short says how many rows it does not show.
+    JSON is the result's ``to_dict()`` (the same the REST API answers), CSV its rows.
+    ``shown`` adds columns for the table view only (an amount written out, a marker), one
+    value per row. ``sort`` and ``limit`` are the --sort and --limit options (see
+    ``arrange``); a table left short says how many rows it does not show.
     """
-    headers = columns or {str(c): str(c) for c in df.columns}
+    df = result.frame if isinstance(result, results.Table) else result
+    data_columns = list(df.columns)
+    if shown:
+        if set(shown) & set(map(str, data_columns)):
+            raise ValueError(f"display columns {sorted(set(shown) & set(map(str, data_columns)))} hide data columns")
+        df = df.assign(**shown)
+    headers = columns or {str(c): str(c) for c in data_columns}
     df, hidden = arrange(df, fmt, limit, sort, headers, sort_keys, default_limit)
     if fmt is Format.csv:
-        csv_frame(df, on_terminal=sys.stdout.isatty()).to_csv(sys.stdout, index=False, lineterminator="\n")
+        out = df.iloc[:, : len(data_columns)]
+        csv_frame(out, on_terminal=sys.stdout.isatty()).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt is Format.json:
-        sys.stdout.write(dumps(records(df)) + "\n")
+        out = df.iloc[:, : len(data_columns)]
+        emit_json(result.with_frame(out).to_dict() if isinstance(result, results.Table) else records(out))
     else:
         if df.empty:
             console.print(Text(f"{title + ': ' if title else ''}nothing to show", style="dim"))
@@ -394,7 +406,8 @@ def show_in_pager(content: str) -> None:
 
 
 def emit_json(obj: Any) -> None:
-    sys.stdout.write(dumps(obj) + "\n")
+    """Print a result's ``to_dict()`` (or any JSON-ready value) as JSON."""
+    sys.stdout.write(dumps(obj.to_dict() if isinstance(obj, results.Result) else obj) + "\n")
 
 
 def amount_text(row: dict[str, Any]) -> str:
