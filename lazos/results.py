@@ -167,7 +167,6 @@ class Overview(Result):
     counts: dict[str, int]
     undated: dict[str, int]
     recent_events: Table
-    sources: tuple[SourceRef, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
