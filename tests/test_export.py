@@ -11,14 +11,14 @@ from lazos.store.resources import all_resources
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "json", "datapackage"])
 def test_export_then_build_gives_equal_content(db, built_db, tmp_path, fmt, content):
-    path = db.export(tmp_path / "out", fmt)
+    path = db.export(tmp_path / "out", fmt).path
     rebuilt = tmp_path / "rebuilt.duckdb"
     lazos.build(rebuilt, path)
     assert content(rebuilt) == content(built_db)
 
 
 def test_csv_export_of_the_embedded_build_is_byte_identical_to_the_embedded_files(db, tmp_path):
-    out = db.export(tmp_path / "csv", "csv")
+    out = db.export(tmp_path / "csv", "csv").path
     for res in all_resources():
         name = f"{res.name}.csv"
         assert (out / name).read_bytes() == (embedded_data_dir() / name).read_bytes(), name
@@ -26,7 +26,7 @@ def test_csv_export_of_the_embedded_build_is_byte_identical_to_the_embedded_file
 
 def test_datapackage_export_is_one_valid_frictionless_zip(db, tmp_path):
     frictionless = pytest.importorskip("frictionless")
-    archive = db.export(tmp_path / "zip", "datapackage")
+    archive = db.export(tmp_path / "zip", "datapackage").path
     assert archive.name == "lazos-datapackage.zip"
     with zipfile.ZipFile(archive) as zf:
         assert "lazos/datapackage.json" in zf.namelist()

@@ -31,7 +31,7 @@ def test_a_changed_value_is_retired_not_overwritten(tmp_path):
     con.close()
 
     def trade_2023(handle) -> float:
-        df = handle.observations(indicator="chn_lac_goods_trade_total")
+        df = handle.observations(indicator="chn_lac_goods_trade_total").frame
         return df[df["period"] == "2023"].iloc[0]["value"]
 
     with lazos.open(path) as now:

@@ -6,7 +6,7 @@ from lazos.errors import LazosError, ReadOnlyError
 
 
 def test_select_queries_answer(db):
-    df = db.query("SELECT kind, count(*) AS n FROM event WHERE retired_at IS NULL GROUP BY kind ORDER BY kind")
+    df = db.query("SELECT kind, count(*) AS n FROM event WHERE retired_at IS NULL GROUP BY kind ORDER BY kind").frame
     assert df.set_index("kind").loc["bri_mou_signed", "n"] >= 22
 
 
