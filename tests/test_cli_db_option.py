@@ -12,7 +12,7 @@ import lazos
 def test_db_before_the_command_is_used(cli, built_db: Path):
     result = cli("--db", str(built_db), "query", "select count(*) n from country", "-f", "json", db=None)
     assert result.code == 0, result.err
-    assert json.loads(result.out)[0]["n"] > 30
+    assert json.loads(result.out)["rows"][0]["n"] > 30
 
 
 def test_db_after_the_command_wins(cli, built_db: Path, tmp_path: Path):
@@ -51,7 +51,7 @@ def test_lazos_db_variable_still_applies_without_the_option(cli, built_db: Path,
     monkeypatch.setenv("LAZOS_DB", str(target))
     result = cli("query", "select 1 x", "-f", "json", db=None)
     assert result.code == 0, result.err
-    assert json.loads(result.out) == [{"x": 1}]
+    assert json.loads(result.out)["rows"] == [{"x": 1}]
 
 
 def test_db_is_documented_as_usable_before_the_command():

@@ -61,9 +61,9 @@ def test_mixed_file_is_stored_with_its_claims_at_offsets_of_the_decoded_text(db_
     path = write(tmp_path, "mixed.txt", mixed_bytes())
     result = stored(db_copy, path)
     with lazos.open(db_copy) as db:
-        text = db.document_text(result.doc_id)
+        text = db.document_text(result.doc_id).text
         (encoding,) = db.con.execute("SELECT encoding FROM document WHERE doc_id = ?", [result.doc_id]).fetchone()
-        claims = db.claims(doc=result.doc_id, check=False)
+        claims = db.claims(doc=result.doc_id, check=False).frame
     assert text == read_bytes(mixed_bytes(), "mixed.txt").text
     assert "Perú sumó" in text and encoding == "utf-8+cp1252"
     for claim in claims.to_dict("records"):
