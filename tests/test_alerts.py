@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 import lazos
-from lazos.analytics import alerts
 from lazos.analytics.method import Thresholds, default_alerts
 from lazos.errors import LazosError
 
@@ -20,7 +19,7 @@ def handle(built_db):
 
 @pytest.fixture(scope="module")
 def found(handle):
-    return handle.alerts()
+    return handle.alerts().frame
 
 
 def one(found, alert_id: str):
@@ -68,10 +67,10 @@ def test_governance_drops_fire_only_beyond_the_margin_of_error(found):
 
 
 def test_since_country_and_severity_filter_alerts(handle, found):
-    recent = handle.alerts(since="2024-01-01")
+    recent = handle.alerts(since="2024-01-01").frame
     assert len(recent) and all(d >= date(2024, 1, 1) for d in recent["date"])
-    assert set(handle.alerts(country="argentina")["country"]) == {"ARG"}
-    assert set(handle.alerts(severity="warning")["severity"]) == {"warning"}
+    assert set(handle.alerts(country="argentina").frame["country"]) == {"ARG"}
+    assert set(handle.alerts(severity="warning").frame["severity"]) == {"warning"}
     with pytest.raises(LazosError, match="unknown severity"):
         handle.alerts(severity="catastrophic")
 
@@ -86,7 +85,6 @@ def test_a_threshold_change_in_the_rules_changes_what_fires(handle, found):
     rules = default_alerts()
     stricter = rules.rules["inflation"].model_copy(update={"above": Thresholds(warning=3.0, severe=10.0)})
     strict = rules.model_copy(update={"rules": {"inflation": stricter}})
-    facts = next(iter(handle.__dict__["_facts_cache"].values()))
-    many = alerts.compute(facts, strict)
+    many = handle.alerts(rules=strict).frame
     assert set(many["rule"]) == {"inflation"}
     assert len(many) > (found["rule"] == "inflation").sum()

@@ -5,16 +5,16 @@ import pytest
 
 
 def test_lac_bri_signatories_were_19_by_2020_and_21_after_argentina(db):
-    assert db.overview(as_of="2020-01-01")["counts"]["bri_signatories"] == 19
-    assert db.overview(as_of="2022-03-01")["counts"]["bri_signatories"] == 21
+    assert db.overview(as_of="2020-01-01").counts["bri_signatories"] == 19
+    assert db.overview(as_of="2022-03-01").counts["bri_signatories"] == 21
 
 
 def test_panama_withdrawal_ends_its_participation(db):
-    before = db.bri_participants(as_of="2025-01-31").set_index("country")
-    after = db.bri_participants(as_of="2025-03-01").set_index("country")
+    before = db.bri_participants(as_of="2025-01-31").frame.set_index("country")
+    after = db.bri_participants(as_of="2025-03-01").frame.set_index("country")
     assert before.loc["PAN", "status"] == "participant"
     assert after.loc["PAN", "status"] == "withdrawn"
-    now = db.bri_participants()
+    now = db.bri_participants().frame
     assert (now["status"] == "participant").sum() == 22  # 23 joined, Panama left
     assert len(now) == 23
     assert "COL" in set(now["country"])  # joined through a cooperation plan only
@@ -23,13 +23,14 @@ def test_panama_withdrawal_ends_its_participation(db):
 
 def test_argentina_as_of_march_2022_shows_the_february_mou_with_its_source(db):
     profile = db.country("ARG", as_of="2022-03-01")
-    mou = profile.events[profile.events["kind"] == "bri_mou_signed"]
+    events = profile.events.frame
+    mou = events[events["kind"] == "bri_mou_signed"]
     assert list(mou["date"]) == ["2022-02-06"]
     assert mou.iloc[0]["source_url"].startswith("https://sputniknews.com/20220206/")
     assert profile.info["bri_status"] == "participant"
     earlier = db.country("Argentina", as_of="2022-01-31")
     assert earlier.info["bri_status"] is None
-    assert "bri_mou_signed" not in set(earlier.events["kind"])
+    assert "bri_mou_signed" not in set(earlier.events.frame["kind"])
 
 
 def test_a_month_precise_event_counts_only_once_its_month_is_over(db):
@@ -40,17 +41,17 @@ def test_a_month_precise_event_counts_only_once_its_month_is_over(db):
 
 
 def test_undated_facts_appear_only_in_the_current_view(db):
-    current = db.events(country="JAM", kind="partnership_strategic")
+    current = db.events(country="JAM", kind="partnership_strategic").frame
     assert len(current) == 1 and pd.isna(current.iloc[0]["date"])
     assert db.events(as_of="2030-01-01", country="JAM", kind="partnership_strategic").empty
 
 
 def test_diplomatic_relations_follow_switches_and_breaks(db):
-    countries = db.countries(as_of="2000-01-01").set_index("iso3")
+    countries = db.countries(as_of="2000-01-01").frame.set_index("iso3")
     assert countries.loc["LCA", "prc_relations_since"] == "1997-09-01"  # before the 2007 break
     assert pd.isna(countries.loc["PAN", "prc_relations_since"])  # recognised Taipei until 2017
     assert pd.isna(countries.loc["NIC", "prc_relations_since"])  # broke in 1990
-    later = db.countries(as_of="2022-01-01").set_index("iso3")
+    later = db.countries(as_of="2022-01-01").frame.set_index("iso3")
     assert pd.isna(later.loc["LCA", "prc_relations_since"])
     assert later.loc["NIC", "prc_relations_since"] == "2021-12-10"
     assert pd.isna(later.loc["GTM", "prc_relations_since"])
@@ -58,7 +59,7 @@ def test_diplomatic_relations_follow_switches_and_breaks(db):
 
 def test_projects_as_of_follow_their_dated_milestones(db):
     def status(name: str, as_of: str) -> str | None:
-        df = db.projects(as_of=as_of)
+        df = db.projects(as_of=as_of).frame
         row = df[df["name"].str.startswith(name)]
         return None if row.empty else row.iloc[0]["status"]
 
@@ -74,10 +75,10 @@ def test_projects_as_of_follow_their_dated_milestones(db):
 
 @pytest.mark.parametrize("as_of", ["2019", "2019-12", "2019-12-31"])
 def test_partial_as_of_dates_mean_the_end_of_the_period(db, as_of):
-    assert db.overview(as_of=as_of)["counts"]["bri_signatories"] == 19
+    assert db.overview(as_of=as_of).counts["bri_signatories"] == 19
 
 
 def test_observations_count_once_published(db):
     # The 2023 trade total was published in Nov 2024: unknown at the end of 2023.
-    assert db.observations(as_of="2023-12-31", indicator="chn_lac_goods_trade_total")["period"].eq("2023").sum() == 0
-    assert db.observations(as_of="2024-12-31", indicator="chn_lac_goods_trade_total")["period"].eq("2023").sum() == 1
+    assert db.observations(as_of="2023-12-31", indicator="chn_lac_goods_trade_total").frame["period"].eq("2023").sum() == 0
+    assert db.observations(as_of="2024-12-31", indicator="chn_lac_goods_trade_total").frame["period"].eq("2023").sum() == 1

@@ -71,7 +71,7 @@ def test_a_killed_import_leaves_the_database_unchanged(db_copy, tmp_path, conten
     assert child.returncode == -signal.SIGKILL, "the import finished before it could be killed"
     assert content(db_copy) == before
     with lazos.open(db_copy) as handle:  # and the database opens and answers
-        assert handle.overview()["counts"]["countries"] == 34
+        assert handle.overview().counts["countries"] == 34
 
 
 def test_an_import_then_the_same_import_again_changes_nothing(db_copy, tmp_path):

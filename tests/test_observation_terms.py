@@ -30,7 +30,7 @@ def test_every_stored_observation_reads_back_with_its_texts(built_db):
         unique = con.execute("SELECT count(*) = count(DISTINCT term) FROM observation_term").fetchall()[0][0]
         assert unique
     with lazos.open(built_db) as db:
-        df = db.observations(indicator="chn_lac_goods_trade_total", include_alternatives=True)
+        df = db.observations(indicator="chn_lac_goods_trade_total", include_alternatives=True).frame
         assert set(df[df["period"] == "2023"]["value"]) >= {489_000_000_000.0}
 
 
@@ -54,7 +54,7 @@ def test_an_import_keeps_the_keys_of_known_terms_and_adds_only_new_ones(db_copy,
     import_files(db_copy, "wdi", [path])
     assert terms(db_copy) == after
     with lazos.open(db_copy) as db:
-        df = db.observations(entity="BRA", indicator="TEST.TERMS.1")
+        df = db.observations(entity="BRA", indicator="TEST.TERMS.1").frame
         assert sorted(df["period"]) == years and set(df["value"]) == {1.5}
 
 
