@@ -204,8 +204,7 @@ class DocumentText(Result):
 
 @dataclass(frozen=True)
 class ExportReport(Result):
-    """Where ``export`` wrote a data package, and how many rows each resource holds."""
+    """Where ``export`` wrote a data package (a folder, or a zip for the datapackage format)."""
 
     path: Path
     format: str
-    rows: dict[str, int]
