@@ -8,7 +8,7 @@ import shutil
 import duckdb
 
 import lazos
-from lazos.analytics.saved import save
+from lazos.api import save_analyses
 
 
 def test_index_explain_tells_where_a_score_comes_from(cli):
@@ -72,7 +72,7 @@ def test_risk_for_one_country_names_its_drivers_and_history(cli):
 def test_alerts_since_and_json(cli):
     result = cli("alerts", "--since", "2024", "--country", "ARG", "--format", "json", "--explain")
     assert result.code == 0, result.err
-    data = json.loads(result.out)
+    data = json.loads(result.out)["rows"]
     assert {a["rule"] for a in data} >= {"inflation", "currency_depreciation"}
     assert all(a["date"] >= "2024-01-01" and a["inputs"] for a in data)
     table = cli("alerts", "--since", "2023", "--severity", "severe")
@@ -88,10 +88,10 @@ def test_opportunities_table(cli):
 def test_saving_analyses_records_runs_once_per_change(built_db, tmp_path, cli):
     db = tmp_path / "saved.duckdb"
     shutil.copyfile(built_db, db)
-    first = save(db)
+    first = save_analyses(db).runs
     assert [r.analysis for r in first] == ["index", "risk", "opportunities", "alerts"]
     assert all(r.run_id is not None and r.rows > 0 for r in first)
-    again = save(db)
+    again = save_analyses(db).runs
     assert all(r.run_id is None for r in again)
     con = duckdb.connect(str(db), read_only=True)
     runs = con.execute("SELECT analysis, method_version, method_sha256, load_id FROM analysis_run").fetchall()

@@ -64,10 +64,10 @@ def test_json_keeps_the_text_and_escapes_the_controls(cli, hostile):
     _, db, _ = hostile
     out = cli("claims", "-f", "json", db=db).out
     _clean(out)
-    claims = json.loads(out)
+    claims = json.loads(out)["rows"]
     assert {c["doc_name"] for c in claims} == {NAME}
     assert any(c["context"] == SENTENCE for c in claims)
-    documents = json.loads(cli("documents", "-f", "json", db=db).out)
+    documents = json.loads(cli("documents", "-f", "json", db=db).out)["rows"]
     assert documents[0]["title"].startswith("Informe \x1b]0;pwned\x07")
 
 

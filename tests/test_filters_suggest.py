@@ -54,9 +54,9 @@ def test_a_value_with_no_close_one_lists_the_known_values_or_says_where_they_are
 
 
 def test_known_values_are_matched_whatever_their_case(db):
-    assert db.projects(sector="Energy").equals(db.projects(sector="energy"))
+    assert db.projects(sector="Energy").frame.equals(db.projects(sector="energy").frame)
     assert len(db.projects(sector="ENERGY")) > 0
-    assert db.observations(indicator="ny.gdp.mktp.cd").equals(db.observations(indicator="NY.GDP.MKTP.CD"))
+    assert db.observations(indicator="ny.gdp.mktp.cd").frame.equals(db.observations(indicator="NY.GDP.MKTP.CD").frame)
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,7 @@ def test_ingesting_any_input_stores_a_document_or_changes_nothing(db_copy, conte
         (result,) = ingest(db_copy, [str(path)])
     if isinstance(result, Ingested):
         with lazos.open(db_copy) as db:
-            assert db.document_text(result.doc_id) == read_bytes(raw, name).text  # stored as read
+            assert db.document_text(result.doc_id).text == read_bytes(raw, name).text  # stored as read
     else:
         assert isinstance(result, LazosError)
         assert content(db_copy) == before

@@ -67,16 +67,16 @@ def test_a_version_1_database_upgrades_in_place_and_keeps_values_details_and_his
     con.close()
 
     with lazos.open(path) as db:
-        now = db.observations(entity="ARG", include_alternatives=True).set_index(["period", "source_id"])
+        now = db.observations(entity="ARG", include_alternatives=True).frame.set_index(["period", "source_id"])
         assert now.loc[("2022", "wb-new"), "value"] == 632.8e9
         assert now.loc[("2022", "wb-new"), "qualifier"] == "approximate"
         assert now.loc[("2022", "wb-new"), "published"] == "2024-06-28"
         assert ("2022", "wb-old") not in now.index  # superseded by the newer vintage of the dataset
         assert ("2021", "wb-old") not in now.index  # retired by the import
-        then = db.observations(entity="ARG", as_of="2024-01-01")
+        then = db.observations(entity="ARG", as_of="2024-01-01").frame
         assert then[["period", "value", "qualifier"]].values.tolist() == [["2022", 631.1e9, "exact"]]
     with lazos.open(path, recorded_as_of=datetime(2024, 6, 1)) as db:
-        before = db.observations(entity="ARG", include_alternatives=True)
+        before = db.observations(entity="ARG", include_alternatives=True).frame
         assert sorted(zip(before["period"], before["value"], strict=True)) == [("2021", 487.2e9), ("2022", 631.1e9)]
 
 
