@@ -19,13 +19,13 @@ AS_OF = [None, "2015", "2020-01-01", "2021-12-31", "2022-06", "2024", "2030"]
 
 def facts_by_listing(db, as_of) -> pd.Series:
     """Facts per source as the listings show them (what sources() counted before it used SQL)."""
-    listed = db.projects(as_of=as_of)
-    amounts = db.project_amounts()
+    listed = db.projects(as_of=as_of).frame
+    amounts = db.project_amounts().frame
     facts = pd.concat(
         [
-            db.events(as_of=as_of, include_alternatives=True)[["source_id"]],
-            db.observations(as_of=as_of, include_alternatives=True)[["source_id"]],
-            db.project_milestones(as_of=as_of)[["source_id"]],
+            db.events(as_of=as_of, include_alternatives=True).frame[["source_id"]],
+            db.observations(as_of=as_of, include_alternatives=True).frame[["source_id"]],
+            db.project_milestones(as_of=as_of).frame[["source_id"]],
             amounts[amounts["project_id"].isin(listed["project_id"])][["source_id"]],
             listed[["source_id"]],
         ]
@@ -34,9 +34,9 @@ def facts_by_listing(db, as_of) -> pd.Series:
 
 
 def assert_counts_match_listings(db, as_of) -> None:
-    counts = db.overview(as_of=as_of)["counts"]
+    counts = db.overview(as_of=as_of).counts
     assert counts["observations"] == len(db.observations(as_of=as_of)) == db.observation_count(as_of=as_of)
-    sources = db.sources(as_of=as_of).set_index("source_id")["facts"]
+    sources = db.sources(as_of=as_of).frame.set_index("source_id")["facts"]
     expected = facts_by_listing(db, as_of)
     if as_of is None:
         expected = expected.reindex(sources.index, fill_value=0)
@@ -69,7 +69,7 @@ MEASURE = """
 import json, resource, sys
 import lazos
 with lazos.open(sys.argv[1]) as db:
-    counts = db.overview()["counts"]
+    counts = db.overview().counts
 print(json.dumps({"observations": counts["observations"],
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -89,8 +89,8 @@ def test_the_overview_of_a_million_imported_values_stays_small(db_copy, tmp_path
 
 
 def test_overview_counts_the_undated_facts_that_no_as_of_question_counts(db):
-    undated = db.overview(as_of="2020-01-01")["undated"]
-    events, later = db.events(), db.events(as_of="2100")
+    undated = db.overview(as_of="2020-01-01").undated
+    events, later = db.events().frame, db.events(as_of="2100").frame
     agreements = (events["category"] == "agreement").sum() - (later["category"] == "agreement").sum()
     assert undated == {
         "events": len(events) - len(later),
