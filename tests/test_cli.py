@@ -32,9 +32,9 @@ def test_country_accepts_names_in_any_language(cli, name):
 def test_country_json_has_timeline_projects_and_indicators(cli):
     data = json.loads(cli("country", "República Dominicana", "--format", "json").out)
     assert data["info"]["name_zh"] == "多米尼加"
-    kinds = {e["kind"] for e in data["events"]}
+    kinds = {e["kind"] for e in data["events"]["rows"]}
     assert {"diplomatic_relations_established", "bri_mou_signed"} <= kinds
-    assert all(e["source_url"] or e["source_label"] for e in data["events"])
+    assert all(e["source_url"] or e["source_label"] for e in data["events"]["rows"])
     assert set(data) >= {"projects", "indicators"}
 
 
@@ -101,8 +101,9 @@ def test_project_shows_every_sourced_amount_with_the_headline(cli):
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert data["project"]["name"] == "Bogotá Metro Line 1"
-    assert len(data["amounts"]) == 4 and sum(a["is_headline"] for a in data["amounts"]) == 1
-    assert [m["milestone"] for m in data["milestones"]] == [
+    amounts = data["amounts"]["rows"]
+    assert len(amounts) == 4 and sum(a["is_headline"] for a in amounts) == 1
+    assert [m["milestone"] for m in data["milestones"]["rows"]] == [
         "agreement_signed",
         "construction_started",
     ]
