@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import pytest
 
-from lazos.cli.output import records
+from lazos.jsonable import records
 
 
 def test_query_table_shows_columns_whose_names_are_not_identifiers(cli):
@@ -35,7 +35,7 @@ def test_query_table_shows_odd_column_names(cli):
 
 
 def test_repeated_column_names_are_kept_in_csv_and_json(cli):
-    data = json.loads(cli("query", "select 1 a, 2 a, 3 a", "-f", "json").out)
+    data = json.loads(cli("query", "select 1 a, 2 a, 3 a", "-f", "json").out)["rows"]
     assert data == [{"a": 1, "a_1": 2, "a_2": 3}]
     frame = pd.DataFrame([[1, 2, 3]], columns=["a", "a", "b"])
     assert records(frame) == [{"a": 1, "a_1": 2, "b": 3}]
@@ -102,7 +102,7 @@ def test_query_renders_every_duckdb_type_in_every_format(cli, expression, as_jso
     sql = f"select {expression} v"
     result = cli("query", sql, "-f", "json")
     assert result.code == 0, result.err
-    assert _strict_json(result.out) == [{"v": as_json}]
+    assert _strict_json(result.out)["rows"] == [{"v": as_json}]
     result = cli("query", sql, "-f", "csv")
     assert result.code == 0, result.err
     rows = list(csv.DictReader(io.StringIO(result.out)))
@@ -117,7 +117,7 @@ def test_query_renders_every_duckdb_type_in_every_format(cli, expression, as_jso
 
 def test_the_issue_query_with_list_blob_interval_struct_and_map_columns(cli):
     sql = "select [1,2] l, 'x'::blob b, interval 3 day i, {'a':1} s, map {1:2} m"
-    data = _strict_json(cli("query", sql, "-f", "json").out)
+    data = _strict_json(cli("query", sql, "-f", "json").out)["rows"]
     assert data == [{"l": [1, 2], "b": "eA==", "i": "P3DT0H0M0S", "s": {"a": 1}, "m": {"1": 2}}]
     rows = list(csv.DictReader(io.StringIO(cli("query", sql, "-f", "csv").out)))
     assert rows == [{"l": "[1, 2]", "b": "eA==", "i": "P3DT0H0M0S", "s": '{"a": 1}', "m": '{"1": 2}'}]
@@ -130,4 +130,4 @@ def test_the_issue_query_with_list_blob_interval_struct_and_map_columns(cli):
 def test_long_blobs_are_cut_in_a_table_but_whole_in_json(cli):
     sql = "select repeat('ab', 100)::blob b"
     assert "… (200 bytes)" in cli("query", sql).out
-    assert len(base64.b64decode(_strict_json(cli("query", sql, "-f", "json").out)[0]["b"])) == 200
+    assert len(base64.b64decode(_strict_json(cli("query", sql, "-f", "json").out)["rows"][0]["b"])) == 200

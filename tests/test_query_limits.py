@@ -97,8 +97,8 @@ def test_a_malformed_memory_limit_says_how_to_write_one(cli):
 def test_queries_within_the_limits_answer_as_before(cli, db):
     result = cli("query", "SELECT kind, count(*) AS n FROM event GROUP BY kind ORDER BY n DESC", "--format", "csv")
     assert result.code == 0 and result.out.splitlines()[0] == "kind,n"
-    limited = db.query("SELECT * FROM country ORDER BY iso3", timeout=30, memory_limit="500MB")
-    assert limited.equals(db.query("SELECT * FROM country ORDER BY iso3"))
+    limited = db.query("SELECT * FROM country ORDER BY iso3", timeout=30, memory_limit="500MB").frame
+    assert limited.equals(db.query("SELECT * FROM country ORDER BY iso3").frame)
     assert limited["note"].map(lambda v: v is None or isinstance(v, str)).all()  # missing text is None
 
 
