@@ -45,7 +45,7 @@ def checked(db_copy: Path, tmp_path: Path):
     [done] = ingest(db_copy, [str(f)])
     assert not isinstance(done, Exception), done
     with lazos.open(db_copy) as db:
-        frame = db.claims(doc="figures.txt")
+        frame = db.claims(doc="figures.txt").frame
     return {row["text"]: row for row in frame.to_dict("records")}
 
 
@@ -102,7 +102,7 @@ def test_claims_command_filters_by_document_and_status(cli, db_copy, tmp_path):
     assert cli("ingest", str(f), db=db_copy).code == 0
     result = cli("claims", "--doc", "figures.txt", "--status", "inconsistent", "--format", "json", db=db_copy)
     assert result.code == 0, result.err
-    rows = json.loads(result.out)
+    rows = json.loads(result.out)["rows"]
     assert {r["text"] for r in rows} == {"US$600 billion", "5%", "25"}
     assert all(r["evidence"] for r in rows)
     table = cli("claims", "--doc", "figures.txt", "--status", "consistent", db=db_copy)
@@ -117,7 +117,7 @@ def test_the_reference_articles_hold_consistent_and_inconsistent_claims(db_copy)
     results = ingest(db_copy, [str(p) for p in sorted(CORPUS.glob("*.txt"))])
     assert not [r for r in results if isinstance(r, Exception)]
     with lazos.open(db_copy) as db:
-        claims = db.claims(doc="fudan_bri_lac_bilingual_en_zh.txt")
+        claims = db.claims(doc="fudan_bri_lac_bilingual_en_zh.txt").frame
     by_text = {}
     for row in claims.to_dict("records"):
         by_text.setdefault(row["text"], row)
