@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import lazos
-from lazos.analytics.saved import save
+from lazos.api import save_analyses
 from lazos.documents.ingest import ingest
 from lazos.errors import LazosError
 from lazos.store.importer import import_files
@@ -44,7 +44,7 @@ def historied(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     small_wdi(folder / "WDIData.csv", 2000.25)  # the publisher corrects its values
     import_files(path, "wdi", [folder / "WDIData.csv"], vintage="2025-01-01")
     ingest(path, [str(DEVSET / "passages_es.txt")])
-    save(path)
+    save_analyses(path)
     package = folder / "package"
     shutil.copytree(Path(lazos.__file__).parent.parent / "data", package)
     events = package / "events.csv"
@@ -85,14 +85,14 @@ def load_times(path: Path) -> list:
 def answers(db: lazos.Lazos) -> dict:
     out = {}
     for day in AS_OF:
-        out[("events", day)] = db.events(as_of=day, include_alternatives=True).to_dict("records")
-        out[("bri", day)] = db.bri_participants(as_of=day).to_dict("records")
+        out[("events", day)] = db.events(as_of=day, include_alternatives=True).frame.to_dict("records")
+        out[("bri", day)] = db.bri_participants(as_of=day).frame.to_dict("records")
         out[("projects", day)] = len(db.projects(as_of=day))
     try:  # before the import, the indicator is unknown: the same error in both is the same answer
-        out["observations"] = db.observations(indicator="TEST.1", include_alternatives=True).to_dict("records")
+        out["observations"] = db.observations(indicator="TEST.1", include_alternatives=True).frame.to_dict("records")
     except LazosError as exc:
         out["observations"] = str(exc)
-    out["documents"] = db.documents().to_dict("records")
+    out["documents"] = db.documents().frame.to_dict("records")
     out["claims"] = len(db.claims(check=False))
     return out
 
@@ -103,7 +103,7 @@ def same(a: dict, b: dict) -> bool:
 
 def test_a_csv_export_restores_every_version_load_and_saved_analysis(historied, tmp_path, cli):
     with lazos.open(historied) as db:
-        out = db.export(tmp_path / "export")
+        out = db.export(tmp_path / "export").path
     assert (out / "history" / "load_runs.csv").exists() and (out / "history" / "analysis_runs.csv").exists()
     copy = tmp_path / "copy.duckdb"
     assert lazos.build(copy, out).action == "restored"
@@ -116,14 +116,14 @@ def test_a_csv_export_restores_every_version_load_and_saved_analysis(historied, 
         with lazos.open(historied, recorded_as_of=moment) as a, lazos.open(copy, recorded_as_of=moment) as b:
             assert same(answers(a), answers(b)), moment
     with lazos.open(historied) as a, lazos.open(copy) as b:
-        assert a.analysis_runs().equals(b.analysis_runs())
+        assert a.analysis_runs().frame.equals(b.analysis_runs().frame)
     assert cli("analyses", "runs", db=copy).out == cli("analyses", "runs", db=historied).out
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "json"])  # typed dates and times; the zip is the CSV package
 def test_every_export_format_restores_the_history(historied, tmp_path, fmt):
     with lazos.open(historied) as db:
-        out = db.export(tmp_path / "export", fmt)
+        out = db.export(tmp_path / "export", fmt).path
     copy = tmp_path / "copy.duckdb"
     assert lazos.build(copy, out).action == "restored"
     assert stored(copy) == stored(historied)
@@ -132,14 +132,14 @@ def test_every_export_format_restores_the_history(historied, tmp_path, fmt):
 def test_an_export_as_recorded_at_a_time_restores_that_state(historied, tmp_path):
     before_correction = load_times(historied)[2] - timedelta(microseconds=1)
     with lazos.open(historied, recorded_as_of=before_correction) as db:
-        out = db.export(tmp_path / "then")
+        out = db.export(tmp_path / "then").path
         expected = answers(db)
     copy = tmp_path / "then.duckdb"
     lazos.build(copy, out)
     assert len(load_times(copy)) == 2
     with lazos.open(copy) as db:
         assert same(answers(db), expected)
-        assert set(db.observations(indicator="TEST.1")["value"]) == {1000.5}
+        assert set(db.observations(indicator="TEST.1").frame["value"]) == {1000.5}
 
 
 def test_export_to_an_existing_file_is_one_error_line(cli, tmp_path):
@@ -165,7 +165,7 @@ def test_export_to_an_unwritable_folder_is_one_error_line(cli):
 def test_a_failed_export_leaves_nothing_half_written(db, tmp_path, monkeypatch):
     from lazos.store import package
 
-    previous = db.export(tmp_path / "previous")
+    previous = db.export(tmp_path / "previous").path
     before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
     real = package.write_resource
     written = []

@@ -80,7 +80,7 @@ def small_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lazos.build(user, target)
     ingest(user, [str(DOC)])
     with lazos.open(user) as db:
-        historied = db.export(target.parent / "historied")
+        historied = db.export(target.parent / "historied").path
     descriptor = json.loads((historied / "datapackage.json").read_text("utf-8"))
     for entry in descriptor["resources"]:
         entry.pop("hash", None), entry.pop("bytes", None)

@@ -14,7 +14,7 @@ from lazos.store.importer import import_files
 
 def values(db: Path, indicator: str, entity: str, **kw) -> dict[str, float]:
     with lazos.open(db) as handle:
-        df = handle.observations(indicator=indicator, entity=entity, **kw)
+        df = handle.observations(indicator=indicator, entity=entity, **kw).frame
     return dict(zip(df["period"], df["value"], strict=True))
 
 
@@ -29,7 +29,7 @@ def test_api_download_layout_reads_its_vintage_from_the_preamble(shared_data, db
     report = import_files(db_copy, "wdi", [path])
     assert "vintage 2024-06-28" in report.read[0]
     with lazos.open(db_copy) as handle:
-        sources = handle.sources()
+        sources = handle.sources().frame
     row = sources[sources["source_id"].str.startswith("wb-wdi-api-2024-06-28")].iloc[0]
     assert (row["publisher"], row["licence"], row["dataset"]) == ("World Bank", "CC-BY-4.0", "wb-wdi")
 
@@ -55,7 +55,7 @@ def test_a_newer_vintage_is_added_and_as_of_returns_the_old_values(shared_data, 
     )
     assert latest_2022 > 0
     with lazos.open(db) as handle:
-        every = handle.observations(indicator="NY.GDP.MKTP.CD", entity="ARG", include_alternatives=True)
+        every = handle.observations(indicator="NY.GDP.MKTP.CD", entity="ARG", include_alternatives=True).frame
     assert every[every["period"] == "2022"]["source_id"].nunique() == 1  # older vintages are not alternatives
 
 
@@ -168,5 +168,5 @@ def test_world_bank_api_records_import_with_nulls_skipped(shared_data, db_copy):
         df = handle.query(
             "SELECT count(*) AS n FROM observation o JOIN source s USING (source_id) "
             "WHERE s.source_id LIKE 'wb-wdi-api-json%' AND o.retired_at IS NULL"
-        )
+        ).frame
     assert df["n"][0] == 600 - 52

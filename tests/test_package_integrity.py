@@ -19,7 +19,7 @@ from lazos.errors import ValidationError
 @pytest.fixture(scope="module")
 def exported(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     with lazos.open(built_db) as db:
-        return db.export(tmp_path_factory.mktemp("exported") / "package")
+        return db.export(tmp_path_factory.mktemp("exported") / "package").path
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 import lazos
-from lazos.analytics.saved import save
+from lazos.api import save_analyses
 from lazos.documents.ingest import ingest
 from lazos.errors import LazosError
 from lazos.store.importer import import_files
@@ -57,7 +57,7 @@ def user_db(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     ingest(path, [str(DEVSET / "passages_es.txt")])
     small_wdi(folder / "WDIData.csv")
     import_files(path, "wdi", [folder / "WDIData.csv"], vintage="2025-01-01")
-    save(path)
+    save_analyses(path)
     return path
 
 
@@ -116,14 +116,14 @@ def test_a_newer_package_refreshes_in_place_keeping_the_users_data(user_copy, pa
     after = counts(user_copy)
     assert after == {**before, "loads": before["loads"] + 1}  # documents, claims, imports and runs kept
     with lazos.open(user_copy) as db:
-        events = db.events(include_alternatives=True).set_index("event_id")
+        events = db.events(include_alternatives=True).frame.set_index("event_id")
         assert events.loc[reworded, "detail"] == "Reworded by a newer Lazos"
         assert withdrawn not in events.index
         assert len(db.claims(check=False)) == before["claims"]
-        assert (db.analysis_runs()["current_data"] == False).all()  # noqa: E712 - the data moved on
+        assert (db.analysis_runs().frame["current_data"] == False).all()  # noqa: E712 - the data moved on
     # The previous build's rows are retired, not deleted: still readable as recorded.
     with lazos.open(user_copy, recorded_as_of=last_load + timedelta(microseconds=1)) as then:
-        assert withdrawn in set(then.events(include_alternatives=True)["event_id"])
+        assert withdrawn in set(then.events(include_alternatives=True).frame["event_id"])
     assert lazos.build(user_copy, package_copy).action == "up-to-date"
 
 
@@ -155,14 +155,14 @@ def test_a_package_dropping_what_an_import_uses_refuses_and_changes_nothing(user
 
 def test_restoring_an_export_over_other_user_data_refuses(user_copy, built_db, tmp_path, content):
     with lazos.open(built_db) as db:
-        export = db.export(tmp_path / "export")
+        export = db.export(tmp_path / "export").path
     before = content(user_copy)
     with pytest.raises(LazosError, match=r"restoring the export .* would be lost: 1 ingested document"):
         lazos.build(user_copy, export)
     assert content(user_copy) == before
     # An export of this very database holds everything it has: restoring it loses nothing.
     with lazos.open(user_copy) as db:
-        own = db.export(tmp_path / "own")
+        own = db.export(tmp_path / "own").path
     kept = counts(user_copy)
     assert lazos.build(user_copy, own).action == "restored"
     assert counts(user_copy) == kept
