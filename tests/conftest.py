@@ -1,4 +1,5 @@
-"""Shared fixtures: a database built once from the embedded dataset, helpers for the CLI."""
+"""Shared fixtures: a database built once from the embedded dataset, helpers for the CLI, a
+three-country store that readers stage files into, and a builder of small PDFs."""
 
 from __future__ import annotations
 
@@ -6,12 +7,19 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
 
 import lazos
+from lazos.errors import LazosError
 from lazos.paths import embedded_data_dir
-from lazos.sources.snapshot import default_raw_dir
+from lazos.sources.base import Context
+from lazos.sources.entities import EntityResolver
+from lazos.sources.snapshot import SNAPSHOT_DATE, default_raw_dir
+from lazos.store.migrations import migrate
+from lazos.store.staging import Staging
 
 
 @pytest.fixture(scope="session")
@@ -103,3 +111,60 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, bui
         return Result(code, captured.out, captured.err)
 
     return invoke
+
+
+# ---------------------------------------------------------------------------- staging raw files
+
+THREE_COUNTRIES = ("ARG", "BRA", "CHN")
+
+
+def three_country_store() -> duckdb.DuckDBPyConnection:
+    """A new in-memory store (the current schema) holding Argentina, Brazil and China only,
+    for staging a raw file as an import would without building the embedded dataset."""
+    con = duckdb.connect()
+    migrate(con)
+    con.execute(
+        "INSERT INTO source VALUES ('lazos-codelists', 'reference', NULL, NULL, NULL, NULL, NULL, "
+        "NULL, NULL, NULL, NULL, NULL, NULL, 1, 1)"
+    )
+    for iso in THREE_COUNTRIES:
+        con.execute(
+            f"INSERT INTO country VALUES ('{iso}', NULL, 'state', true, NULL, '{iso}', '{iso}', "
+            f"'{iso}', '{iso}', NULL, 'lazos-codelists', NULL, NULL, 1)"
+        )
+    return con
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, connector: Any, path: Path) -> None:
+    """Stage a raw file into ``con`` (a :func:`three_country_store`) as an import would; a Lazos
+    error is an expected outcome, anything else fails the test."""
+    staging = Staging(con)
+    ctx = Context(con, EntityResolver([(iso, iso) for iso in THREE_COUNTRIES]), SNAPSHOT_DATE)
+    try:
+        connector.stage(path, staging, ctx)
+        if hasattr(connector, "finish"):
+            connector.finish(staging, ctx)
+        staging.check()
+    except LazosError:
+        pass  # a located, expected error
+
+
+# ---------------------------------------------------------------------------- PDFs
+
+
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def build_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF of ``objects`` (numbered from 1; the first is the catalog) with a correct xref table;
+    ``trailer`` adds entries to the trailer dictionary (each followed by a space)."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)

@@ -6,18 +6,13 @@ import contextlib
 import tempfile
 from pathlib import Path
 
-import duckdb
+from conftest import stage_file, three_country_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lazos.errors import LazosError
 from lazos.sources import cameo, gcdf, trade, wdi, wgi
-from lazos.sources.base import Context
-from lazos.sources.entities import EntityResolver
-from lazos.sources.snapshot import SNAPSHOT_DATE
-from lazos.store.migrations import migrate
 from lazos.store.package import read_package
-from lazos.store.staging import Staging
 
 CELLS = st.one_of(
     st.text(max_size=12),
@@ -55,26 +50,8 @@ def csv_text(header, rows) -> str:
 
 
 def run(connector, path: Path) -> None:
-    with duckdb.connect() as con:
-        migrate(con)
-        con.execute(
-            "INSERT INTO source VALUES ('lazos-codelists', 'reference', NULL, NULL, NULL, NULL, NULL, "
-            "NULL, NULL, NULL, NULL, NULL, NULL, 1, 1)"
-        )
-        for iso in ("ARG", "BRA", "CHN"):
-            con.execute(
-                f"INSERT INTO country VALUES ('{iso}', NULL, 'state', true, NULL, '{iso}', '{iso}', "
-                f"'{iso}', '{iso}', NULL, 'lazos-codelists', NULL, NULL, 1)"
-            )
-        staging = Staging(con)
-        ctx = Context(con, EntityResolver([("ARG", "ARG"), ("BRA", "BRA"), ("CHN", "CHN")]), SNAPSHOT_DATE)
-        try:
-            connector.stage(path, staging, ctx)
-            if hasattr(connector, "finish"):
-                connector.finish(staging, ctx)
-            staging.check()
-        except LazosError:
-            pass  # a located, expected error
+    with three_country_store() as con:
+        stage_file(con, connector, path)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

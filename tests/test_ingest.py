@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import HELVETICA, build_pdf
 
 import lazos
 from lazos.documents.extract import extract
@@ -150,21 +151,11 @@ def make_pdf(content: bytes, *, font: bool = True, title: str | None = None) -> 
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources " + resources + b" >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        HELVETICA,
     ]
     if title:
         objects.append(b"<< /Title (" + title.encode("latin-1") + b") >>")
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    info = b" /Info %d 0 R" % len(objects) if title else b""
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info, xref)
-    return bytes(out)
+    return build_pdf(objects, b"/Info %d 0 R " % len(objects) if title else b"")
 
 
 def text_pdf(*lines: str, title: str | None = None) -> bytes:
@@ -202,7 +193,7 @@ def test_plain_text_is_stored_with_paragraph_languages_and_claims_at_their_offse
     assert result.changed and result.paragraphs == 5 and result.languages == "en;es;pt;zh"
 
     with lazos.open(db_copy) as db:
-        docs = db.documents().set_index("doc_id")
+        docs = db.documents().frame.set_index("doc_id")
         row = docs.loc[result.doc_id]
         assert (row["name"], row["title"], row["media_type"], row["languages"]) == (
             "multi.txt",
@@ -216,9 +207,9 @@ def test_plain_text_is_stored_with_paragraph_languages_and_claims_at_their_offse
         ).fetchall()
         assert [lang for (lang,) in langs] == ["en", "en", "es", "pt", "zh"]
 
-        text = db.document_text(result.doc_id)
+        text = db.document_text(result.doc_id).text
         assert text == MULTI
-        claims = db.claims(doc=result.doc_id, check=False)
+        claims = db.claims(doc=result.doc_id, check=False).frame
     assert len(claims) == result.claims > 0
     for claim in claims.to_dict("records"):
         assert text[claim["start"] : claim["end"]] == claim["text"]
@@ -303,9 +294,9 @@ def test_ingest_stores_the_decoded_text_and_its_encoding(db_copy, tmp_path, code
     text = ZH_LONG if codec == "gbk" else MULTI
     result = stored(db_copy, write(tmp_path, f"{codec}.txt", text.encode(codec)))
     with lazos.open(db_copy) as db:
-        assert db.document_text(result.doc_id) == text
+        assert db.document_text(result.doc_id).text == text
         (saved,) = db.con.execute("SELECT encoding FROM document WHERE doc_id = ?", [result.doc_id]).fetchone()
-        claims = db.claims(doc=result.doc_id, check=False)
+        claims = db.claims(doc=result.doc_id, check=False).frame
     assert saved == encoding
     assert "4858亿美元" in set(claims["text"])
     for claim in claims.to_dict("records"):
@@ -329,8 +320,8 @@ def test_text_is_stored_as_read_with_its_control_characters(db_copy, tmp_path):
     text = f"\x1b[31m{EN}\x1b[0m\n\n{ES}\x07\n"
     result = stored(db_copy, write(tmp_path, "escapes.txt", text))
     with lazos.open(db_copy) as db:
-        assert db.document_text(result.doc_id) == text
-        claims = db.claims(doc=result.doc_id, check=False)
+        assert db.document_text(result.doc_id).text == text
+        claims = db.claims(doc=result.doc_id, check=False).frame
     assert len(claims) >= 2
     for claim in claims.to_dict("records"):
         assert text[claim["start"] : claim["end"]] == claim["text"]
@@ -397,13 +388,13 @@ def test_markup_in_titles_and_claims_is_printed_as_plain_text(cli, db_copy, tmp_
     table = cli("documents", db=db_copy)
     assert table.code == 0, table.err
     assert title in table.out and name in table.out
-    listed = json.loads(cli("documents", "--format", "json", db=db_copy).out)
+    listed = json.loads(cli("documents", "--format", "json", db=db_copy).out)["rows"]
     assert [d["title"] for d in listed if d["name"] == name] == [title]
 
     claims_table = cli("claims", "--doc", name, db=db_copy)
     assert claims_table.code == 0, claims_table.err
     assert name in claims_table.out and "“US$ 485.8 billion”" in claims_table.out
-    claims = json.loads(cli("claims", "--doc", name, "--format", "json", db=db_copy).out)
+    claims = json.loads(cli("claims", "--doc", name, "--format", "json", db=db_copy).out)["rows"]
     assert [c["text"] for c in claims] == ["US$ 485.8 billion"]
     assert body in claims[0]["context"]
     # What the claim is about keeps the brackets, in the table as in the data.
@@ -429,7 +420,7 @@ def test_pdf_text_layer_is_read_and_its_figure_found(db_copy, tmp_path):
     result = stored(db_copy, write(tmp_path, "report.pdf", raw))
     assert (result.media_type, result.claims) == ("application/pdf", 1)
     with lazos.open(db_copy) as db:
-        assert db.documents().set_index("doc_id").loc[result.doc_id, "title"] == "Trade report"
+        assert db.documents().frame.set_index("doc_id").loc[result.doc_id, "title"] == "Trade report"
 
 
 def test_pdf_without_text_layer_is_refused(db_copy, tmp_path, content):
@@ -505,7 +496,7 @@ def test_batch_with_a_good_and_a_bad_file_stores_the_good_one(cli, db_copy, tmp_
     assert isinstance(first, DocumentError) and "empty.txt" in str(first)
     assert isinstance(second, Ingested) and second.changed
     with lazos.open(db_copy) as db:
-        assert list(db.documents()["name"]) == ["multi.txt"]
+        assert list(db.documents().frame["name"]) == ["multi.txt"]
 
     other = write(tmp_path, "other.txt", EN + "\n")
     result = cli("ingest", str(other), str(bad), db=db_copy)
@@ -513,7 +504,7 @@ def test_batch_with_a_good_and_a_bad_file_stores_the_good_one(cli, db_copy, tmp_
     assert f"{doc_id_of(other.read_bytes())}  other.txt:" in result.out and "[stored]" in result.out
     assert result.err.splitlines() == ["lazos: error: empty.txt is empty"]
     with lazos.open(db_copy) as db:
-        assert sorted(db.documents()["name"]) == ["multi.txt", "other.txt"]
+        assert sorted(db.documents().frame["name"]) == ["multi.txt", "other.txt"]
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(db_copy, tmp_path, monkeypatch, content):
@@ -571,8 +562,8 @@ def test_a_five_megabyte_text_is_ingested_whole(db_copy, tmp_path):
     assert result.paragraphs == len(LARGE_PARAGRAPHS) * repeats
     assert result.claims >= 3 * repeats  # at least the three money figures of every block
     with lazos.open(db_copy) as db:
-        assert db.document_text(result.doc_id) == text
-        claims = db.claims(doc=result.doc_id, check=False)
+        assert db.document_text(result.doc_id).text == text
+        claims = db.claims(doc=result.doc_id, check=False).frame
     assert len(claims) == result.claims
     assert (claims["value"].round() == 485_800_000_000).sum() == repeats
     for claim in claims.to_dict("records"):
@@ -657,11 +648,11 @@ def test_ingest_stores_a_web_page_with_its_address(db_copy, served, content):
     result = stored(db_copy, URL)
     assert (result.name, result.media_type, result.changed) == (URL, "text/html", True)
     with lazos.open(db_copy) as db:
-        row = db.documents().set_index("doc_id").loc[result.doc_id]
+        row = db.documents().frame.set_index("doc_id").loc[result.doc_id]
         kind, source_url = db.con.execute(
             "SELECT kind, url FROM source WHERE source_id = ?", [result.doc_id]
         ).fetchone()
-        claims = db.claims(doc=URL, check=False)
+        claims = db.claims(doc=URL, check=False).frame
     assert (row["name"], row["url"], kind, source_url) == (URL, URL, "web_page", URL)
     assert {485_800_000_000, 89_700_000_000} <= {round(v) for v in claims["value"]}
 
@@ -679,7 +670,7 @@ def test_cli_ingest_reports_id_paragraphs_languages_and_claims(cli, db_copy, tmp
     doc_id = doc_id_of(MULTI.encode())
     result = cli("ingest", str(path), db=db_copy)
     assert result.code == 0, result.err
-    listed = json.loads(cli("documents", "--format", "json", db=db_copy).out)
+    listed = json.loads(cli("documents", "--format", "json", db=db_copy).out)["rows"]
     (doc,) = [d for d in listed if d["doc_id"] == doc_id]
     assert (doc["name"], doc["languages"], doc["media_type"]) == ("multi.txt", "en;es;pt;zh", "text/plain")
     assert result.out == f"{doc_id}  multi.txt: 5 paragraphs (en;es;pt;zh), {doc['claims']} claims [stored]\n"
@@ -692,7 +683,7 @@ def test_cli_claims_lists_checked_claims_with_status_and_evidence(cli, db_copy, 
     assert cli("ingest", str(path), db=db_copy).code == 0
     result = cli("claims", "--doc", "multi.txt", "--format", "json", db=db_copy)
     assert result.code == 0, result.err
-    claims = json.loads(result.out)
+    claims = json.loads(result.out)["rows"]
     assert claims and all(c["doc_name"] == "multi.txt" for c in claims)
     for c in claims:
         assert c["status"] in ("consistent", "inconsistent", "unverifiable")
@@ -705,7 +696,9 @@ def test_cli_claims_lists_checked_claims_with_status_and_evidence(cli, db_copy, 
         assert c["status"] == "consistent", c
         assert any(e["period"] == "2022" and e["source_url"] for e in c["evidence"])
 
-    consistent = json.loads(cli("claims", "--doc", "multi.txt", "--status", "consistent", "-f", "json", db=db_copy).out)
+    consistent = json.loads(
+        cli("claims", "--doc", "multi.txt", "--status", "consistent", "-f", "json", db=db_copy).out
+    )["rows"]
     assert consistent and {c["status"] for c in consistent} == {"consistent"}
 
 
@@ -730,11 +723,11 @@ def test_reference_articles_are_stored_with_claims_at_their_offsets(db_copy, cor
     results = ingest(db_copy, [str(f) for f in files])
     assert all(isinstance(r, Ingested) and r.changed and r.claims > 0 for r in results), results
     with lazos.open(db_copy) as db:
-        docs = db.documents().set_index("name")
+        docs = db.documents().frame.set_index("name")
         for path, result in zip(files, results, strict=True):
-            text = db.document_text(result.doc_id)
+            text = db.document_text(result.doc_id).text
             assert text == path.read_text(encoding="utf-8")
-            claims = db.claims(doc=result.doc_id, check=False)
+            claims = db.claims(doc=result.doc_id, check=False).frame
             assert len(claims) == result.claims == docs.loc[path.name, "claims"]
             for claim in claims.to_dict("records"):
                 assert text[claim["start"] : claim["end"]] == claim["text"]

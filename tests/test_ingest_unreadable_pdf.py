@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import HELVETICA, build_pdf
 from test_ingest import text_pdf, write
-from test_ingest_limits import FONT_PAGE, HELVETICA, build_pdf
+from test_ingest_limits import FONT_PAGE
 
 from lazos.documents.ingest import ingest, read_bytes
 from lazos.documents.text import DocumentError
