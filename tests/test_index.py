@@ -11,7 +11,7 @@ import pytest
 import lazos
 from lazos.analytics import connectivity
 from lazos.analytics.facts import Event, Facts
-from lazos.analytics.method import default_method
+from lazos.analytics.method import default_alerts, default_method
 from lazos.errors import LazosError
 
 METHOD = default_method()
@@ -31,8 +31,7 @@ def index(handle):
 
 @pytest.fixture(scope="module")
 def facts(handle) -> Facts:
-    handle.connectivity_index(year=2022)  # gathers the facts once
-    return next(iter(handle.__dict__["_facts_cache"].values()))
+    return handle._facts(None, METHOD, default_alerts())  # the facts connectivity_index() reads
 
 
 def with_event(facts: Facts, country: str, kind: str, when: date) -> Facts:
