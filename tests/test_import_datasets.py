@@ -17,7 +17,7 @@ from lazos.store.importer import import_files
 
 def query(db: Path, sql: str):
     with lazos.open(db) as handle:
-        return handle.query(sql)
+        return handle.query(sql).frame
 
 
 # ----------------------------------------------------------------------------- WGI
@@ -38,7 +38,7 @@ def test_wgi_workbook_and_its_csv_give_the_same_values(shared_data, tmp_path):
         wgi.stage(shared_data / "wgi" / "wgi_lac.csv", fresh, ctx, wgi.SNAPSHOT_MEASURES)
         from_csv = {(r["entity"], r["indicator"], r["period"]): r["value"] for r in fresh.rows("observations")}
     with lazos.open(_built(tmp_path)) as handle:
-        df = handle.observations(indicator=["CC.EST", "PV.PER.RNK", "VA.STD.ERR"])
+        df = handle.observations(indicator=["CC.EST", "PV.PER.RNK", "VA.STD.ERR"]).frame
     from_xlsx = {
         (e, i, p): v for e, i, p, v in zip(df["entity"], df["indicator"], df["period"], df["value"], strict=True)
     }
@@ -66,27 +66,27 @@ def test_wgi_missing_values_stay_missing(built_db):
 
 def test_gcdf_records_become_projects_with_constant_dollar_amounts(built_db):
     with lazos.open(built_db) as handle:
-        projects = handle.projects(country="HND")
+        projects = handle.projects(country="HND").frame
         patuca = handle.project("aiddata-35552")
-    assert patuca["project"]["status"] == "completed"
-    amounts = patuca["amounts"].set_index("amount_kind")
+    assert patuca.project["status"] == "completed"
+    amounts = patuca.amounts.frame.set_index("amount_kind")
     assert amounts.loc["commitment", "usd_constant"] == pytest.approx(335838967.980348)
     assert amounts.loc["commitment", "usd_constant_year"] == 2021
-    milestones = set(zip(patuca["milestones"]["milestone"], patuca["milestones"]["date"], strict=True))
+    milestones = set(zip(patuca.milestones.frame["milestone"], patuca.milestones.frame["date"], strict=True))
     assert {
         ("committed", "2013-09-22"),
         ("construction_started", "2015-09-21"),
         ("completed", "2021-01-01"),
     } <= milestones
     assert "aiddata-35552" in set(projects["project_id"])
-    assert list(patuca["external_ids"]["external_id"]) == ["35552"]
+    assert list(patuca.external_ids.frame["external_id"]) == ["35552"]
 
 
 def test_an_aiddata_record_already_cited_by_a_project_adds_to_it(built_db):
     with lazos.open(built_db) as handle:
         route32 = handle.project("cri-route-32-widening")
-        assert handle.query("SELECT count(*) AS n FROM project WHERE project_id = 'aiddata-37364'")["n"][0] == 0
-    kinds = set(route32["amounts"]["amount_kind"])
+        assert handle.query("SELECT count(*) AS n FROM project WHERE project_id = 'aiddata-37364'").frame["n"][0] == 0
+    kinds = set(route32.amounts.frame["amount_kind"])
     assert {"contract_value", "commitment"} <= kinds  # the curated contract and AidData's commitment
 
 
@@ -119,7 +119,7 @@ def test_gcdf_full_release_layout_reads_csv_and_the_published_workbook(shared_da
     report = import_files(db_copy, "gcdf", [workbook])
     assert "full layout, 1 records" in report.read[0]
     with lazos.open(db_copy) as handle:
-        pier = handle.project("aiddata-89653")["project"]
+        pier = handle.project("aiddata-89653").project
     assert (pier["flow_type"], pier["flow_class"], pier["intent"], pier["in_totals"]) == (
         "Grant",
         "ODA-like",
@@ -148,8 +148,10 @@ def test_gcdf_unknown_sector_is_refused_with_its_row(shared_data, db_copy, tmp_p
 
 def test_china_reported_and_mirror_trade_keep_their_reporting_basis(built_db):
     with lazos.open(built_db) as handle:
-        china = handle.observations(entity="CHN", partner="BRA", indicator=["goods_exports_fob", "goods_imports_cif"])
-        mexico = handle.observations(entity="MEX", partner="CHN", indicator="goods_imports_cif")
+        china = handle.observations(
+            entity="CHN", partner="BRA", indicator=["goods_exports_fob", "goods_imports_cif"]
+        ).frame
+        mexico = handle.observations(entity="MEX", partner="CHN", indicator="goods_imports_cif").frame
     y2023 = china[china["period"] == "2023"].set_index("indicator")["value"]
     assert y2023["goods_exports_fob"] == pytest.approx(59.1e9, rel=0.01)
     assert y2023["goods_imports_cif"] == pytest.approx(122.5e9, rel=0.01)
@@ -174,7 +176,7 @@ def test_comtrade_recorded_response_gives_chinas_trade_with_argentina(built_db):
     with lazos.open(built_db) as handle:
         df = handle.observations(
             entity="CHN", partner="ARG", indicator=["goods_exports_fob", "goods_imports_cif"], include_alternatives=True
-        )
+        ).frame
     y2010 = df[(df["period"] == "2010") & df["source_id"].str.startswith("un-comtrade")].set_index("indicator")
     assert y2010.loc["goods_exports_fob", "value"] == 6115764185
     assert y2010.loc["goods_imports_cif", "value"] == 6804128143
@@ -255,7 +257,7 @@ def test_world_bank_fetch_follows_every_page(db_copy):
     report = fetch(db_copy, "wdi", {"indicator": "SP.POP.TOTL", "countries": ["ARG"], "client": client})
     assert report.changes["observations"].inserted == 3
     with lazos.open(db_copy) as handle:
-        sources = handle.sources()
+        sources = handle.sources().frame
     assert (sources["published"] == "2026-10-15").any()
 
 
