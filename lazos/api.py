@@ -21,6 +21,7 @@ a data package.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cached_property
@@ -32,6 +33,7 @@ import pandas as pd
 from lazos.countries import CountryResolver
 from lazos.dates import parse_as_of
 from lazos.errors import LazosError
+from lazos.filters import check_range, text_matches, usd_amount
 from lazos.paths import default_db_path
 from lazos.results import (
     CountryProfile,
@@ -46,6 +48,7 @@ from lazos.results import (
 from lazos.store.cache import LRUCache
 from lazos.store.reader import SOURCE_LABEL as SOURCE_LABEL_SQL
 from lazos.store.reader import AsOf, Reader, _missing, choose
+from lazos.store.reader import frame as frame_of
 
 __all__ = [
     "Lazos",
@@ -161,6 +164,20 @@ class Lazos:
         )
         return self._table("events", frame, parse_as_of(as_of))
 
+    def agreements(
+        self,
+        *,
+        as_of: AsOf = None,
+        country: str | None = None,
+        kind: str | list[str] | tuple[str, ...] | None = None,
+        include_alternatives: bool = False,
+    ) -> Table:
+        """Agreements signed with China (the events of category "agreement"), oldest first."""
+        frame = self.reader.events(
+            as_of=as_of, country=country, kind=kind, category="agreement", include_alternatives=include_alternatives
+        )
+        return self._table("agreements", frame, parse_as_of(as_of))
+
     def bri_participants(self, *, as_of: AsOf = None) -> Table:
         """States that have joined the Belt and Road Initiative, with whether they still take part."""
         return self._table("BRI participants", self.reader.bri_participants(as_of=as_of), parse_as_of(as_of))
@@ -179,9 +196,42 @@ class Lazos:
         country: str | None = None,
         sector: str | None = None,
         status: str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        amount_min: float | None = None,
+        amount_max: float | None = None,
+        q: str | None = None,
+        sort: str | None = None,
     ) -> Table:
-        """China-linked projects with their headline amount and status (as of a date)."""
+        """China-linked projects with their headline amount and status (as of a date).
+
+        ``amount_usd`` is the headline amount in US dollars (nominal, else at constant prices,
+        else the amount itself when it is in dollars), which ``amount_min`` and ``amount_max``
+        bound. ``year_from`` and ``year_to`` keep the projects whose dated milestones (from
+        ``first_date`` to ``last_date``) reach into those years; ``q`` those whose name,
+        description or Chinese or local entities hold every word given (case and accents
+        ignored); ``sort`` orders by a column (``-name`` descending, see lazos.ordering).
+        """
+        from lazos.ordering import sort_column, sort_rows
+
+        check_range("year_from", year_from, "year_to", year_to)
+        check_range("amount_min", amount_min, "amount_max", amount_max)
         frame = self.reader.projects(as_of=as_of, country=country, sector=sector, status=status)
+        frame.insert(frame.columns.get_loc("usd_constant_year") + 1, "amount_usd", usd_amount(frame))
+        if sort:
+            sort_column(frame, sort)  # an unknown column is an error before any filtering
+        keep = pd.Series(True, index=frame.index)
+        if year_from is not None:
+            keep &= frame["last_date"].notna() & (frame["last_date"].dt.year >= year_from)
+        if year_to is not None:
+            keep &= frame["first_date"].notna() & (frame["first_date"].dt.year <= year_to)
+        if amount_min is not None:
+            keep &= frame["amount_usd"].notna() & (frame["amount_usd"] >= amount_min)
+        if amount_max is not None:
+            keep &= frame["amount_usd"].notna() & (frame["amount_usd"] <= amount_max)
+        if q is not None:
+            keep &= text_matches(frame, q, ("name", "description", "chinese_entities", "local_entities"))
+        frame = sort_rows(frame[keep].reset_index(drop=True), sort)
         return self._table("projects", frame, parse_as_of(as_of))
 
     def project(self, name: str, *, as_of: AsOf = None) -> ProjectDetail:
@@ -205,6 +255,58 @@ class Lazos:
             as_of=day,
         )
 
+    def project_locations(self, project_id: str) -> Table:
+        """Where a project is, at the precision its sources give: administrative units (ADM1,
+        ADM2) with the project's share, and mapped features with their centroid."""
+        frame = frame_of(
+            self.reader.con.execute(
+                f"""
+                SELECT x.project_id, x.level, x.place_id, x.country, x.name, x.lat, x.lon, x.share,
+                    x.precision, x.source_id, {SOURCE_LABEL_SQL} AS source_label, s.url AS source_url
+                FROM project_location x JOIN source s ON s.source_id = x.source_id AND {self.visible("s")}
+                WHERE x.project_id = ? AND {self.visible("x")}
+                ORDER BY CASE x.level WHEN 'ADM1' THEN 0 WHEN 'ADM2' THEN 1 ELSE 2 END, x.name, x.place_id
+                """,
+                [project_id],
+            )
+        )
+        return self._table("project locations", frame)
+
+    def project_geojson(self, name: str, *, as_of: AsOf = None) -> dict[str, Any]:
+        """A project's places as a GeoJSON FeatureCollection (empty when it has none): its mapped
+        shapes, the administrative units and features it is located in (centroids), and its
+        own point; each feature's properties name its kind and source."""
+        detail = self.project(name, as_of=as_of)
+        pid = detail.project["project_id"]
+        features: list[dict[str, Any]] = []
+        shapes = self.reader.con.execute(
+            f"SELECT g.geojson, g.source_id, g.licence FROM project_geometry g "
+            f"WHERE g.project_id = ? AND {self.visible('g')} ORDER BY g.source_id",
+            [pid],
+        ).fetchall()
+        for text, source_id, licence in shapes:
+            found = json.loads(text)
+            for feature in found.get("features", []) if found.get("type") == "FeatureCollection" else [found]:
+                properties = dict(feature.get("properties") or {})
+                properties.update(project_id=pid, kind="shape", source_id=source_id, licence=licence)
+                features.append({**feature, "properties": properties})
+        for row in self.project_locations(pid).rows:
+            if row["lat"] is None or row["lon"] is None:
+                continue
+            properties = {k: v for k, v in row.items() if k not in ("lat", "lon")}
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                    "properties": {**properties, "kind": "location"},
+                }
+            )
+        if detail.geometry is not None:
+            point = detail.geometry
+            properties = {**point["properties"], "kind": "project", "source_id": detail.project.get("source_id")}
+            features.append({**point, "properties": properties})
+        return {"type": "FeatureCollection", "features": features}
+
     def project_amounts(self, project_id: str | None = None) -> Table:
         """Every sourced amount of a project (or of all projects), headline first."""
         return self._table("project amounts", self.reader.project_amounts(project_id))
@@ -224,9 +326,13 @@ class Lazos:
         entity: str | None = None,
         partner: str | None = None,
         include_alternatives: bool = False,
+        year_from: int | None = None,
+        year_to: int | None = None,
     ) -> Table:
         """Indicator values; one headline per entity, partner, indicator and period (see
-        lazos.store.reader.Reader.observations for which vintage counts as of a date)."""
+        lazos.store.reader.Reader.observations for which vintage counts as of a date).
+        ``year_from`` and ``year_to`` keep the values whose period reaches into those years."""
+        check_range("year_from", year_from, "year_to", year_to)
         frame = self.reader.observations(
             as_of=as_of,
             indicator=indicator,
@@ -234,6 +340,14 @@ class Lazos:
             partner=partner,
             include_alternatives=include_alternatives,
         )
+        if year_from is not None or year_to is not None:
+            # A value counts for the years its period reaches into (a year, a month, a range).
+            keep = pd.Series(True, index=frame.index)
+            if year_from is not None:
+                keep &= frame["period_end"].notna() & (pd.to_datetime(frame["period_end"]).dt.year >= year_from)
+            if year_to is not None:
+                keep &= frame["period_start"].notna() & (pd.to_datetime(frame["period_start"]).dt.year <= year_to)
+            frame = frame[keep].reset_index(drop=True)
         return self._table("observations", frame, parse_as_of(as_of))
 
     def observation_count(self, *, as_of: AsOf = None) -> int:
@@ -243,6 +357,11 @@ class Lazos:
     def indicators(self) -> Table:
         """Every indicator with its unit, topic and how many values it has."""
         return self._table("indicators", self.reader.indicators())
+
+    def source_refs(self, source_ids: Any) -> tuple[SourceRef, ...]:
+        """The sources with these ids (label, address, licence), in the order given, each once."""
+        refs = self._source_refs
+        return tuple(refs.get(s) or SourceRef(s) for s in dict.fromkeys(source_ids) if isinstance(s, str) and s)
 
     def sources(self, *, as_of: AsOf = None) -> Table:
         """What the data rest on, with licences and how many facts cite each source."""
@@ -498,6 +617,16 @@ class Lazos:
         """Documents read by `lazos ingest`, with how many claims each holds."""
         return self._table("documents", self.reader.documents())
 
+    def document(self, doc_id: str) -> Table:
+        """One ingested document's row (as documents() lists it), by id; an unknown id is a
+        LazosError suggesting the closest ids."""
+        docs = self.reader.documents()
+        found = docs[docs["doc_id"] == doc_id]
+        if found.empty:
+            doc_id = choose(doc_id, list(docs["doc_id"]), "document", "`lazos documents` lists them")
+            found = docs[docs["doc_id"] == doc_id]
+        return self._table("document", found.reset_index(drop=True))
+
     def document_text(self, doc_id: str) -> DocumentText:
         """The text of one ingested document (by id)."""
         text = self.reader.document_text(doc_id)
@@ -505,13 +634,16 @@ class Lazos:
         name = names.loc[names["doc_id"] == doc_id, "name"]
         return DocumentText(doc_id=doc_id, name=str(name.iloc[0]) if len(name) else doc_id, text=text)
 
-    def claims(self, *, doc: str | None = None, status: str | None = None, check: bool = True) -> Table:
+    def claims(
+        self, *, doc: str | None = None, status: str | None = None, check: bool = True, country: str | None = None
+    ) -> Table:
         """Claims read from documents, each checked against Lazos's data (unless ``check=False``).
 
         Columns: the claim (span, normalised value, unit, what, period, countries, language,
         the sentence it is in, its translation), and the verdict: ``status`` (consistent,
         inconsistent, unverifiable), ``reason``, ``lazos_value``, ``difference`` and
-        ``evidence`` (the figures compared, with their sources).
+        ``evidence`` (the figures compared, with their sources). ``country`` keeps the claims
+        that name that country.
         """
         from lazos.documents.check import CONSISTENT, INCONSISTENT, UNVERIFIABLE
         from lazos.documents.check import check as check_claim
@@ -520,6 +652,9 @@ class Lazos:
             statuses = (CONSISTENT, INCONSISTENT, UNVERIFIABLE)
             status = choose(status, statuses, "status", "use consistent, inconsistent or unverifiable")
         df = self.reader.claim_rows(doc=doc)
+        if country:  # the claims that name this country
+            iso = self.resolve_country(country)
+            df = df[[iso in found for found in df["countries"]]].reset_index(drop=True)
         if check:
             states = set(self.reader.countries()["iso3"])
             verdicts = [check_claim(self.reader, row, row["context"], states) for row in df.to_dict("records")]

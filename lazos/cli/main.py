@@ -15,6 +15,7 @@ from rich.text import Text
 from lazos import __version__, api
 from lazos.cli import analytics as analytics_cli
 from lazos.cli import documents as documents_cli
+from lazos.cli import serve as serve_cli
 from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, LimitOpt, SortOpt, db_defaults, errors, open_db
 from lazos.cli.output import (
     Format,
@@ -795,6 +796,7 @@ app.command("ingest")(documents_cli.ingest)
 app.command("extract")(documents_cli.extract)
 app.command("claims")(documents_cli.claims)
 app.command("documents")(documents_cli.documents)
+app.command("serve")(serve_cli.serve)
 
 
 def run() -> None:

@@ -1,0 +1,90 @@
+"""The REST API: a FastAPI app over one read-only Lazos handle.
+
+``create_app(db_path)`` opens the database read-only once; the threads FastAPI serves requests
+from share the handle (each reads through a DuckDB cursor of its own). Every resource is under
+/api/v1; /openapi.json describes them and /docs shows them. Reads carry an ETag and
+Cache-Control (lazos.web.caching) and are gzipped when the client accepts it; errors are
+problem details (lazos.web.errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.middleware.gzip import GZipMiddleware
+
+from lazos import __version__
+from lazos.api import Lazos
+from lazos.web import errors
+from lazos.web.caching import ETagMiddleware
+from lazos.web.routes import analytics, countries, documents, events, meta, observations, projects, sql
+
+PREFIX = "/api/v1"
+
+DESCRIPTION = """\
+China's ties with Latin America and the Caribbean, from Lazos's sourced data: countries,
+events and agreements, projects, indicators, the connectivity index, risk rating, alerts and
+opportunities, documents and the claims checked in them.
+
+* Every read takes `as_of` (YYYY, YYYY-MM or YYYY-MM-DD): the state of the world at that date.
+* Lists answer with JSON pages (`limit`, at most 500; the `next` cursor leads on) and download as
+  CSV or Parquet with a `.csv` / `.parquet` suffix or an `Accept` header; every row keeps the id of
+  its source, and the citation travels in the `X-Lazos-Citation` header.
+* Answers carry an `ETag` (send it back in `If-None-Match` for a 304) and are gzipped on request.
+* Errors are problem details (RFC 9457) naming the parameter at fault and suggesting close values.
+"""
+
+
+def create_app(
+    db_path: str | Path | None = None,
+    *,
+    enable_sql: bool = False,
+    sql_row_cap: int = sql.ROW_CAP,
+    sql_time_limit: float = sql.TIME_LIMIT_S,
+) -> FastAPI:
+    """The API over the database at ``db_path`` (the default one if None), opened read-only.
+
+    ``enable_sql`` turns on GET /api/v1/sql (read-only SELECTs within ``sql_time_limit`` seconds
+    and ``sql_row_cap`` rows).
+    """
+    db = Lazos(db_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="Lazos API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.db = db
+    app.state.enable_sql = enable_sql
+    app.state.sql_row_cap = sql_row_cap
+    app.state.sql_time_limit = sql_time_limit
+    errors.install(app)
+
+    for module in (meta, countries, events, projects, observations, analytics, documents):
+        app.include_router(module.router, prefix=PREFIX)
+    if enable_sql:
+        app.include_router(sql.router, prefix=PREFIX)
+    else:
+        for path in ("/sql", "/sql.{format}"):
+            app.add_api_route(PREFIX + path, sql.sql_off, methods=["GET"], include_in_schema=False)
+
+    @app.get("/", include_in_schema=False)
+    def root(request: Request) -> Response:
+        return RedirectResponse(PREFIX)
+
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(ETagMiddleware, version=lambda: db.version)
+    return app
