@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,6 +33,8 @@ from lazos.cli.output import (
 )
 from lazos.errors import LazosError
 from lazos.paths import default_db_path
+from lazos.sources.base import Connector, FetchOption
+from lazos.sources.registry import REGISTRY, fetchable
 from lazos.store.build import build as build_database
 
 app = typer.Typer(
@@ -139,9 +142,23 @@ def snapshot(
     console.print("Wrote " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()) + ".")
 
 
+def _source_help() -> str:
+    """The import command's SOURCE help: the registered connectors' names."""
+    *others, last = REGISTRY
+    return f"Dataset: {', '.join(others)} or {last} (see below)."
+
+
+def _listing_sources(command: Any) -> Any:
+    """Ends the command's help with a paragraph per registered connector (lazos.sources.registry)."""
+    sources = "\n\n".join(dataset.help() for dataset in REGISTRY.values())
+    command.__doc__ = f"{inspect.cleandoc(command.__doc__ or '')}\n\nSources:\n\n{sources}"
+    return command
+
+
 @app.command("import")
+@_listing_sources
 def import_(
-    source: Annotated[str, typer.Argument(help="Dataset: wdi, wgi, gcdf, trade, comtrade, cameo or curated.")],
+    source: Annotated[str, typer.Argument(help=_source_help())],
     files: Annotated[list[Path], typer.Argument(help="Raw files, in any layout the publisher uses.")],
     db: DbOpt = None,
     vintage: Annotated[
@@ -199,45 +216,35 @@ def _report(report: Any) -> None:
         console.print(Text(f"left out {count} row(s): {reason}", style="dim"))
 
 
-@fetch_app.command("wdi")
-def fetch_wdi(
-    indicator: Annotated[str, typer.Option(help="World Bank indicator code, e.g. NY.GDP.MKTP.CD.")],
-    country: Annotated[list[str] | None, typer.Option(help="ISO code (repeatable; default: all).")] = None,
-    date: Annotated[str | None, typer.Option(help="Years, e.g. 2000:2024.")] = None,
-    db: DbOpt = None,
-) -> None:
-    """Download a WDI indicator from the World Bank API v2 and import it."""
-    from lazos.store.importer import fetch
-
-    _report(
-        fetch(
-            _db_for_writing(db),
-            "wdi",
-            {"indicator": indicator, "countries": country or [], "date": date},
-        )
-    )
+def _fetch_option(option: FetchOption) -> inspect.Parameter:
+    """One option of a generated ``lazos fetch NAME`` command, as typer reads it from a signature."""
+    flag = isinstance(option.default, bool)
+    required = option.required and not flag
+    kind: Any = bool if flag else list[str] if option.multiple else str
+    annotation = Annotated[kind if required or flag else kind | None, typer.Option(help=option.help)]
+    default = inspect.Parameter.empty if required else option.default
+    return inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
 
 
-@fetch_app.command("comtrade")
-def fetch_comtrade(
-    reporter: Annotated[list[str], typer.Option(help="Reporter ISO code (repeatable), e.g. CHN.")],
-    partner: Annotated[list[str], typer.Option(help="Partner ISO code (repeatable); WLD for the world.")],
-    period: Annotated[list[str], typer.Option(help="Year (repeatable), e.g. 2023.")],
-    flow: Annotated[str, typer.Option(help="Flows: M, X, RM, RX, comma-separated.")] = "M,X",
-    services: Annotated[bool, typer.Option(help="Trade in services instead of goods.")] = False,
-    db: DbOpt = None,
-) -> None:
-    """Download from the UN Comtrade API v1 (set COMTRADE_API_KEY for more than the preview)."""
-    from lazos.store.importer import fetch
+def _add_fetch_command(dataset: Connector) -> None:
+    """``lazos fetch NAME``: a command whose options are the connector's fetch options."""
+    download = dataset.fetch
+    assert download is not None, dataset.name
 
-    request = {
-        "reporter": reporter,
-        "partner": partner,
-        "period": period,
-        "flow": flow,
-        "kind": "S" if services else "C",
-    }
-    _report(fetch(_db_for_writing(db), "comtrade", request))
+    def command(**values: Any) -> None:
+        from lazos.store.importer import fetch
+
+        path = _db_for_writing(values.pop("db"))
+        _report(fetch(path, dataset.name, download.request(values)))
+
+    db = inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, annotation=DbOpt, default=None)
+    command.__signature__ = inspect.Signature([*map(_fetch_option, download.options), db])  # type: ignore[attr-defined]
+    command.__name__ = f"fetch_{dataset.name}"
+    fetch_app.command(dataset.name, help=download.help)(command)
+
+
+for _dataset in fetchable().values():
+    _add_fetch_command(_dataset)
 
 
 def _db_for_writing(db: Path | None) -> Path:

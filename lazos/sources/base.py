@@ -1,26 +1,28 @@
-"""What every connector gets to work with, and the registry of connectors.
+"""What every connector gets to work with: its protocol (:class:`Connector`), the run's
+:class:`Context`, and :func:`connector`, the lookup in the registry (lazos.sources.registry).
 
-A connector is a module with:
+A connector is a module that reads one dataset's raw files and stages their rows; it never
+writes to the store itself. It says what it is and does in one place, a ``CONNECTOR =
+Connector(...)`` at its end:
 
-* ``NAME`` and ``TITLE``;
-* ``stage(path, staging, ctx) -> str``: read one raw file in any of the layouts the
-  dataset is published in, check it, and stage its rows (returns a one-line description);
-* ``snapshot(raw_dir, staging, ctx)``: stage the files of ``raw_dir`` that go into the
-  embedded dataset;
-* optionally ``finish(staging, ctx)``: stage what the files of one run say together (for
-  datasets whose files describe the same records), called after the last ``stage``.
+* ``name``, ``title``, ``description`` (one line for help) and ``layouts`` (the files it reads);
+* ``stage(path, staging, ctx) -> str``: read one raw file in any of the layouts the dataset is
+  published in, check it, and stage its rows (returns a one-line description);
+* ``snapshot(raw_dir, staging, ctx) -> list[str]``: stage the files of ``raw_dir`` that go
+  into the embedded dataset;
+* ``finish(staging, ctx)``: stage what the files of one run say together (for datasets whose
+  files describe the same records), called after the last ``stage``; by default nothing;
+* ``fetch``: for a dataset with an API, a :class:`Fetch`, whose options become ``lazos fetch NAME``.
 
-Connectors read files and stage rows; they never write to the store themselves.
+docs/data-sources.md ("Writing a connector") tells how to add one.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import duckdb
@@ -30,8 +32,6 @@ from lazos.errors import InvalidDateError, LazosError
 from lazos.sources.common import file_sha256, source_row
 from lazos.sources.entities import EntityResolver
 from lazos.store.staging import Staging
-
-CONNECTORS = ("curated", "wdi", "wgi", "gcdf", "trade", "comtrade", "cameo")
 
 
 @dataclass
@@ -76,10 +76,76 @@ class Context:
         return self.vintage
 
 
-def connector(name: str) -> ModuleType:
-    if name not in CONNECTORS:
-        raise LazosError(f"unknown source {name!r} (choose from {', '.join(CONNECTORS)})")
-    return importlib.import_module(f"lazos.sources.{name}")
+def no_finish(staging: Staging, ctx: Context) -> None:
+    """Nothing to stage once the run's files are read (each file stands alone)."""
+
+
+@dataclass(frozen=True)
+class FetchOption:
+    """One option of ``lazos fetch NAME``: ``--name``, and the ``Fetch.run`` keyword it sets.
+
+    The option's kind follows from ``default``: a boolean is an on/off flag; with ``multiple``
+    the option repeats and gives a list; otherwise it takes one text value.
+    """
+
+    name: str  # the command-line option, --NAME (underscores as dashes)
+    help: str
+    keyword: str = ""  # the keyword of Fetch.run it sets, when not the option's name
+    required: bool = False
+    multiple: bool = False
+    default: str | bool | None = None
+    convert: Callable[[Any], Any] | None = None  # the option's value -> the keyword's, when they differ
+
+    @property
+    def target(self) -> str:
+        return self.keyword or self.name
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """How a connector downloads from its publisher's API (``lazos fetch NAME``)."""
+
+    help: str  # one line: what the command downloads
+    run: Callable[..., str]  # run(staging, ctx, **request) -> a one-line description of what it staged
+    options: tuple[FetchOption, ...]
+
+    def request(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The keywords of ``run`` for the command-line options' values (keyed by option name)."""
+        out = {}
+        for option in self.options:
+            value = values.get(option.name, option.default)
+            if option.multiple:
+                value = list(value or [])
+            out[option.target] = option.convert(value) if option.convert else value
+        return out
+
+
+@dataclass(frozen=True)
+class Connector:
+    """What every dataset connector provides (see the module docstring); registered in
+    lazos.sources.registry and looked up by :func:`connector`."""
+
+    name: str  # the SOURCE of `lazos import SOURCE FILE...`
+    title: str
+    description: str  # one line, for help
+    layouts: tuple[str, ...]  # the files it reads (names, layouts, extensions), for help
+    stage: Callable[[Path, Staging, Context], str]
+    snapshot: Callable[[Path, Staging, Context], list[str]]
+    finish: Callable[[Staging, Context], None] = no_finish
+    fetch: Fetch | None = None
+
+    def help(self) -> str:
+        """``name: description. Files: layouts.``, the connector's line in the import command's help."""
+        return f"{self.name}: {self.description}. Files: {'; '.join(self.layouts)}."
+
+
+def connector(name: str) -> Connector:
+    """The registered connector called ``name``, else an error listing those there are."""
+    from lazos.sources.registry import REGISTRY  # (the connector modules import this module)
+
+    if name not in REGISTRY:
+        raise LazosError(f"unknown source {name!r} (choose from {', '.join(REGISTRY)})")
+    return REGISTRY[name]
 
 
 def origin_of(ctx: Context, path: Path) -> dict[str, Any]:
@@ -135,7 +201,3 @@ def load_origins() -> dict[str, dict[str, Any]]:
 
 def sha8(path: Path) -> str:
     return file_sha256(path)[:8]
-
-
-def stage_all(mod: ModuleType, paths: list[Path], staging: Staging, ctx: Context) -> list[str]:
-    return [mod.stage(Path(p), staging, ctx) for p in paths]

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of, raw_file_source
+from lazos.sources.base import Connector, Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import fail, head_lines, read_csv_text, read_text
 from lazos.store.staging import Staging
@@ -91,3 +91,13 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
 
 def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
     return [stage(raw_dir / "gdelt" / "LOOKUP-CAMEO.eventcodes.txt", staging, ctx)]
+
+
+CONNECTOR = Connector(
+    name=NAME,
+    title=TITLE,
+    description="GDELT's CAMEO event codes, as a code list",
+    layouts=("CAMEO.eventcodes.txt, tab-separated",),
+    stage=stage,
+    snapshot=snapshot,
+)

@@ -24,7 +24,7 @@ from typing import Any
 import pycountry
 
 from lazos.errors import DataError, LazosError, ValidationError
-from lazos.sources.base import Context, origin_of
+from lazos.sources.base import Connector, Context, Fetch, FetchOption, origin_of
 from lazos.sources.common import file_sha256, source_row
 from lazos.sources.rawfiles import fail, finite_number, load_json_file
 from lazos.sources.trade import INDICATORS as TRADE_INDICATORS
@@ -343,3 +343,30 @@ def fetch(
         None,
     )
     return stage_records(records, staging, ctx, url, source)
+
+
+CONNECTOR = Connector(
+    name=NAME,
+    title=TITLE,
+    description="answers of the UN Comtrade API v1: trade values by reporter and partner",
+    layouts=("the API's JSON body, .json",),
+    stage=stage,
+    snapshot=snapshot,
+    fetch=Fetch(
+        help="Download from the UN Comtrade API v1 (set COMTRADE_API_KEY for more than the preview).",
+        run=fetch,
+        options=(
+            FetchOption("reporter", "Reporter ISO code (repeatable), e.g. CHN.", required=True, multiple=True),
+            FetchOption("partner", "Partner ISO code (repeatable); WLD for the world.", required=True, multiple=True),
+            FetchOption("period", "Year (repeatable), e.g. 2023.", required=True, multiple=True),
+            FetchOption("flow", "Flows: M, X, RM, RX, comma-separated.", default="M,X"),
+            FetchOption(
+                "services",
+                "Trade in services instead of goods.",
+                keyword="kind",
+                default=False,
+                convert=lambda services: "S" if services else "C",
+            ),
+        ),
+    ),
+)

@@ -27,7 +27,7 @@ import yaml
 from lazos.dates import parse_fuzzy
 from lazos.errors import DataError, LazosError, ValidationError
 from lazos.sources import reference
-from lazos.sources.base import Context
+from lazos.sources.base import Connector, Context
 from lazos.sources.common import (
     Contribution,
     read_csv_rows,
@@ -40,6 +40,7 @@ from lazos.sources.rawfiles import fail
 from lazos.store.staging import Staging
 
 NAME = "curated"
+TITLE = "Lazos curated reference facts on China–LAC cooperation"
 COMPILATION = "lazos-curated-2025"
 FILES = {
     "countries.csv": [
@@ -715,3 +716,21 @@ def finish(staging: Staging, ctx: Context) -> None:
     label = str(files["countries.csv"].parent)
     for name, rows in contribution(files).rows.items():
         staging.add_rows(name, rows, f"{label} ({name})")
+
+
+def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
+    """The five files of ``raw_dir/curated``: the embedded dataset's countries and curated facts."""
+    for name, rows in contribution(raw_dir / "curated").rows.items():
+        staging.add_rows(name, rows, name)
+    return [f"{raw_dir / 'curated'}: curated facts"]
+
+
+CONNECTOR = Connector(
+    name=NAME,
+    title=TITLE,
+    description="Lazos's curated China–LAC facts: countries, BRI MoUs, agreements, statistics, projects",
+    layouts=(f"all five of {', '.join(FILES)}, or their folder",),
+    stage=stage,
+    snapshot=snapshot,
+    finish=finish,
+)

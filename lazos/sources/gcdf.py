@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, folder_sha256, origin_of, raw_file_source
+from lazos.sources.base import Connector, Context, folder_sha256, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import (
     fail,
@@ -854,3 +854,20 @@ def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
     ctx.options.pop("simplify")
     ctx.options.pop("keep_prose")
     return out
+
+
+CONNECTOR = Connector(
+    name=NAME,
+    title=TITLE,
+    description="AidData's Chinese development finance projects, amounts and locations",
+    layouts=(
+        "geocoded final_input.csv",
+        "release .csv or .xlsx (sheet GCDF_3.0)",
+        "column subsets .csv",
+        "ADM1/ADM2 locations .csv",
+        "GeoGCDF .geojson (a file or a folder)",
+    ),
+    stage=stage,
+    snapshot=snapshot,
+    finish=finish,
+)

@@ -19,9 +19,10 @@ import duckdb
 
 from lazos import __version__
 from lazos.errors import ValidationError
-from lazos.sources import curated, reference
-from lazos.sources.base import CONNECTORS, Context, connector, load_origins
+from lazos.sources import reference
+from lazos.sources.base import Context, load_origins
 from lazos.sources.entities import EntityResolver
+from lazos.sources.registry import REGISTRY
 from lazos.store.migrations import migrate
 from lazos.store.package import read_package, write_package
 from lazos.store.resources import all_resources
@@ -47,14 +48,6 @@ def default_raw_dir() -> Path:
     return Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
-def stage_reference_and_curated(staging: Staging, raw_dir: Path) -> None:
-    """Lazos's code lists, the curated facts, and the name variants of every country."""
-    for part in (reference.contribution(), curated.contribution(raw_dir / "curated")):
-        for name, rows in part.rows.items():
-            staging.add_rows(name, rows, name)
-    staging.add_rows("country_aliases", reference.aliases(staging.rows("countries")), "country_aliases")
-
-
 def resolver_from_staging(staging: Staging) -> EntityResolver:
     names = []
     for c in staging.rows("countries"):
@@ -67,14 +60,13 @@ def collect(raw_dir: Path, con: duckdb.DuckDBPyConnection) -> Staging:
     """Stage every connector's contribution to the embedded dataset, checked."""
     migrate(con)
     staging = Staging(con)
-    stage_reference_and_curated(staging, raw_dir)
+    for name, rows in reference.contribution().rows.items():  # Lazos's code lists
+        staging.add_rows(name, rows, name)
     ctx = Context(con, resolver_from_staging(staging), SNAPSHOT_DATE, options={"origins": load_origins()})
-    for name in CONNECTORS:
-        if name == "curated":
-            continue
-        mod = connector(name)
-        if hasattr(mod, "snapshot"):
-            mod.snapshot(raw_dir, staging, ctx)
+    for dataset in REGISTRY.values():  # curated first: its countries are the names the others resolve
+        dataset.snapshot(raw_dir, staging, ctx)
+        if dataset.name == "curated":  # the name variants of every country
+            staging.add_rows("country_aliases", reference.aliases(staging.rows("countries")), "country_aliases")
         ctx.resolver = resolver_from_staging(staging)
     errors = staging.check()
     if errors:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of, raw_file_source
+from lazos.sources.base import Connector, Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import fail, finite_number, head_lines, parse_csv_line, read_csv_text, read_sheet, read_text
 from lazos.store.staging import Staging
@@ -286,3 +286,13 @@ def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
             "China_3.1.1_top_import_partners_lac.csv",
         )
     ]
+
+
+CONNECTOR = Connector(
+    name=NAME,
+    title=TITLE,
+    description="China–LAC goods trade tables derived from UN Comtrade (cipf-comtrade)",
+    layouts=("China-reported, mirror-exports or mirror-imports table, .xlsx or .csv",),
+    stage=stage,
+    snapshot=snapshot,
+)

@@ -36,7 +36,7 @@ import duckdb
 import pyarrow as pa
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of, raw_file_source
+from lazos.sources.base import Connector, Context, Fetch, FetchOption, origin_of, raw_file_source
 from lazos.sources.common import file_sha256, source_row
 from lazos.sources.rawfiles import (
     check_final_line_break,
@@ -933,3 +933,29 @@ def fetch(
         note=None,
     )
     return stage_api_records(records, meta, staging, ctx, url, source)
+
+
+CONNECTOR = Connector(
+    name=NAME,
+    title=TITLE,
+    description="World Bank World Development Indicators, in every layout the Bank publishes",
+    layouts=(
+        "bulk WDIData.csv",
+        "API_<code>_DS2_*.csv download",
+        "DataBank extract .csv",
+        "datahub.io long .csv",
+        "WDISeries/WDICountry metadata .csv",
+        "API v2 .json",
+    ),
+    stage=stage,
+    snapshot=snapshot,
+    fetch=Fetch(
+        help="Download a WDI indicator from the World Bank API v2 and import it.",
+        run=fetch,
+        options=(
+            FetchOption("indicator", "World Bank indicator code, e.g. NY.GDP.MKTP.CD.", required=True),
+            FetchOption("country", "ISO code (repeatable; default: all).", keyword="countries", multiple=True),
+            FetchOption("date", "Years, e.g. 2000:2024."),
+        ),
+    ),
+)

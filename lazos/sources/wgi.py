@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lazos.errors import DataError, ValidationError
-from lazos.sources.base import Context, origin_of, raw_file_source
+from lazos.sources.base import Connector, Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import (
     fail,
@@ -292,3 +292,13 @@ def stage(path: Path, staging: Staging, ctx: Context, measures: tuple[str, ...] 
 def snapshot(raw_dir: Path, staging: Staging, ctx: Context) -> list[str]:
     """The published workbook, with the estimate, its standard error and the percentile rank."""
     return [stage(raw_dir / "wgi" / "wgidataset.xlsx", staging, ctx, SNAPSHOT_MEASURES)]
+
+
+CONNECTOR = Connector(
+    name=NAME,
+    title=TITLE,
+    description="Worldwide Governance Indicators: six dimensions, with estimates, errors and ranks",
+    layouts=("the published wgidataset.xlsx", "its sheet as .csv"),
+    stage=stage,
+    snapshot=snapshot,
+)

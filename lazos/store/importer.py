@@ -92,7 +92,7 @@ def run_import(
 
     ``source`` names a dataset connector (lazos.sources) or, for documents, "documents".
     """
-    mod = connector(source) if source != "documents" else None
+    dataset = connector(source) if source != "documents" else None
     labels = [label for label, _ in stagers]
     con = connect_for_writing(Path(db_path))
     remove_stale_copies(Path(db_path).parent)  # copies a killed import left beside the database
@@ -123,8 +123,8 @@ def run_import(
                 for label, stage in stagers:
                     ctx.progress(f"reading {label}")
                     read.append(stage(staging, ctx))
-                if mod is not None and hasattr(mod, "finish"):
-                    mod.finish(staging, ctx)
+                if dataset is not None:
+                    dataset.finish(staging, ctx)
                 ctx.progress("checking")
                 errors = staging.check()
                 if errors:
@@ -160,22 +160,22 @@ def import_files(
     **options: Any,
 ) -> ImportReport:
     """Import raw files of one dataset into the database at ``db_path``."""
-    mod = connector(source)
+    dataset = connector(source)
     files = [Path(p) for p in paths]
-    stagers = [(f.name, lambda staging, ctx, f=f: mod.stage(f, staging, ctx)) for f in files]
+    stagers = [(f.name, lambda staging, ctx, f=f: dataset.stage(f, staging, ctx)) for f in files]
     return run_import(db_path, source, stagers, **options)
 
 
 def fetch(db_path: str | Path, source: str, request: dict[str, Any], **options: Any) -> ImportReport:
     """Download from a publisher's API and import the answer (``lazos fetch``)."""
-    mod = connector(source)
-    if not hasattr(mod, "fetch"):
+    download = connector(source).fetch
+    if download is None:
         raise LazosError(f"the {source} connector reads files only: use `lazos import {source} FILE`")
     label = f"{source} API: " + ", ".join(f"{k}={v}" for k, v in request.items() if v)
     return run_import(
         db_path,
         source,
-        [(label, lambda staging, ctx: mod.fetch(staging, ctx, **request))],
+        [(label, lambda staging, ctx: download.run(staging, ctx, **request))],
         kind="fetch",
         **options,
     )
