@@ -395,12 +395,22 @@ class Lazos:
         return cache[key]
 
     def _analysis_inputs(
-        self, as_of: AsOf, method: Any, country: str | list[str] | None, year: int | list[int] | None
+        self,
+        as_of: AsOf,
+        method: Any,
+        country: str | list[str] | None,
+        year: int | list[int] | None,
+        scored: bool = True,
     ) -> tuple[Any, list[str] | None, list[int]]:
         from lazos.analytics.method import default_alerts, default_method
 
         method = method or default_method()
         facts = self._facts(parse_as_of(as_of), method, default_alerts())
+        if scored and facts.latest_year < method.first_year:  # nothing to score: the data known then end earlier
+            raise LazosError(
+                f"no analysis as of {parse_as_of(as_of)}: the data known then end before {method.first_year}, "
+                "the method's first year"
+            )
         countries = None
         if country:
             names = [country] if isinstance(country, str) else list(country)
@@ -523,7 +533,7 @@ class Lazos:
                 severity, alerts.SEVERITY_ORDER, "severity", f"use one of {', '.join(alerts.SEVERITY_ORDER)}"
             )
         rules = rules or default_alerts()
-        facts, countries, _ = self._analysis_inputs(as_of, default_method(), country, None)
+        facts, countries, _ = self._analysis_inputs(as_of, default_method(), country, None, scored=False)
         out = alerts.compute(facts, rules, countries)
         start = parse_as_of(since)
         if start is not None:

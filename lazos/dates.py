@@ -39,6 +39,8 @@ def _bounds(part: str, whole: str) -> tuple[date, date, str]:
     if not m:
         raise InvalidDateError(f"invalid date {whole!r}: expected YYYY, YYYY-MM, YYYY-MM-DD or a range A/B")
     year = int(m.group(1))
+    if year < 1:  # Python's dates start in year 1
+        raise InvalidDateError(f"invalid date {whole!r}: year 0 does not exist (years start at 0001)")
     if m.group(2) is None:
         return date(year, 1, 1), date(year, 12, 31), "year"
     month = int(m.group(2))

@@ -57,4 +57,7 @@ def serve(
     where = address(sock)
     print(f"Lazos API serving {path} at {where}/api/v1 (docs: {where}/docs); Ctrl-C stops it", flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        app.state.db.close()

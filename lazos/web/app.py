@@ -9,8 +9,6 @@ problem details (lazos.web.errors).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -49,20 +47,14 @@ def create_app(
     """The API over the database at ``db_path`` (the default one if None), opened read-only.
 
     ``enable_sql`` turns on GET /api/v1/sql (read-only SELECTs within ``sql_time_limit`` seconds
-    and ``sql_row_cap`` rows).
+    and ``sql_row_cap`` rows). The handle, ``app.state.db``, stays open for the app's life (a test
+    client may start and stop the app many times): its owner closes it.
     """
     db = Lazos(db_path)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        db.close()
-
     app = FastAPI(
         title="Lazos API",
         version=__version__,
         description=DESCRIPTION,
-        lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",

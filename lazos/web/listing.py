@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from lazos.jsonable import dumps
 from lazos.ordering import sort_rows
@@ -113,7 +113,7 @@ def list_route(
             summary=summary,
             responses=responses,
             operation_id=name,
-            response_class=Response,
+            response_class=JSONResponse,
         )
         router.add_api_route(
             path + ".{format}",
@@ -122,7 +122,7 @@ def list_route(
             summary=f"{summary} (as a file)",
             responses=responses,
             operation_id=f"{name}_as_file",
-            response_class=Response,
+            response_class=JSONResponse,
         )
         return endpoint
 

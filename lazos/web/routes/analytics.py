@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from lazos.analytics.method import default_alerts, default_method, weights_from, with_weights
 from lazos.api import Lazos
@@ -34,7 +34,7 @@ def analysis_route(path: str, summary: str, model: Any) -> Any:
         200: {"description": "The scores (JSON, CSV or Parquet)", "content": DOWNLOAD_CONTENT},
         **problem_responses(422),
     }
-    kwargs = dict(summary=summary, response_model=model, response_class=Response, responses=responses)
+    kwargs = dict(summary=summary, response_model=model, response_class=JSONResponse, responses=responses)
 
     def register(endpoint: Any) -> Any:
         router.add_api_route(path, endpoint, methods=["GET"], operation_id=endpoint.__name__, **kwargs)
@@ -165,7 +165,7 @@ def alerts(
         Query(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$", description="Only alerts dated on or after this date."),
     ] = None,
     country: Country = None,
-    severity: Annotated[str | None, Query(max_length=20, description="info, warning or critical.")] = None,
+    severity: Annotated[str | None, Query(max_length=20, description="severe, warning or info.")] = None,
     as_of: AsOf = None,
     sort: Sort = None,
     limit: Limit = None,
@@ -180,7 +180,7 @@ def alerts(
     "/method",
     summary="The analytics method and alert rules",
     response_model=MethodShape,
-    response_class=Response,
+    response_class=JSONResponse,
     responses={200: {"content": {"application/json": {}}}},
 )
 def method() -> Response:

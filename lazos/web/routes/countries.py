@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from lazos.web.errors import about, problem_responses
 from lazos.web.listing import Cursor, Limit, Sort, json_response, list_route, respond
@@ -33,7 +33,7 @@ def countries(
     "/countries/{country}",
     summary="One country's profile",
     response_model=CountryProfileShape,
-    response_class=Response,
+    response_class=JSONResponse,
     responses={200: {"content": {"application/json": {}}}, **problem_responses(404, 422)},
 )
 def country(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from lazos.web.errors import about, problem_responses
 from lazos.web.listing import Cursor, Limit, Sort, json_response, list_route, respond
@@ -27,7 +27,7 @@ def documents(request: Request, sort: Sort = None, limit: Limit = None, cursor: 
     "/documents/{doc_id}",
     summary="One document",
     response_model=DocumentShape,
-    response_class=Response,
+    response_class=JSONResponse,
     responses={200: {"content": {"application/json": {}}}, **problem_responses(404, 422)},
 )
 def document(request: Request, doc_id: DocId) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from lazos import __version__
 from lazos.web.listing import Cursor, Limit, Sort, json_response, list_route, respond
@@ -54,7 +54,7 @@ class ApiIndex(Shape):
     "",
     summary="The API's resources",
     response_model=ApiIndex,
-    response_class=Response,
+    response_class=JSONResponse,
     responses={200: {"content": {"application/json": {}}}},
 )
 def api_index(request: Request) -> Response:
@@ -74,7 +74,7 @@ def api_index(request: Request) -> Response:
     "/overview",
     summary="Headline counts and the most recent events",
     response_model=OverviewShape,
-    response_class=Response,
+    response_class=JSONResponse,
     responses={200: {"content": {"application/json": {}}}, 422: {}},
 )
 def overview(

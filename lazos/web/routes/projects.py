@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from lazos.api import Lazos
 from lazos.errors import LazosError
+from lazos.jsonable import dumps
 from lazos.store.reader import choose
 from lazos.web.errors import about, problem_responses
 from lazos.web.listing import Cursor, Limit, Sort, json_response, list_route, respond
@@ -75,12 +76,16 @@ def _detail(db: Lazos, project_id: str, as_of: str | None):
             raise
 
 
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
+
+
 @router.get(
     "/projects/{project_id}.geojson",
     summary="A project's places as GeoJSON",
     response_model=FeatureCollection,
-    response_class=Response,
-    responses={200: {"content": {"application/geo+json": {}}}, **problem_responses(404, 422)},
+    response_class=GeoJSONResponse,
+    responses=problem_responses(404, 422),
 )
 def project_geojson(request: Request, project_id: ProjectId, as_of: AsOf = None) -> Response:
     """A FeatureCollection (empty when the project has no location): its mapped shapes, the
@@ -88,17 +93,14 @@ def project_geojson(request: Request, project_id: ProjectId, as_of: AsOf = None)
     properties name its kind (shape, location, project) and its source."""
     db = lazos_of(request)
     pid = _detail(db, project_id, as_of).project["project_id"]
-    response = json_response(db.project_geojson(pid, as_of=as_of))
-    response.media_type = "application/geo+json"
-    response.headers["content-type"] = "application/geo+json"
-    return response
+    return Response(dumps(db.project_geojson(pid, as_of=as_of), indent=None), media_type=GeoJSONResponse.media_type)
 
 
 @router.get(
     "/projects/{project_id}",
     summary="One project",
     response_model=ProjectDetailShape,
-    response_class=Response,
+    response_class=JSONResponse,
     responses={200: {"content": {"application/json": {}}}, **problem_responses(404, 422)},
 )
 def project(request: Request, project_id: ProjectId, as_of: AsOf = None) -> Response:
