@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from lazos.countries import CountryResolver
@@ -45,7 +47,7 @@ from lazos.results import (
     Table,
     cited_ids,
 )
-from lazos.store.cache import LRUCache
+from lazos.store.cache import LRUCache, fresh
 from lazos.store.reader import SOURCE_LABEL as SOURCE_LABEL_SQL
 from lazos.store.reader import AsOf, Reader, _missing, choose
 from lazos.store.reader import frame as frame_of
@@ -66,17 +68,29 @@ __all__ = [
 class Lazos:
     """A read-only handle on a Lazos database: every call answers with a typed result.
 
-    One handle serves many threads at once (each reads through a cursor of its own). What a
-    call computes from the whole database (the facts the analyses read, the sources'
-    catalogue) is kept in a bounded cache keyed by the database's version and the call's
-    arguments.
+    One handle serves many threads at once (each reads through a cursor of its own on one
+    DuckDB connection). While it is open the database cannot change (the handle holds
+    DuckDB's lock on the file), so what a call computes is kept in a bounded LRU cache under
+    (the database's version, the call, its arguments): the rows each query reads once per
+    ``as_of`` (see lazos.store.reader), the overview, country profiles, and the analyses
+    (computed once per version and ``as_of`` for every country and year, then selected
+    from). Every call hands out its own copy of what is cached (lazos.store.cache.fresh), so a
+    caller may change the frames it is given. ``warm()`` computes ahead what the pages of
+    the current data need (a server calls it at start).
+
+    ``cache_size`` bounds the number of entries, ``cache_bytes`` their estimated memory.
     """
 
     def __init__(
-        self, path: str | Path | None = None, *, recorded_as_of: datetime | None = None, cache_size: int = 256
+        self,
+        path: str | Path | None = None,
+        *,
+        recorded_as_of: datetime | None = None,
+        cache_size: int = 256,
+        cache_bytes: int = 1 << 30,
     ):
-        self.reader = Reader(path, recorded_as_of=recorded_as_of)
-        self._cache = LRUCache(cache_size)
+        self._cache = LRUCache(cache_size, cache_bytes)
+        self.reader = Reader(path, recorded_as_of=recorded_as_of, cache=self._cache)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -102,15 +116,11 @@ class Lazos:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @cached_property
+    @property
     def version(self) -> str:
         """The database's version: it changes with every build, import, ingest or saved analysis
         (and with the time a handle reads it as of). Caches and HTTP ETags are keyed by it."""
-        runs = self.reader.con.execute("SELECT count(*), coalesce(max(run_id), 0) FROM analysis_run").fetchall()[0]
-        stat = self.path.stat()
-        return f"{self.last_load_id()}.{runs[0]}.{runs[1]}.{stat.st_size}.{stat.st_mtime_ns}" + (
-            f"@{self.recorded_as_of.isoformat()}" if self.recorded_as_of else ""
-        )
+        return self.reader.version
 
     def visible(self, alias: str) -> str:
         """SQL predicate selecting the row versions this handle sees (see store.history)."""
@@ -139,13 +149,32 @@ class Lazos:
         return Table(name=name, frame=frame, as_of=as_of, sources=sources, note=note)
 
     def cached(self, call: str, args: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """``compute()``'s result, kept in the handle's bounded cache under (version, call, args)."""
-        key = (self.version, call, args)
-        found = self._cache.get(key)
-        if found is None:
-            found = compute()
-            self._cache.put(key, found)
-        return found
+        """``compute()``'s result, kept in the handle's bounded cache under (version, call, args)
+        and computed once however many threads ask; each caller gets its own copy (``fresh``)."""
+        return fresh(self.reader.memo(call, args, compute))
+
+    def warm(self) -> None:
+        """Compute ahead what the pages of the current data read, so that their first requests
+        answer as fast as the next ones: the overview, the countries and each state's
+        profile, the sources, the indicators, and the index, risk rating, alerts and
+        opportunities (every year and country). A server calls it once at start (it takes a
+        few seconds); results stay cached while the handle is open (the database cannot
+        change under it)."""
+        self.overview()
+        self.countries()
+        self.countries(include_aggregates=True)
+        for iso in self.reader.countries()["iso3"]:
+            self.country(iso)
+        self.indicators()
+        self.bri_participants()
+        self.analysis_runs()
+        try:
+            self.connectivity_index()
+            self.risk()
+            self.opportunities()
+        except LazosError:
+            pass  # no year to score (an empty or very old database): those calls say so themselves
+        self.alerts()
 
     # ------------------------------------------------------------------ events and countries
 
@@ -180,12 +209,23 @@ class Lazos:
 
     def bri_participants(self, *, as_of: AsOf = None) -> Table:
         """States that have joined the Belt and Road Initiative, with whether they still take part."""
-        return self._table("BRI participants", self.reader.bri_participants(as_of=as_of), parse_as_of(as_of))
+        day = parse_as_of(as_of)
+        return self.cached(
+            "api.bri_participants",
+            (day,),
+            lambda: self._table("BRI participants", self.reader.bri_participants(as_of=day), day),
+        )
 
     def countries(self, *, as_of: AsOf = None, include_aggregates: bool = False) -> Table:
         """The CELAC states, China and territories, with ties to China as of a date."""
-        frame = self.reader.countries(as_of=as_of, include_aggregates=include_aggregates)
-        return self._table("countries", frame, parse_as_of(as_of))
+        day = parse_as_of(as_of)
+        return self.cached(
+            "api.countries",
+            (day, include_aggregates),
+            lambda: self._table(
+                "countries", self.reader.countries(as_of=day, include_aggregates=include_aggregates), day
+            ),
+        )
 
     # ------------------------------------------------------------------ projects
 
@@ -356,7 +396,7 @@ class Lazos:
 
     def indicators(self) -> Table:
         """Every indicator with its unit, topic and how many values it has."""
-        return self._table("indicators", self.reader.indicators())
+        return self.cached("api.indicators", (), lambda: self._table("indicators", self.reader.indicators()))
 
     def source_refs(self, source_ids: Any) -> tuple[SourceRef, ...]:
         """The sources with these ids (label, address, licence), in the order given, each once."""
@@ -365,11 +405,12 @@ class Lazos:
 
     def sources(self, *, as_of: AsOf = None) -> Table:
         """What the data rest on, with licences and how many facts cite each source."""
-        return self._table("sources", self.reader.sources(as_of=as_of), parse_as_of(as_of))
+        day = parse_as_of(as_of)
+        return self.cached("api.sources", (day,), lambda: self._table("sources", self.reader.sources(as_of=day), day))
 
     def source_labels(self) -> Table:
         """Every source's id with the label and address listings show for it."""
-        return self._table("source labels", self.reader.source_labels())
+        return self.cached("api.source_labels", (), lambda: self._table("source labels", self.reader.source_labels()))
 
     def undated(self) -> dict[str, int]:
         """Facts with no date, which the current view counts and no as-of question can."""
@@ -378,21 +419,45 @@ class Lazos:
     # ------------------------------------------------------------------ analytics
 
     def _facts(self, as_of: date | None, method: Any, rules: Any) -> Any:
-        """The facts the analyses read as of a date, gathered once per handle and date."""
+        """The facts the analyses read as of a date, gathered once per database version and date
+        (shared, not copied: the analyses only read them)."""
         from lazos.analytics.facts import gather
 
         series = frozenset(method.series_used() | rules.series_used())
-        key = ("facts", as_of, series)
-        cache = self._cache
-        if key not in cache:
-            cache[key] = gather(
+        return self.reader.memo(
+            "api.facts",
+            (as_of, series, method.latest_year.indicator, method.latest_year.min_share),
+            lambda: gather(
                 self.reader,
                 as_of=as_of,
                 indicators=set(series),
                 latest_indicator=method.latest_year.indicator,
                 min_share=method.latest_year.min_share,
-            )
-        return cache[key]
+            ),
+        )
+
+    def _computed(self, analysis: str, as_of: AsOf, *args: Any) -> Any:
+        """An analysis computed with the packaged method for every country (and, but for the
+        opportunity view, every year) as of a date: once per database version and date (the
+        cached result itself; callers select from it or hand out ``fresh`` copies)."""
+        from lazos.analytics import alerts, connectivity, opportunities, risk
+        from lazos.analytics.method import default_alerts, default_method
+
+        day = parse_as_of(as_of)
+
+        def compute() -> Any:
+            method = default_method()
+            if analysis == "alerts":
+                facts = self._analysis_inputs(day, method, None, None, scored=False)[0]
+                return alerts.compute(facts, default_alerts(), None)
+            facts, _, years = self._analysis_inputs(day, method, None, None)
+            if analysis == "index":
+                return connectivity.compute(facts, method, years)
+            if analysis == "risk":
+                return risk.compute(facts, method, years, None)
+            return opportunities.compute(facts, method, args[0], None)
+
+        return self.reader.memo(f"api.{analysis}", (day, *args), compute)
 
     def _analysis_inputs(
         self,
@@ -466,6 +531,18 @@ class Lazos:
             weights = read_weights(weights)
         chosen = with_weights(base, weights)
         facts, countries, years = self._analysis_inputs(as_of, base, country, year)
+        if chosen is default_method() and _distinct(years):
+            # Ranks are among all countries: the index of every year and country, computed once,
+            # holds each selection's scores, and compute() orders its rows by country, then year.
+            full = self._computed("index", as_of)
+            if year is None and not countries:
+                return fresh(full)
+            return replace(
+                full,
+                scores=_rows(full.scores, countries, years),
+                measures=_rows(full.measures, countries, years, order=(None, years)),
+                dimensions=_rows(full.dimensions, None, years, order=(None, years)),
+            )
         result = connectivity.compute(facts, chosen, years)  # ranks are among all countries
         if countries:
             result.scores = result.scores[result.scores["country"].isin(countries)].reset_index(drop=True)
@@ -513,6 +590,11 @@ class Lazos:
         from lazos.analytics.method import default_method
 
         facts, countries, years = self._analysis_inputs(as_of, method, country, year)
+        if (method is None or method is default_method()) and _distinct(years) and _distinct(countries or []):
+            full = self._computed("risk", as_of)  # each country and year is rated on its own
+            if year is None and not countries:
+                return fresh(full)
+            return _risk_rows(full, countries, years)
         return risk.compute(facts, method or default_method(), years, countries)
 
     def alerts(
@@ -534,7 +616,13 @@ class Lazos:
             )
         rules = rules or default_alerts()
         facts, countries, _ = self._analysis_inputs(as_of, default_method(), country, None, scored=False)
-        out = alerts.compute(facts, rules, countries)
+        if rules is default_alerts():  # each country's alerts are raised on its own, then ordered
+            out = self._computed("alerts", as_of)
+            out = _rows(out, countries, None) if countries else out.copy(deep=False)
+            if out.empty:  # as alerts.compute has it when no alert is raised
+                out = pd.DataFrame([], columns=list(out.columns))
+        else:
+            out = alerts.compute(facts, rules, countries)
         start = parse_as_of(since)
         if start is not None:
             out = out[[d >= start for d in out["date"]]]
@@ -555,6 +643,16 @@ class Lazos:
         from lazos.analytics.method import default_method
 
         facts, countries, years = self._analysis_inputs(as_of, method, country, year)
+        if (method is None or method is default_method()) and _distinct(countries or []):
+            full = self._computed("opportunities", as_of, years[-1])  # each country is assessed on its own
+            if not countries:
+                return fresh(full)
+            return replace(
+                full,
+                scores=_rows(full.scores, countries, None),
+                measures=_rows(full.measures, countries, None, order=(countries, None)),
+                risk=_risk_rows(full.risk, countries, None),
+            )
         return opportunities.compute(facts, method or default_method(), years[-1], countries)
 
     def overview(self, *, as_of: AsOf = None, recent: int = 10) -> Overview:
@@ -564,6 +662,9 @@ class Lazos:
         out of the counts, which then differ from the current view's by that much and more.
         """
         day = parse_as_of(as_of)
+        return self.cached("api.overview", (day, recent), lambda: self._overview(day, recent))
+
+    def _overview(self, day: date | None, recent: int) -> Overview:
         r = self.reader
         countries = r.countries(as_of=day)
         bri = r.bri_participants(as_of=day)
@@ -599,6 +700,9 @@ class Lazos:
         """The ties timeline, projects and latest indicators of one country."""
         iso = self.resolve_country(name)
         day = parse_as_of(as_of)
+        return self.cached("api.country", (iso, day), lambda: self._country(iso, day))
+
+    def _country(self, iso: str, day: date | None) -> CountryProfile:
         r = self.reader
         countries = r.countries(as_of=day, include_aggregates=True)
         info = {k: (None if _missing(v) else v) for k, v in countries[countries["iso3"] == iso].iloc[0].items()}
@@ -705,6 +809,50 @@ class Lazos:
         own whose DuckDB may use that much memory, and its result may take as much again.
         """
         return self._table("query", self.reader.query(sql, timeout=timeout, memory_limit=memory_limit))
+
+
+def _distinct(values: list[Any]) -> bool:
+    return len(set(values)) == len(values)
+
+
+def _rows(
+    frame: pd.DataFrame,
+    countries: list[str] | None,
+    years: list[int] | None,
+    order: tuple[list[str] | None, list[int] | None] | None = None,
+) -> pd.DataFrame:
+    """The rows of an analysis's frame (computed for every country and year) for ``countries``
+    and ``years`` (None: all), as computing the analysis for just those gives them: in the
+    frame's order, or with ``order`` by the countries, then the years, in the order each list
+    gives (None: in the frame's), each country's and year's rows in the frame's order."""
+    keep = pd.Series(True, index=frame.index)
+    if countries is not None:
+        keep &= frame["country"].isin(countries)
+    if years is not None:
+        keep &= frame["year"].isin(years)
+    rows = frame[keep]
+    if order is not None and len(rows):
+        keys = []
+        for column, given in zip(("year", "country"), reversed(order), strict=True):
+            if given is None:
+                keys.append(pd.factorize(rows[column])[0])  # the frame's order of first appearance
+            else:
+                rank = {v: i for i, v in enumerate(given)}
+                keys.append(np.array([rank[v] for v in rows[column]]))
+        rows = rows.iloc[np.lexsort(keys)]  # stable: each group's rows keep their order
+    return rows.reset_index(drop=True)
+
+
+def _risk_rows(full: Any, countries: list[str] | None, years: list[int] | None) -> Any:
+    """A risk rating computed for every country (and year) narrowed to ``countries`` and ``years``,
+    as risk.compute gives it for just those."""
+    order = (countries, years)
+    return replace(
+        full,
+        scores=_rows(full.scores, countries, years),
+        measures=_rows(full.measures, countries, years, order=order),
+        dimensions=_rows(full.dimensions, countries, years, order=order),
+    )
 
 
 def open(path: str | Path | None = None, *, recorded_as_of: datetime | None = None) -> Lazos:

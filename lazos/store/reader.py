@@ -8,6 +8,14 @@ returned, and ``include_alternatives=True`` returns every sourced value with an
 
 One Reader serves many threads at once: each thread reads through a cursor of its own on
 the one DuckDB connection (DuckDB runs their queries in parallel).
+
+What the queries return is kept in a bounded cache (lazos.store.cache) under the database's
+``version``: a read-only handle holds DuckDB's lock on the file, so nothing can change the
+database while it is open, and every answer computed once stays true for the handle's life.
+Each kind of row is read once per ``as_of`` (every event, every project, every newest-vintage
+observation when they fit in memory) and a filter (a country, a kind, an indicator) selects
+from those rows, which is what the same filter in SQL would return. Every call hands out its
+own copy of the cached rows (see lazos.store.cache.fresh).
 """
 
 from __future__ import annotations
@@ -16,12 +24,14 @@ import difflib
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from lazos.countries import CountryResolver
@@ -29,6 +39,7 @@ from lazos.dates import parse_as_of
 from lazos.errors import DatabaseError, LazosError, ReadOnlyError
 from lazos.paths import default_db_path
 from lazos.store import headline
+from lazos.store.cache import LRUCache, fresh
 from lazos.store.history import happened_by, visible
 from lazos.store.interrupt import TimeLimitError, interruptible
 from lazos.store.migrations import current_version, latest_version
@@ -92,6 +103,12 @@ def _none_for_missing_text(df: pd.DataFrame) -> pd.DataFrame:
             df.isetitem(i, column.astype(object).where(column.notna(), None))
     return df
 
+
+# A fuzzy date (lazos.dates): YYYY, YYYY-MM or YYYY-MM-DD, or a range of two joined by "/".
+FUZZY_DATE = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(/[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)?"
+# Observations are held in memory (once per as_of, see Reader.observations) when the current
+# view has at most this many newest-vintage values; a larger store answers each call in SQL.
+HOLD_OBSERVATIONS = 250_000
 
 # Sizes as DuckDB writes them: KB, MB... are powers of 1000, KiB, MiB... powers of 1024.
 SIZE_UNITS = (
@@ -164,6 +181,53 @@ def choose(value: str, known: Iterable[str] | Mapping[str, str], what: str, list
     raise LazosError(f"unknown {what} {value!r}{hint}")
 
 
+@dataclass(eq=False)
+class Held:
+    """Rows read once and kept in the cache, with the positions of each value of the columns
+    filters select on (found once per column, when first asked)."""
+
+    frame: pd.DataFrame
+    positions: dict[tuple[str, str | None], dict[str, np.ndarray]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Held:
+        return cls(frame.copy())  # a copy keeps its columns in a few blocks: selecting rows is quicker
+
+    def rows_with(self, column: str, values: Iterable[str], split: str | None = None) -> np.ndarray:
+        """Which rows hold one of ``values`` in ``column`` (or, with ``split``, in one of the
+        parts of the text it holds): what ``column IN values`` selects in SQL."""
+        found = self.positions.get((column, split))
+        if found is None:
+            lists: dict[str, list[int]] = {}
+            for i, value in enumerate(self.frame[column]):
+                if isinstance(value, str):
+                    for part in value.split(split) if split else (value,):
+                        lists.setdefault(part, []).append(i)
+            found = self.positions[(column, split)] = {k: np.array(v, dtype=np.intp) for k, v in lists.items()}
+        mask = np.zeros(len(self.frame), dtype=bool)
+        for value in values:
+            if value in found:
+                mask[found[value]] = True
+        return mask
+
+
+def subset(every: pd.DataFrame, keep: pd.Series | np.ndarray | None = None) -> pd.DataFrame:
+    """The rows of a cached frame that ``keep`` selects (all of them for None), as the same
+    query with that filter in SQL returns them.
+
+    DuckDB gives an integer or boolean column holding a NULL a nullable dtype (Int32,
+    boolean) and one without a NULL a plain one (int32, bool): the rows selected get the
+    dtype their own query would have given them.
+    """
+    rows = every.copy(deep=False) if keep is None else every[keep].reset_index(drop=True)
+    for name, dtype in every.dtypes.items():
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iub":
+            plain = getattr(dtype, "numpy_dtype", None)
+            if plain is not None and not rows[name].isna().any():
+                rows[name] = rows[name].astype(plain)
+    return rows
+
+
 def _missing(value: Any) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
@@ -181,9 +245,16 @@ def _case_order(column: str, values: tuple[str, ...] | list[str]) -> str:
 class Reader:
     """A read-only handle on a Lazos store: the queries every part of Lazos reads it with."""
 
-    def __init__(self, path: str | Path | None = None, *, recorded_as_of: datetime | None = None):
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        recorded_as_of: datetime | None = None,
+        cache: LRUCache | None = None,
+    ):
         self.path = Path(path).expanduser() if path else default_db_path()
         self.recorded_as_of = recorded_as_of
+        self.cache = cache if cache is not None else LRUCache()
         if not self.path.exists():
             raise DatabaseError(f"no Lazos database at {self.path}: run `lazos build` first")
         try:
@@ -227,6 +298,24 @@ class Reader:
     def close(self) -> None:
         self.root.close()
 
+    @cached_property
+    def version(self) -> str:
+        """The database's version: it changes with every build, import, ingest or saved analysis
+        (and with the time a handle reads it as of). Caches and HTTP ETags are keyed by it."""
+        runs = self.con.execute("SELECT count(*), coalesce(max(run_id), 0) FROM analysis_run").fetchall()[0]
+        stat = self.path.stat()
+        return f"{self.last_load_id()}.{runs[0]}.{runs[1]}.{stat.st_size}.{stat.st_mtime_ns}" + (
+            f"@{self.recorded_as_of.isoformat()}" if self.recorded_as_of else ""
+        )
+
+    def memo(self, call: str, args: tuple[Any, ...], compute: Any) -> Any:
+        """``compute()``'s result, computed once and kept in the cache under (version, call, args).
+
+        The value returned is the cached one itself: a caller that hands it on hands out
+        ``fresh(value)``, never the value.
+        """
+        return self.cache.get_or_compute((self.version, call, args), compute)
+
     def __enter__(self) -> Reader:
         return self
 
@@ -242,9 +331,18 @@ class Reader:
     def _df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         return frame(self.con.execute(sql, params or []))
 
+    def _kept(self, call: str, args: tuple[Any, ...], sql: str) -> Held:
+        """The rows of ``sql``, read once per database version (the cached rows themselves)."""
+        return self.memo(call, args, lambda: Held.of(self._df(sql)))
+
     def _known(self, sql: str) -> dict[str, str]:
         """A filter's known values (first column) with their labels (second column, if any)."""
-        return {str(row[0]): str(row[-1] or "") for row in self.con.execute(sql).fetchall() if row[0] is not None}
+
+        def read() -> dict[str, str]:
+            rows = self.con.execute(sql).fetchall()
+            return {str(row[0]): str(row[-1] or "") for row in rows if row[0] is not None}
+
+        return dict(self.memo("known", (sql,), read))
 
     def _choose_all(
         self, values: str | Iterable[str], known: Mapping[str, str], what: str, listing: str = ""
@@ -280,23 +378,27 @@ class Reader:
     ) -> pd.DataFrame:
         """Dated ties with China, oldest first; one headline row per real-world event."""
         day = parse_as_of(as_of)
-        where = ["TRUE"]
+        held = self._all_events(day)
+        every = held.frame
+        keep = np.ones(len(every), dtype=bool)
         if country:
-            where.append(f"country = '{self.resolve_country(country)}'")
+            keep &= held.rows_with("country", [self.resolve_country(country)])
         if kind:
             kinds = self._known(f"SELECT kind, label FROM event_kind k WHERE {self._v('k')}")
-            where.append(
-                _in_list(
-                    "kind",
-                    self._choose_all(kind, kinds, "event kind"),
-                )
-            )
+            keep &= held.rows_with("kind", self._choose_all(kind, kinds, "event kind"))
         if category:
             categories = self._known(f"SELECT DISTINCT category FROM event_kind k WHERE {self._v('k')}")
-            where.append(_in_list("category", [choose(category, categories, "category")]))
+            keep &= held.rows_with("category", [choose(category, categories, "category")])
         if not include_alternatives:
-            where.append("is_headline")
-        return self._df(
+            keep &= every["is_headline"].to_numpy(dtype=bool)
+        return subset(every, keep)
+
+    def _all_events(self, day: date | None) -> Held:
+        """Every sourced assertion of an event known as of ``day``, with whether it is the
+        headline (the cached frame: filters select from it, as WHERE would after ranking)."""
+        return self._kept(
+            "events",
+            (day,),
             f"""
             WITH ranked AS (
                 SELECT e.*, k.label, k.category, k.pillar, s.url AS source_url,
@@ -314,15 +416,20 @@ class Reader:
             SELECT event_id, event_key, country, kind, label, category, pillar, date,
                 date_precision(date) AS precision, date_start, date_end, detail, confidence,
                 source_id, source_label, source_url, note, is_headline, alternatives
-            FROM ranked WHERE {" AND ".join(where)}
+            FROM ranked
             ORDER BY date_start NULLS LAST, date_end NULLS LAST, country NULLS FIRST, kind,
                 is_headline DESC, event_id
-            """
+            """,
         )
+
+    def _headline_events(self, day: date | None, kinds: tuple[str, ...]) -> pd.DataFrame:
+        """Headline events of ``kinds`` as of ``day`` (what events(kind=kinds) lists)."""
+        held = self._all_events(day)
+        return subset(held.frame, held.frame["is_headline"].to_numpy(dtype=bool) & held.rows_with("kind", kinds))
 
     def _latest_event_by_country(self, kinds: tuple[str, ...], day: date | None) -> pd.DataFrame:
         """Each country's most recent headline event among ``kinds`` (by the end of its date)."""
-        ev = self.events(as_of=day, kind=kinds)
+        ev = self._headline_events(day, kinds)
         ev = ev[ev["country"].notna() & ev["date_end"].notna()]
         if ev.empty:
             return ev
@@ -336,7 +443,10 @@ class Reader:
         event, and whether it still participates (a withdrawal ends participation).
         """
         day = parse_as_of(as_of)
-        ev = self.events(as_of=day, kind=BRI_KINDS)
+        return fresh(self.memo("bri_participants", (day,), lambda: self._bri_participants(day)))
+
+    def _bri_participants(self, day: date | None) -> pd.DataFrame:
+        ev = self._headline_events(day, BRI_KINDS)
         ev = ev[ev["country"].notna() & ev["date_end"].notna()]
         joins = ev[ev["kind"].isin(BRI_JOIN_KINDS)]
         first = joins.sort_values("date_end").groupby("country").head(1).set_index("country")
@@ -360,6 +470,11 @@ class Reader:
     def countries(self, *, as_of: AsOf = None, include_aggregates: bool = False) -> pd.DataFrame:
         """The CELAC states, China and territories, with ties to China as of a date."""
         day = parse_as_of(as_of)
+        return fresh(
+            self.memo("countries", (day, include_aggregates), lambda: self._countries(day, include_aggregates))
+        )
+
+    def _countries(self, day: date | None, include_aggregates: bool) -> pd.DataFrame:
         kinds = "" if include_aggregates else "AND c.kind <> 'aggregate'"
         df = self._df(
             f"""
@@ -371,7 +486,7 @@ class Reader:
             """
         )
         rel = self._latest_event_by_country(RELATION_KINDS, day)
-        bri = self.bri_participants(as_of=day).set_index("country")
+        bri = self.memo("bri_participants", (day,), lambda: self._bri_participants(day)).set_index("country")
         df["prc_relations_since"] = [
             rel.loc[i, "date"] if i in rel.index and rel.loc[i, "kind"] != RELATION_KINDS[2] else None
             for i in df["iso3"]
@@ -397,27 +512,32 @@ class Reader:
         one the latest source reports.
         """
         day = parse_as_of(as_of)
+        held = self._all_projects(day)
+        keep = np.ones(len(held.frame), dtype=bool)
+        if country:
+            keep &= held.rows_with("countries", [self.resolve_country(country)], split=";")
+        if sector:
+            sectors = self._known(f"SELECT DISTINCT sector FROM project p WHERE {self._v('p')}")
+            keep &= held.rows_with("sector", [choose(sector, sectors, "sector")])
+        if status:
+            statuses = self._known(f"SELECT DISTINCT status FROM project p WHERE {self._v('p')}")
+            known = statuses | dict.fromkeys(MILESTONE_STATUS.values(), "")
+            keep &= held.rows_with("status", [choose(status, known, "status")])
+        return subset(held.frame, keep)
+
+    def _all_projects(self, day: date | None) -> Held:
+        """Every project listed as of ``day`` (the cached frame: a country, sector or status
+        selects from it what the same filter in SQL would)."""
         status_case = (
             "CASE pm.milestone " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in MILESTONE_STATUS.items()) + " END"
         )
         where = [self._v("p")]
         if day is not None:
             where.append("first.first_date IS NOT NULL")
-        if country:
-            iso = self.resolve_country(country)
-            where.append(
-                f"p.project_id IN (SELECT project_id FROM project_country x "
-                f"WHERE x.country = '{iso}' AND {self._v('x')})"
-            )
-        if sector:
-            sectors = self._known(f"SELECT DISTINCT sector FROM project p WHERE {self._v('p')}")
-            where.append(_in_list("p.sector", [choose(sector, sectors, "sector")]))
-        if status:
-            statuses = self._known(f"SELECT DISTINCT status FROM project p WHERE {self._v('p')}")
-            status = choose(status, statuses | dict.fromkeys(MILESTONE_STATUS.values(), ""), "status")
-        outer = f"WHERE {_in_list('status', [status])}" if status else ""
         project_status = "p.status" if day is None else "m.status_as_of"
-        return self._df(
+        return self._kept(
+            "projects",
+            (day,),
             f"""
             WITH milestones AS (
                 SELECT *, fuzzy_start(date) AS date_start, fuzzy_end(date) AS date_end
@@ -470,9 +590,9 @@ class Reader:
                 LEFT JOIN a1 ON a1.project_id = p.project_id AND a1.rn = 1
                 WHERE {" AND ".join(where)}
             )
-            SELECT * FROM listed {outer}
-            ORDER BY countries, first_date NULLS LAST, name
-            """
+            SELECT * FROM listed
+            ORDER BY countries, first_date NULLS LAST, name, project_id
+            """,
         )
 
     def project(self, name: str, *, as_of: AsOf = None) -> dict[str, Any]:
@@ -497,11 +617,16 @@ class Reader:
             "project": {k: (None if _missing(v) else v) for k, v in row.items()},
             "milestones": self.project_milestones(pid, as_of=as_of),
             "amounts": self.project_amounts(pid),
-            "external_ids": self._df(
-                f"SELECT scheme, external_id, source_id FROM project_external_id x "
-                f"WHERE x.project_id = ? AND {self._v('x')} ORDER BY scheme",
-                [pid],
-            ),
+            "external_ids": self._select(
+                self._kept(
+                    "project_external_ids",
+                    (),
+                    f"SELECT project_id, scheme, external_id, source_id FROM project_external_id x "
+                    f"WHERE {self._v('x')} ORDER BY project_id, scheme",
+                ),
+                "project_id",
+                pid,
+            ).drop(columns="project_id"),
         }
 
     def project_amounts(self, project_id: str | None = None) -> pd.DataFrame:
@@ -510,10 +635,13 @@ class Reader:
         Amounts describe a project rather than a moment, so they carry no as-of filter;
         as of a date, a project itself is listed only once a milestone shows it existed.
         """
-        where = [self._v("pa")]
-        if project_id:
-            where.append("pa.project_id = ?")
-        return self._df(
+        return self._select(self._kept_amounts(), "project_id", project_id)
+
+    def _kept_amounts(self) -> Held:
+        """Every sourced amount of every project (the cached frame)."""
+        return self._kept(
+            "project_amounts",
+            (),
             f"""
             SELECT pa.project_id, pa.amount_kind, pa.value, pa.currency, pa.usd_nominal,
                 pa.usd_constant, pa.usd_constant_year, pa.qualifier, pa.confidence,
@@ -522,19 +650,17 @@ class Reader:
                 pa.source_id, {SOURCE_LABEL} AS source_label, s.url AS source_url, pa.note
             FROM project_amount pa
             JOIN source s ON s.source_id = pa.source_id AND {self._v("s")}
-            WHERE {" AND ".join(where)}
+            WHERE {self._v("pa")}
             ORDER BY pa.project_id, {_case_order("pa.amount_kind", AMOUNT_KIND_ORDER)},
                 is_headline DESC, pa.value
             """,
-            [project_id] if project_id else [],
         )
 
     def project_milestones(self, project_id: str | None = None, *, as_of: AsOf = None) -> pd.DataFrame:
         day = parse_as_of(as_of)
-        where = [happened_by("pm.date_end", day)]
-        if project_id:
-            where.append("pm.project_id = ?")
-        return self._df(
+        held = self._kept(
+            "project_milestones",
+            (day,),
             f"""
             SELECT pm.project_id, pm.milestone, pm.date, pm.date_start, pm.date_end,
                 pm.confidence, pm.source_id, {SOURCE_LABEL} AS source_label,
@@ -542,11 +668,16 @@ class Reader:
             FROM (SELECT *, fuzzy_start(date) AS date_start, fuzzy_end(date) AS date_end
                   FROM project_milestone pm WHERE {self._v("pm")}) pm
             JOIN source s ON s.source_id = pm.source_id AND {self._v("s")}
-            WHERE {" AND ".join(where)}
+            WHERE {happened_by("pm.date_end", day)}
             ORDER BY pm.project_id, pm.date_start, pm.date_end
             """,
-            [project_id] if project_id else [],
         )
+        return self._select(held, "project_id", project_id)
+
+    @staticmethod
+    def _select(held: Held, column: str, value: str | None) -> pd.DataFrame:
+        """The rows of cached rows whose ``column`` is ``value`` (all of them, as a copy, for None)."""
+        return subset(held.frame, None if value is None or value == "" else held.rows_with(column, [value]))
 
     # ------------------------------------------------------------------ observations
 
@@ -565,95 +696,191 @@ class Reader:
         its source's, else the date its source was retrieved, else the end of the period it
         describes); and of several vintages of one dataset, each series takes its values from
         the newest vintage published by then.
+
+        When every newest-vintage value fits in memory (HOLD_OBSERVATIONS), they are read once
+        per ``as_of`` and the filters select from them; otherwise each call runs its own query.
+        Either way a filter means what it means in SQL: a series is an entity, partner and
+        indicator, so selecting before or after choosing each series' newest vintage and
+        headline gives the same rows.
         """
         day = parse_as_of(as_of)
-        where = [self._v("o")]
+        wanted: dict[str, list[str]] = {}
         if indicator:
             codes = self._known(f"SELECT indicator, name FROM indicator i WHERE {self._v('i')}")
-            where.append(
-                _in_list(
-                    "o.indicator", self._choose_all(indicator, codes, "indicator", "`lazos indicators` lists them")
-                )
-            )
+            wanted["indicator"] = self._choose_all(indicator, codes, "indicator", "`lazos indicators` lists them")
         if entity:
-            where.append(f"o.entity = '{self.resolve_country(entity)}'")
+            wanted["entity"] = [self.resolve_country(entity)]
         if partner:
-            where.append(f"o.partner = '{self.resolve_country(partner)}'")
-        headline_only = "" if include_alternatives else "WHERE r.is_headline"
-        return self._df(
-            f"""
-            {self._observation_versions(day, where)},
-            ranked AS (
-                SELECT n.*,
-                    row_number() OVER (PARTITION BY entity, partner, indicator, period
-                        ORDER BY {headline.order("n", "value", "coalesce(fuzzy_end(n.published), n.vintage)")})
-                        = 1 AS is_headline,
-                    count(*) OVER (PARTITION BY entity, partner, indicator, period) - 1 AS alternatives
-                FROM newest n WHERE is_newest
+            wanted["partner"] = [self.resolve_country(partner)]
+        if self._holds_observations():
+            held = self._all_observations(day)
+            every = held.frame
+            keep = np.ones(len(every), dtype=bool)
+            if not include_alternatives:
+                keep &= every["is_headline"].to_numpy(dtype=bool)
+            for column, values in wanted.items():
+                keep &= held.rows_with(column, values)
+            return subset(every, keep)
+        args = (day, tuple((k, tuple(v)) for k, v in wanted.items()), include_alternatives)
+        return fresh(
+            self.memo(
+                "observations",
+                args,
+                lambda: self._df(self._observations_sql(day, self._term_keys(wanted), include_alternatives)),
             )
-            SELECT r.entity, r.partner, r.indicator, i.name AS indicator_name, r.period,
-                fuzzy_start(r.period) AS period_start, fuzzy_end(r.period) AS period_end, r.value,
-                i.unit, r.qualifier, r.confidence, r.published, r.source_id, r.source_label,
-                r.source_url, r.note, r.is_headline, r.alternatives
-            FROM ranked r
-            LEFT JOIN indicator i ON i.indicator = r.indicator AND {self._v("i")}
-            {headline_only}
-            ORDER BY r.indicator, r.entity, r.partner NULLS FIRST, period_start, period_end,
-                r.is_headline DESC, r.source_id
-            """
         )
 
-    def _observation_versions(self, day: date | None, where: list[str] | None = None) -> str:
-        """A WITH clause whose ``newest`` holds every sourced value visible as of ``day`` (see
-        observations()), those of each series' newest vintage flagged ``is_newest``.
+    def _holds_observations(self) -> bool:
+        """Whether every newest-vintage value (of the current view) fits in HOLD_OBSERVATIONS rows."""
 
-        Counting from it in SQL keeps overview() and sources() from building millions of rows.
+        def count() -> bool:
+            sql = f"{self._newest(None)} SELECT count(*) FROM newest"
+            return int(self.con.execute(sql).fetchall()[0][0]) <= HOLD_OBSERVATIONS
+
+        return bool(self.memo("holds_observations", (), count))
+
+    def _all_observations(self, day: date | None) -> Held:
+        """Every value of each series' newest vintage as of ``day``, with whether it is the
+        headline (the cached rows, read when _holds_observations())."""
+        return self._kept("all_observations", (day,), self._observations_sql(day, None, True))
+
+    def _term_keys(self, wanted: dict[str, list[str]]) -> dict[str, list[int]]:
+        """The integer keys observations store ``wanted``'s codes under (a code never stored has none)."""
+
+        def read() -> dict[str, int]:
+            return dict(self.con.execute("SELECT term, term_key FROM observation_term").fetchall())
+
+        keys = self.memo("observation_terms", (), read)
+        return {column: [keys[v] for v in values if v in keys] for column, values in wanted.items()}
+
+    def _newest(self, day: date | None, keys: dict[str, list[int]] | None = None) -> str:
+        """A WITH clause whose ``newest`` holds every sourced value visible as of ``day`` (see
+        observations()) that is of its series' newest vintage, by integer keys; ``keys``
+        restricts entities, partners or indicators to those keys.
+
+        It reads observation_value by its integer keys (the texts are joined to the few rows
+        returned), works out what depends on a source (its label, its vintage) once per
+        source and the ends of periods once per period, and keeps each series' newest vintage
+        by a grouped maximum joined back (a window over millions of rows takes several times
+        longer).
         """
-        known = "TRUE" if day is None else f"known_from <= DATE '{day}'"
+        where = [self._v("o")]
+        for column, found in (keys or {}).items():
+            where.append(f"o.{column}_key IN ({', '.join(str(k) for k in found)})" if found else "FALSE")
+        if day is not None:
+            where.append(f"coalesce(fuzzy_end(d.published), s.vintage, p.period_end) <= DATE '{day}'")
         return f"""
-            WITH o AS (
-                SELECT o.entity, o.partner, o.indicator, o.period, o.value, o.source_id,
-                    coalesce(d.qualifier, 'exact') AS qualifier,
-                    coalesce(d.confidence, 'high') AS confidence, d.published, d.note,
-                    s.dataset, s.url AS source_url, {SOURCE_LABEL} AS source_label,
-                    coalesce(fuzzy_end(s.published), fuzzy_end(s.retrieved)) AS vintage,
-                    coalesce(fuzzy_end(d.published), fuzzy_end(s.published), fuzzy_end(s.retrieved),
-                             fuzzy_end(o.period)) AS known_from
-                FROM observation o
-                LEFT JOIN observation_detail d
-                    ON d.entity = o.entity AND d.partner IS NOT DISTINCT FROM o.partner
-                    AND d.indicator = o.indicator AND d.period = o.period
-                    AND d.source_id = o.source_id AND {self._v("d")}
-                JOIN source s ON s.source_id = o.source_id AND {self._v("s")}
-                WHERE {" AND ".join(where or [self._v("o")])}
+            WITH s AS (
+                SELECT s.source_key, s.source_id, s.dataset, s.url AS source_url, {SOURCE_LABEL} AS source_label,
+                    coalesce(fuzzy_end(s.published), fuzzy_end(s.retrieved)) AS vintage
+                FROM source s WHERE {self._v("s")}
             ),
-            kept AS (SELECT * FROM o WHERE {known}),
+            p AS (
+                SELECT term_key, fuzzy_start(term) AS period_start, fuzzy_end(term) AS period_end
+                FROM observation_term WHERE regexp_full_match(term, '{FUZZY_DATE}')
+            ),
+            d AS (
+                SELECT e.term_key AS entity_key, x.term_key AS partner_key, i.term_key AS indicator_key,
+                    t.term_key AS period_key, s.source_key, d.qualifier, d.confidence, d.published, d.note
+                FROM observation_detail d
+                JOIN observation_term e ON e.term = d.entity
+                LEFT JOIN observation_term x ON x.term = d.partner
+                JOIN observation_term i ON i.term = d.indicator
+                JOIN observation_term t ON t.term = d.period
+                JOIN s ON s.source_id = d.source_id
+                WHERE {self._v("d")}
+            ),
+            kept AS (
+                SELECT o.entity_key, o.partner_key, o.indicator_key, o.period_key, o.value, o.source_key,
+                    s.source_id, s.dataset, s.vintage, coalesce(d.qualifier, 'exact') AS qualifier,
+                    coalesce(d.confidence, 'high') AS confidence, d.published, d.note
+                FROM observation_value o
+                JOIN s ON s.source_key = o.source_key
+                LEFT JOIN d ON d.entity_key = o.entity_key AND d.partner_key IS NOT DISTINCT FROM o.partner_key
+                    AND d.indicator_key = o.indicator_key AND d.period_key = o.period_key
+                    AND d.source_key = o.source_key
+                {"" if day is None else "LEFT JOIN p ON p.term_key = o.period_key"}
+                WHERE {" AND ".join(where)}
+            ),
             newest AS (
-                -- Each series' newest vintage by a grouped maximum joined back (a window over
-                -- millions of rows partitioned by four texts takes several times longer).
-                SELECT k.*, k.dataset IS NULL OR k.vintage IS NOT DISTINCT FROM m.vintage AS is_newest
-                FROM kept k LEFT JOIN (
-                    SELECT dataset, indicator, entity, partner, max(vintage) AS vintage
+                SELECT k.* FROM kept k LEFT JOIN (
+                    SELECT dataset, indicator_key, entity_key, partner_key, max(vintage) AS vintage
                     FROM kept WHERE dataset IS NOT NULL GROUP BY ALL
-                ) m ON m.dataset = k.dataset AND m.indicator = k.indicator AND m.entity = k.entity
-                    AND m.partner IS NOT DISTINCT FROM k.partner
+                ) m ON m.dataset = k.dataset AND m.indicator_key = k.indicator_key AND m.entity_key = k.entity_key
+                    AND m.partner_key IS NOT DISTINCT FROM k.partner_key
+                WHERE k.dataset IS NULL OR k.vintage IS NOT DISTINCT FROM m.vintage
             )"""
+
+    def _observations_sql(self, day: date | None, keys: dict[str, list[int]] | None, alternatives: bool) -> str:
+        return f"""
+            {self._newest(day, keys)},
+            ranked AS (
+                SELECT n.*,
+                    row_number() OVER (PARTITION BY entity_key, partner_key, indicator_key, period_key
+                        ORDER BY {headline.order("n", "value", "coalesce(fuzzy_end(n.published), n.vintage)")})
+                        = 1 AS is_headline,
+                    count(*) OVER (PARTITION BY entity_key, partner_key, indicator_key, period_key) - 1
+                        AS alternatives
+                FROM newest n
+            )
+            SELECT e.term AS entity, x.term AS partner, t.term AS indicator, i.name AS indicator_name,
+                y.term AS period, p.period_start, p.period_end, r.value, i.unit, r.qualifier, r.confidence,
+                r.published, r.source_id, s.source_label, s.source_url, r.note, r.is_headline, r.alternatives
+            FROM ranked r
+            JOIN s ON s.source_key = r.source_key
+            JOIN observation_term e ON e.term_key = r.entity_key
+            LEFT JOIN observation_term x ON x.term_key = r.partner_key
+            JOIN observation_term t ON t.term_key = r.indicator_key
+            JOIN observation_term y ON y.term_key = r.period_key
+            LEFT JOIN p ON p.term_key = r.period_key
+            LEFT JOIN indicator i ON i.indicator = t.term AND {self._v("i")}
+            {"" if alternatives else "WHERE r.is_headline"}
+            ORDER BY t.term, e.term, x.term NULLS FIRST, p.period_start, p.period_end, r.is_headline DESC,
+                r.source_id
+            """
 
     def observation_count(self, *, as_of: AsOf = None) -> int:
         """How many headline values observations(as_of=...) lists (one per entity, partner,
         indicator and period), counted in SQL."""
-        sql = f"""{self._observation_versions(parse_as_of(as_of))}
-            SELECT count(*) FROM (SELECT DISTINCT entity, partner, indicator, period FROM newest WHERE is_newest)"""
-        return int(self.con.execute(sql).fetchall()[0][0])
+        day = parse_as_of(as_of)
+        if self._holds_observations():
+            return int(self._all_observations(day).frame["is_headline"].sum())
+
+        def count() -> int:
+            sql = f"""{self._newest(day)}
+                SELECT count(*) FROM (SELECT DISTINCT entity_key, partner_key, indicator_key, period_key FROM newest)"""
+            return int(self.con.execute(sql).fetchall()[0][0])
+
+        return int(self.memo("observation_count", (day,), count))
+
+    def _observations_by_source(self, day: date | None) -> pd.Series:
+        """How many values of each source observations(as_of=day, include_alternatives=True) lists."""
+        if self._holds_observations():
+            return self._all_observations(day).frame.groupby("source_id").size()
+        sql = f"{self._newest(day)} SELECT source_id, count(*) AS n FROM newest GROUP BY source_id"
+        return self.memo("observations_by_source", (day,), lambda: self._df(sql).set_index("source_id")["n"])
 
     def indicators(self) -> pd.DataFrame:
-        return self._df(
-            f"""
-            SELECT i.indicator, i.name, i.unit, i.topic, i.description, i.source_id,
-                (SELECT count(*) FROM observation o
-                 WHERE o.indicator = i.indicator AND {self._v("o")}) AS observations
-            FROM indicator i WHERE {self._v("i")} ORDER BY i.indicator
-            """
+        """Every indicator with its unit, topic, source and how many values (of every vintage) it has."""
+        return fresh(
+            self._kept(
+                "indicators",
+                (),
+                f"""
+                SELECT i.indicator, i.name, i.unit, i.topic, i.description, i.source_id,
+                    coalesce(n.observations, 0) AS observations
+                FROM indicator i
+                LEFT JOIN (
+                    SELECT t.term AS indicator, count(*) AS observations
+                    FROM observation_value o
+                    JOIN observation_term t ON t.term_key = o.indicator_key
+                    WHERE {self._v("o")}
+                        AND o.source_key IN (SELECT source_key FROM source)
+                    GROUP BY t.term
+                ) n ON n.indicator = i.indicator
+                WHERE {self._v("i")} ORDER BY i.indicator
+                """,
+            ).frame
         )
 
     # ------------------------------------------------------------------ sources
@@ -664,19 +891,20 @@ class Reader:
         As of a date, only sources cited by a fact visible at that date are listed.
         """
         day = parse_as_of(as_of)
-        ev = self.events(as_of=day, include_alternatives=True)[["source_id"]]
-        ms = self.project_milestones(as_of=day)[["source_id"]]
-        listed = self.projects(as_of=day)
-        amounts = self.project_amounts()
-        am = amounts[amounts["project_id"].isin(listed["project_id"])][["source_id"]]
-        facts = pd.concat([ev, ms, am, listed[["source_id"]]])
-        # Observations are counted in SQL: an imported dataset has millions (every sourced value).
-        ob = self._df(
-            f"""{self._observation_versions(day)}
-            SELECT source_id, count(*) AS n FROM newest WHERE is_newest GROUP BY source_id"""
-        )
-        cited = facts.groupby("source_id").size().add(ob.set_index("source_id")["n"], fill_value=0)
-        cited = cited.astype(int).rename("facts")
+        return fresh(self.memo("sources", (day,), lambda: self._sources(day)))
+
+    def _sources(self, day: date | None) -> pd.DataFrame:
+        """Sources with the facts citing each, counted from the rows read once per ``as_of``."""
+        listed = self._all_projects(day).frame
+        amounts = self._kept_amounts().frame
+        cited = [
+            self._all_events(day).frame["source_id"],
+            self.project_milestones(as_of=day)["source_id"],
+            amounts.loc[amounts["project_id"].isin(listed["project_id"]), "source_id"],
+            listed["source_id"],
+        ]
+        counts = pd.concat(cited).value_counts()
+        counts = counts.add(self._observations_by_source(day), fill_value=0).astype(int).rename("facts")
         df = self._df(
             f"""
             SELECT s.source_id, s.kind, s.title, s.publisher, s.url, s.licence, s.published,
@@ -684,7 +912,7 @@ class Reader:
             FROM source s WHERE {self._v("s")} ORDER BY s.source_id
             """
         )
-        df = df.merge(cited, how="left", left_on="source_id", right_index=True)
+        df = df.merge(counts, how="left", left_on="source_id", right_index=True)
         df["facts"] = df["facts"].fillna(0).astype(int)
         if day is not None:
             df = df[df["facts"] > 0].reset_index(drop=True)
@@ -692,9 +920,13 @@ class Reader:
 
     def source_labels(self) -> pd.DataFrame:
         """Every source's id with the label and address listings show for it."""
-        return self._df(
-            f"SELECT s.source_id, {SOURCE_LABEL} AS source_label, s.url AS source_url "
-            f"FROM source s WHERE {self._v('s')} ORDER BY s.source_id"
+        return fresh(
+            self._kept(
+                "source_labels",
+                (),
+                f"SELECT s.source_id, {SOURCE_LABEL} AS source_label, s.url AS source_url "
+                f"FROM source s WHERE {self._v('s')} ORDER BY s.source_id",
+            ).frame
         )
 
     # ------------------------------------------------------------------ overview
@@ -703,6 +935,9 @@ class Reader:
         """Facts with no date, which the current view counts and no as-of question can: events
         none of whose sourced assertions is dated (and how many of them are agreements), and
         projects with no dated milestone."""
+        return fresh(self.memo("undated", (), self._undated))
+
+    def _undated(self) -> dict[str, int]:
         events, agreements = self.con.execute(
             f"""
             SELECT count(*), count(*) FILTER (WHERE agreement) FROM (
@@ -732,18 +967,27 @@ class Reader:
 
     def analysis_runs(self) -> pd.DataFrame:
         """Saved analysis runs (`lazos analyses save`), newest first, with whether the data moved on."""
-        latest = self.last_load_id()
-        df = self._df(
-            "SELECT * REPLACE (date_trunc('second', computed_at) AS computed_at) FROM analysis_run ORDER BY run_id DESC"
-        )
-        df["current_data"] = df["load_id"] == latest
-        return df
+
+        def read() -> pd.DataFrame:
+            df = self._df(
+                "SELECT * REPLACE (date_trunc('second', computed_at) AS computed_at) FROM analysis_run "
+                "ORDER BY run_id DESC"
+            )
+            df["current_data"] = df["load_id"] == self.last_load_id()
+            return df
+
+        return fresh(self.memo("analysis_runs", (), read))
 
     # ------------------------------------------------------------------ documents and claims
 
     def documents(self) -> pd.DataFrame:
         """Documents read by `lazos ingest`, with how many claims each holds."""
-        return self._df(
+        return fresh(self._documents().frame)
+
+    def _documents(self) -> Held:
+        return self._kept(
+            "documents",
+            (),
             f"""
             SELECT d.doc_id, d.name, d.title, d.media_type, d.lang, d.languages, length(d.text) AS chars,
                 d.extractor_version, s.url, s.retrieved, s.content_hash, d.source_id,
@@ -752,7 +996,7 @@ class Reader:
                     AND p.translation_of IS NOT NULL) AS paired_paragraphs
             FROM document d JOIN source s ON s.source_id = d.source_id AND {self._v("s")}
             WHERE {self._v("d")} ORDER BY s.retrieved, d.name
-            """
+            """,
         )
 
     def document_text(self, doc_id: str) -> str:
