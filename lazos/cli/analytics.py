@@ -502,7 +502,7 @@ def alerts(
         if fmt is Format.csv:
             emit(found.assign(sources=[";".join(s) for s in found["sources"]]).drop(columns=["inputs"]), fmt)
         else:
-            emit_json(result.with_frame(found if explain else found.drop(columns=["inputs"])))
+            emit_json(result.with_frame(found))  # with each alert's inputs and their sources
         return
     if found.empty:
         console.print(Text("No alerts match.", style="dim"))
