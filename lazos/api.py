@@ -157,14 +157,15 @@ class Lazos:
         """Compute ahead what the pages of the current data read, so that their first requests
         answer as fast as the next ones: the overview, the countries and each state's
         profile, the sources, the indicators, and the index, risk rating, alerts and
-        opportunities (every year and country). A server calls it once at start (it takes a
-        few seconds); results stay cached while the handle is open (the database cannot
-        change under it)."""
+        opportunities (every year and country), and the claims with their verdicts. A server
+        calls it once at start (it takes a few seconds); results stay cached while the handle
+        is open (the database cannot change under it)."""
         self.overview()
         self.countries()
         self.countries(include_aggregates=True)
         for iso in self.reader.countries()["iso3"]:
             self.country(iso)
+        self.sources()
         self.indicators()
         self.bri_participants()
         self.analysis_runs()
@@ -175,6 +176,7 @@ class Lazos:
         except LazosError:
             pass  # no year to score (an empty or very old database): those calls say so themselves
         self.alerts()
+        self.claims()
 
     # ------------------------------------------------------------------ events and countries
 
@@ -437,9 +439,12 @@ class Lazos:
         )
 
     def _computed(self, analysis: str, as_of: AsOf, *args: Any) -> Any:
-        """An analysis computed with the packaged method for every country (and, but for the
-        opportunity view, every year) as of a date: once per database version and date (the
-        cached result itself; callers select from it or hand out ``fresh`` copies)."""
+        """An analysis computed with the packaged method for every country as of a date, once
+        per database version, date and (but for alerts, which have none) year (the cached
+        result itself: callers select from it or hand out ``fresh`` copies).
+
+        ``args``: for "index" and "risk" the year; for "opportunities" the year of the view.
+        """
         from lazos.analytics import alerts, connectivity, opportunities, risk
         from lazos.analytics.method import default_alerts, default_method
 
@@ -450,14 +455,34 @@ class Lazos:
             if analysis == "alerts":
                 facts = self._analysis_inputs(day, method, None, None, scored=False)[0]
                 return alerts.compute(facts, default_alerts(), None)
-            facts, _, years = self._analysis_inputs(day, method, None, None)
+            facts, _, years = self._analysis_inputs(day, method, None, list(args))
             if analysis == "index":
                 return connectivity.compute(facts, method, years)
             if analysis == "risk":
                 return risk.compute(facts, method, years, None)
-            return opportunities.compute(facts, method, args[0], None)
+            return opportunities.compute(facts, method, years[-1], None)
 
         return self.reader.memo(f"api.{analysis}", (day, *args), compute)
+
+    def _years(self, analysis: str, as_of: AsOf, years: list[int]) -> Any:
+        """The index or the risk rating of every country for ``years`` (distinct), as computing
+        it for those years gives it, joined from each year's (each country and year is
+        measured on its own; ranks are among the countries of a year)."""
+        day = parse_as_of(as_of)
+        if len(years) == 1:
+            return self._computed(analysis, day, years[0])
+
+        def join() -> Any:
+            parts = {y: self._computed(analysis, day, y) for y in years}
+            order = (None, years)  # compute() gives measures by country (in its order), then year
+            return replace(
+                parts[years[0]],
+                scores=pd.concat([parts[y].scores for y in sorted(years)], ignore_index=True),  # sorted by year first
+                measures=_rows(pd.concat([parts[y].measures for y in years]), None, None, order=order),
+                dimensions=_rows(pd.concat([parts[y].dimensions for y in years]), None, None, order=order),
+            )
+
+        return self.reader.memo(f"api.{analysis}.years", (day, tuple(years)), join)
 
     def _analysis_inputs(
         self,
@@ -532,16 +557,16 @@ class Lazos:
         chosen = with_weights(base, weights)
         facts, countries, years = self._analysis_inputs(as_of, base, country, year)
         if chosen is default_method() and _distinct(years):
-            # Ranks are among all countries: the index of every year and country, computed once,
-            # holds each selection's scores, and compute() orders its rows by country, then year.
-            full = self._computed("index", as_of)
-            if year is None and not countries:
+            # Ranks are among all countries: the index of every country for the years asked
+            # holds the scores of the countries asked (compute() is given every country).
+            full = self._years("index", as_of, years)
+            if not countries:
                 return fresh(full)
             return replace(
                 full,
-                scores=_rows(full.scores, countries, years),
-                measures=_rows(full.measures, countries, years, order=(None, years)),
-                dimensions=_rows(full.dimensions, None, years, order=(None, years)),
+                scores=_rows(full.scores, countries, None),
+                measures=_rows(full.measures, countries, None),
+                dimensions=full.dimensions.copy(deep=False),
             )
         result = connectivity.compute(facts, chosen, years)  # ranks are among all countries
         if countries:
@@ -591,10 +616,10 @@ class Lazos:
 
         facts, countries, years = self._analysis_inputs(as_of, method, country, year)
         if (method is None or method is default_method()) and _distinct(years) and _distinct(countries or []):
-            full = self._computed("risk", as_of)  # each country and year is rated on its own
-            if year is None and not countries:
+            full = self._years("risk", as_of, years)  # each country and year is rated on its own
+            if not countries:
                 return fresh(full)
-            return _risk_rows(full, countries, years)
+            return _risk_rows(full, countries, None)
         return risk.compute(facts, method or default_method(), years, countries)
 
     def alerts(
@@ -765,22 +790,27 @@ class Lazos:
         if status:
             statuses = (CONSISTENT, INCONSISTENT, UNVERIFIABLE)
             status = choose(status, statuses, "status", "use consistent, inconsistent or unverifiable")
-        df = self.reader.claim_rows(doc=doc)
+
+        def checked() -> pd.DataFrame:  # each claim's verdict rests on the claim alone: once per version
+            df = self.reader.claim_rows(doc=doc)
+            if check:
+                states = set(self.reader.countries()["iso3"])
+                verdicts = [check_claim(self.reader, row, row["context"], states) for row in df.to_dict("records")]
+                df["status"] = [v.status for v in verdicts]
+                df["reason"] = [v.reason for v in verdicts]
+                df["rule"] = [v.rule for v in verdicts]
+                df["lazos_value"] = [v.lazos_value for v in verdicts]
+                df["difference"] = [v.difference for v in verdicts]
+                df["relative_difference"] = [v.relative_difference for v in verdicts]
+                df["evidence"] = [v.evidence for v in verdicts]
+            return df
+
+        df = self.cached("api.claims", (doc, check), checked)
         if country:  # the claims that name this country
             iso = self.resolve_country(country)
             df = df[[iso in found for found in df["countries"]]].reset_index(drop=True)
-        if check:
-            states = set(self.reader.countries()["iso3"])
-            verdicts = [check_claim(self.reader, row, row["context"], states) for row in df.to_dict("records")]
-            df["status"] = [v.status for v in verdicts]
-            df["reason"] = [v.reason for v in verdicts]
-            df["rule"] = [v.rule for v in verdicts]
-            df["lazos_value"] = [v.lazos_value for v in verdicts]
-            df["difference"] = [v.difference for v in verdicts]
-            df["relative_difference"] = [v.relative_difference for v in verdicts]
-            df["evidence"] = [v.evidence for v in verdicts]
-            if status:
-                df = df[df["status"] == status].reset_index(drop=True)
+        if check and status:
+            df = df[df["status"] == status].reset_index(drop=True)
         return self._table("claims", df)
 
     # ------------------------------------------------------------------ saved analyses, export, SQL
