@@ -265,6 +265,10 @@ def load() -> str:
 
 
 def describe_code() -> str:
+    source = Path(lazos.__file__).resolve().parents[1]
+    if source != ROOT:  # PYTHONPATH names another copy of the package
+        revision = source / "REVISION"
+        return f"lazos imported from {source}" + (f" ({revision.read_text().strip()})" if revision.exists() else "")
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
         dirty = subprocess.run(
@@ -292,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
 
-    command = f"cd {ROOT} && {history64.python()} benchmarks/bench_api.py --runs {args.runs}"
+    command = f"cd {ROOT} && " + (f"PYTHONPATH={os.environ['PYTHONPATH']} " if os.environ.get("PYTHONPATH") else "")
+    command += f"{history64.python()} benchmarks/bench_api.py --runs {args.runs}"
     command += f" --max-seconds {args.max_seconds:g}"
     command += f" --db {args.db}" if args.db else (f" --dir {args.dir}" if args.dir != history64.SCRATCH else "")
     command += f" --only '{args.only}'" if args.only else ""
