@@ -16,19 +16,20 @@ from lazos.store.interrupt import TimeLimitError, interruptible
 # The real `lazos` entry point in a child process, which says when the import reaches a moment
 # (by wrapping the function that starts it), so that Ctrl-C lands there.
 CHILD = """
+import dataclasses
 import sys
-from lazos.sources import wdi
+from lazos.sources import registry
 from lazos.store import importer
 
-def announce(module, name, moment):
-    real = getattr(module, name)
-    def announced(*args, **kwargs):
+def announced(real, moment):
+    def announce(*args, **kwargs):
         print(moment, flush=True)
         return real(*args, **kwargs)
-    setattr(module, name, announced)
+    return announce
 
-announce(wdi, "stage", "reading")
-announce(importer, "apply", "writing")
+wdi = registry.REGISTRY["wdi"]  # the import finds the connector's stage through the registry
+registry.REGISTRY["wdi"] = dataclasses.replace(wdi, stage=announced(wdi.stage, "reading"))
+importer.apply = announced(importer.apply, "writing")
 from lazos.cli.main import run
 sys.argv = ["lazos", *sys.argv[1:]]
 run()
