@@ -83,6 +83,26 @@ def header_text(text: str) -> tuple[str, bool]:
     return quote(text, safe=" !#$&'()*+,/:;=?@[]~<>|^`{}\"\\"), True
 
 
+CITATION_HEADER_CHARS = 1000
+
+
+def header_citation(table: Table, limit: int = CITATION_HEADER_CHARS) -> str:
+    """The table's citation, its sources cut short when many (the JSON of the same rows lists them)."""
+    text = table.citation()
+    if len(text) <= limit:
+        return text
+    names = list(dict.fromkeys(s.label or s.source_id for s in table.sources))
+    when = f" as of {table.as_of.isoformat()}" if table.as_of else ""
+    head = f"Lazos, {table.name}{when}. Sources: "
+    shown: list[str] = []
+    for name in names:
+        if len(head) + len("; ".join([*shown, name])) > limit - 100:
+            break
+        shown.append(name)
+    rest = len(names) - len(shown)
+    return head + "; ".join(shown) + f"; and {rest} more (the JSON of the same rows lists every source)."
+
+
 def filename(table: Table, extension: str) -> str:
     stem = re.sub(r"[^a-z0-9]+", "-", f"lazos-{table.name}".lower()).strip("-")
     if table.as_of:
@@ -91,7 +111,7 @@ def filename(table: Table, extension: str) -> str:
 
 
 def download_headers(request: Request, table: Table, extension: str, next_url: str | None) -> dict[str, str]:
-    citation, encoded = header_text(table.citation())
+    citation, encoded = header_text(header_citation(table))
     described = request.url.path
     for suffix in (".csv", ".parquet"):
         if described.endswith(suffix):
