@@ -222,6 +222,7 @@ def bench_database(database: str, path: Path, runs: int, max_seconds: float, onl
     rows = []
     with lazos.open(path) as db:
         setup = choose_setup(db)
+        print(f"{database:<10} (project() asks for {setup.project_id}; the index as of {AS_OF} for {setup.as_of_year})")
         raw = timed(
             database,
             RAW,
