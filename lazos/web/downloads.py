@@ -116,8 +116,7 @@ def download_headers(request: Request, table: Table, extension: str, next_url: s
     for suffix in (".csv", ".parquet"):
         if described.endswith(suffix):
             described = described[: -len(suffix)] + ".json"
-    query = request.url.query
-    links = [f'<{described}{"?" + query if query else ""}>; rel="describedby"; type="application/json"']
+    links = [f'<{request.url.replace(path=described)}>; rel="describedby"; type="application/json"']
     if next_url:
         links.append(f'<{next_url}>; rel="next"')
     headers = {
