@@ -21,6 +21,7 @@ a data package.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -46,6 +47,7 @@ from lazos.results import (
     SourceRef,
     Table,
     cited_ids,
+    measure_sources,
 )
 from lazos.store.cache import LRUCache, fresh
 from lazos.store.reader import SOURCE_LABEL as SOURCE_LABEL_SQL
@@ -63,6 +65,19 @@ __all__ = [
     "open",
     "save_analyses",
 ]
+
+
+def _cited(method: Callable[..., Any]) -> Callable[..., Any]:
+    """An analysis that answers with the date it answers for and the sources of its inputs."""
+
+    @functools.wraps(method)
+    def answer(self: Lazos, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        frames = [result.measures] + ([result.risk.measures] if hasattr(result, "risk") else [])
+        ids = [s for f in frames for per_measure in measure_sources(f) for s in per_measure]
+        return replace(result, as_of=parse_as_of(kwargs.get("as_of")), sources=self.source_refs(ids))
+
+    return answer
 
 
 class Lazos:
@@ -528,6 +543,7 @@ class Lazos:
 
         return self._analysis_inputs(as_of, default_method(), None, None)[0].latest_year
 
+    @_cited
     def connectivity_index(
         self,
         *,
@@ -602,6 +618,7 @@ class Lazos:
             raise LazosError("the number of weight draws must be at least 1")
         return sensitivity.analyse(result, chosen, draws, seed)
 
+    @_cited
     def risk(
         self,
         country: str | list[str] | None = None,
@@ -610,7 +627,24 @@ class Lazos:
         as_of: AsOf = None,
         method: Any = None,
     ) -> Any:
-        """The investment-risk rating (lazos.analytics.risk.RiskResult), by country and year."""
+        """The investment-risk rating (lazos.analytics.risk.RiskResult), by country and year.
+
+        For one country and one year, ``history`` holds its score and grade in every year.
+        """
+        result = self._risk(country, year=year, as_of=as_of, method=method)
+        if isinstance(country, str) and (isinstance(year, int) or (year is not None and len(year) == 1)):
+            every_year = self._risk(country, year=None, as_of=as_of, method=method)
+            result = replace(result, history=every_year.scores[["year", "score", "grade"]].reset_index(drop=True))
+        return result
+
+    def _risk(
+        self,
+        country: str | list[str] | None = None,
+        *,
+        year: int | list[int] | None = None,
+        as_of: AsOf = None,
+        method: Any = None,
+    ) -> Any:
         from lazos.analytics import risk
         from lazos.analytics.method import default_method
 
@@ -655,6 +689,7 @@ class Lazos:
             out = out[out["severity"] == severity]
         return self._table("alerts", out.reset_index(drop=True), parse_as_of(as_of))
 
+    @_cited
     def opportunities(
         self,
         *,

@@ -106,9 +106,7 @@ class Table(Result):
 
     def citation(self) -> str:
         """One line naming the data and its sources, for a download's header or README."""
-        when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
-        names = "; ".join(dict.fromkeys(s.label or s.source_id for s in self.sources))
-        return f"Lazos, {self.name}{when}." + (f" Sources: {names}." if names else "")
+        return citation(self.name, self.as_of, self.sources)
 
     def with_frame(self, frame: pd.DataFrame, sources: tuple[SourceRef, ...] | None = None) -> Table:
         """The same table with other rows (a page, a filter): its sources those the rows cite."""
@@ -128,6 +126,32 @@ class Table(Result):
             "note": self.note,
             "citation": self.citation(),
         }
+
+
+def citation(name: str, as_of: date | None, sources: Iterable[SourceRef]) -> str:
+    """One line naming a result, the date it answers for and its sources."""
+    when = f" as of {as_of.isoformat()}" if as_of else ""
+    names = "; ".join(dict.fromkeys(s.label or s.source_id for s in sources))
+    return f"Lazos, {name}{when}." + (f" Sources: {names}." if names else "")
+
+
+def cited(name: str, as_of: date | None, sources: Iterable[SourceRef]) -> dict[str, Any]:
+    """What every analysis's JSON says of where it stands: its date, its sources, its citation."""
+    sources = tuple(sources)
+    return {
+        "as_of": plain(as_of),
+        "sources": [s.to_dict() for s in sources],
+        "citation": citation(name, as_of, sources),
+    }
+
+
+def measure_sources(measures: pd.DataFrame) -> list[list[str]]:
+    """The source ids behind each measure of an analysis (its inputs'), each once."""
+    out = []
+    for items in measures["inputs"] if "inputs" in measures.columns else [[]] * len(measures):
+        ids = [i.get("source_id") for i in items or [] if isinstance(i, dict)]
+        out.append(list(dict.fromkeys(s for s in ids if isinstance(s, str) and s)))
+    return out
 
 
 def cited_ids(frame: pd.DataFrame) -> dict[str, None]:

@@ -9,6 +9,7 @@ from method.yaml, computed on Lazos's sourced data. docs/methodology.md explains
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,7 @@ from lazos.analytics.facts import Facts
 from lazos.analytics.method import Method
 from lazos.analytics.scoring import composite, dimension_scores, evaluate
 from lazos.jsonable import plain, records
-from lazos.results import Result
+from lazos.results import Result, SourceRef, cited
 
 
 @dataclass
@@ -34,6 +35,9 @@ class IndexResult(Result):
     dimensions: pd.DataFrame
     method: Method
     spearman_with_default: float | None = None
+    as_of: date | None = None  # the date the result answers for, and the sources of its inputs
+    sources: tuple[SourceRef, ...] = ()
+    name = "connectivity index"
 
     @property
     def weights(self) -> dict[str, float]:
@@ -55,6 +59,7 @@ class IndexResult(Result):
             measures = self.measures if dimension is None else self.measures[self.measures["dimension"] == dimension]
             out["measures"] = records(measures)
         out["scores"] = records(self.scores)
+        out.update(cited(self.name, self.as_of, self.sources))
         return out
 
 

@@ -11,6 +11,7 @@ infrastructure projects already there are shown beside them, from the same data 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -21,7 +22,7 @@ from lazos.analytics.measures import end_of
 from lazos.analytics.method import Dimension, Method
 from lazos.analytics.scoring import dimension_scores, evaluate
 from lazos.jsonable import records
-from lazos.results import Result
+from lazos.results import Result, SourceRef, cited
 
 INFRASTRUCTURE = ("energy", "transport", "digital", "water")
 QUADRANTS = [
@@ -40,6 +41,9 @@ class OpportunityResult(Result):
     measures: pd.DataFrame
     risk: risk_rating.RiskResult
     method: Method
+    as_of: date | None = None  # the date the result answers for, and the sources of its inputs
+    sources: tuple[SourceRef, ...] = ()
+    name = "opportunities"
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         years = sorted({int(y) for y in self.scores["year"]})
@@ -51,6 +55,7 @@ class OpportunityResult(Result):
         if explain:
             out["measures"] = records(self.measures)
             out["risk_measures"] = records(self.risk.measures)
+        out.update(cited(self.name, self.as_of, self.sources))
         return out
 
 

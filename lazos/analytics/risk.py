@@ -9,6 +9,7 @@ publishes every input. A higher score means a lower risk; grades run from AAA to
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ from lazos.analytics.method import Method
 from lazos.analytics.scoring import composite, dimension_scores, evaluate
 from lazos.formatting import quantity
 from lazos.jsonable import records
-from lazos.results import Result
+from lazos.results import Result, SourceRef, cited
 
 
 @dataclass
@@ -29,6 +30,10 @@ class RiskResult(Result):
     measures: pd.DataFrame
     dimensions: pd.DataFrame
     method: Method
+    as_of: date | None = None  # the date the result answers for, and the sources of its inputs
+    sources: tuple[SourceRef, ...] = ()
+    history: pd.DataFrame | None = None  # one country's score and grade in every year
+    name = "risk rating"
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """Scores and grades (with ``explain``, every indicator behind them with its sources)."""
@@ -41,6 +46,9 @@ class RiskResult(Result):
         }
         if explain:
             out["measures"] = records(self.measures)
+        if self.history is not None:
+            out["history"] = records(self.history)
+        out.update(cited(self.name, self.as_of, self.sources))
         return out
 
 

@@ -151,9 +151,7 @@ def prepare(index: Any, risk: Any, alerts: pd.DataFrame, opp: Any) -> dict[str, 
     return out
 
 
-def save(
-    db_path: Path, load_id: int, results: dict[str, dict[str, Any]], *, now: datetime | None = None
-) -> SaveReport:
+def save(db_path: Path, load_id: int, results: dict[str, dict[str, Any]], *, now: datetime | None = None) -> SaveReport:
     """Record the analyses (``prepare``'s rows, computed on load ``load_id``) whose results
     changed since their last run."""
     from lazos.store.importer import connect_for_writing

@@ -27,7 +27,6 @@ from lazos.cli.output import (
     paged,
     plain,
     print_table,
-    records,
     visible,
 )
 from lazos.formatting import money, number, quantity
@@ -379,7 +378,6 @@ def risk(
     with open_db(db) as lz:
         year = year or lz.latest_analysis_year(as_of=as_of)
         result = lz.risk(country, year=year, as_of=as_of)
-        history = lz.risk(country, as_of=as_of) if country else None
     method = result.method
     part = method.risk
     if fmt is not Format.table:
@@ -388,10 +386,7 @@ def risk(
         elif fmt is Format.csv:
             emit(result.scores, fmt)
         else:
-            payload = result.to_dict(explain=explain)
-            if history is not None:
-                payload["history"] = records(history.scores[["year", "score", "grade"]])
-            emit_json(payload)
+            emit_json(result.to_dict(explain=explain))
         return
     if country is None:
         out = Table(title=f"{part.label}, {year} (method {method.version})", title_justify="left", header_style="bold")
@@ -420,8 +415,8 @@ def risk(
             f"Strongest: {r['strengths']}",
             f"Missing for this year: {r['missing'] or 'none'}",
         ]
-        if history is not None:
-            past = history.scores.sort_values("year").tail(12)
+        if result.history is not None:
+            past = result.history.sort_values("year").tail(12)
             lines.append(
                 "Grades by year: "
                 + ", ".join(

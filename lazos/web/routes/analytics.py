@@ -9,7 +9,6 @@ Parquet (suffix or Accept header), the scores (one row per country and year, wit
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 import pandas as pd
@@ -17,9 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from lazos.analytics.method import default_alerts, default_method, weights_from, with_weights
-from lazos.api import Lazos
-from lazos.dates import parse_as_of
-from lazos.results import Table
+from lazos.results import Table, measure_sources
 from lazos.web.downloads import JSON, download, wanted_format
 from lazos.web.errors import about, problem_responses
 from lazos.web.listing import DOWNLOAD_CONTENT, Cursor, Limit, Sort, json_response, list_route, respond, with_format
@@ -51,42 +48,22 @@ def analysis_route(path: str, summary: str, model: Any) -> Any:
     return register
 
 
-def input_sources(measures: pd.DataFrame) -> list[list[str]]:
-    """The source ids behind each measure (its inputs'), each once."""
-    out = []
-    for items in measures["inputs"] if "inputs" in measures.columns else [[]] * len(measures):
-        ids = [i.get("source_id") for i in items or [] if isinstance(i, dict)]
-        out.append(list(dict.fromkeys(s for s in ids if isinstance(s, str) and s)))
-    return out
-
-
-def answer(
-    request: Request,
-    db: Lazos,
-    name: str,
-    body: dict[str, Any],
-    scores: pd.DataFrame,
-    measures: pd.DataFrame,
-    as_of: str | None,
-    explain: bool,
-) -> Response:
-    """An analysis as JSON (its body, the date, its sources and citation) or as a download."""
-    day: date | None = parse_as_of(as_of)
-    per_measure = input_sources(measures)
-    sources = db.source_refs(s for ids in per_measure for s in ids)
+def answer(request: Request, result: Any, body: dict[str, Any], measures: pd.DataFrame, explain: bool) -> Response:
+    """An analysis as JSON (its to_dict(): the body, the date, its sources and citation) or as a
+    download: the scores (or with ``explain`` the indicators), each row with its sources' ids."""
     if wanted_format(request) == JSON:
-        table = Table(name, pd.DataFrame(), day, sources)
-        body = {**body, "as_of": day, "sources": [s.to_dict() for s in sources], "citation": table.citation()}
         return json_response(body)
+    per_measure = measure_sources(measures)
     if explain:
         frame = measures.drop(columns=["inputs"], errors="ignore").assign(sources=per_measure)
     else:
         behind: dict[tuple[Any, Any], dict[str, None]] = {}
         for key, ids in zip(zip(measures["country"], measures["year"], strict=True), per_measure, strict=True):
             behind.setdefault(key, {}).update(dict.fromkeys(ids))
-        keys = zip(scores["country"], scores["year"], strict=True)
-        frame = scores.assign(sources=[list(behind.get(k, {})) for k in keys])
-    return download(request, Table(name, frame.reset_index(drop=True), day, sources), wanted_format(request))
+        keys = zip(result.scores["country"], result.scores["year"], strict=True)
+        frame = result.scores.assign(sources=[list(behind.get(k, {})) for k in keys])
+    table = Table(result.name, frame.reset_index(drop=True), result.as_of, result.sources)
+    return download(request, table, wanted_format(request))
 
 
 Dimension = Annotated[
@@ -128,7 +105,7 @@ def index(
     result = db.connectivity_index(year=year, country=country, as_of=as_of, weights=given)
     body = result.to_dict(explain=explain or dimension is not None, dimension=dimension)
     measures = result.measures if dimension is None else result.measures[result.measures["dimension"] == dimension]
-    return answer(request, db, "connectivity index", body, result.scores, measures, as_of, explain or bool(dimension))
+    return answer(request, result, body, measures, explain or bool(dimension))
 
 
 @analysis_route("/risk", "The investment-risk rating", RiskShape)
@@ -141,7 +118,7 @@ def risk(
     year = year or db.latest_analysis_year(as_of=as_of)
     result = db.risk(country, year=year, as_of=as_of)
     body = result.to_dict(explain=explain)
-    return answer(request, db, "risk rating", body, result.scores, result.measures, as_of, explain)
+    return answer(request, result, body, result.measures, explain)
 
 
 @analysis_route("/opportunities", "Infrastructure needs set against investment risk", OpportunitiesShape)
@@ -154,7 +131,7 @@ def opportunities(
     year = year or db.latest_analysis_year(as_of=as_of)
     result = db.opportunities(year=year, country=country, as_of=as_of)
     body = result.to_dict(explain=explain)
-    return answer(request, db, "opportunities", body, result.scores, result.measures, as_of, explain)
+    return answer(request, result, body, result.measures, explain)
 
 
 @list_route(router, "/alerts", summary="Early-warning alerts")
