@@ -451,8 +451,6 @@ def country(
             "source_url": "Source",
         },
         title="Projects",
-        sort="-value",
-        sort_keys={"value": usd_amount(projects)},
         shown={"value": [amount_text(r) for r in projects.to_dict("records")]},
         **section,
     )
@@ -524,21 +522,6 @@ def events(
     emit(df, fmt, columns, limit=limit, sort=sort)
 
 
-def largest_first(df: pd.DataFrame) -> pd.DataFrame:
-    """Projects by their US dollar amount, largest first (nominal, else constant prices); those
-    without one last, in the order the API gives."""
-    if df.empty:
-        return df
-    return df.iloc[usd_amount(df).reset_index(drop=True).sort_values(ascending=False, kind="stable").index]
-
-
-def usd_amount(df: pd.DataFrame) -> pd.Series:
-    """The number behind a project's Amount column, to sort by: US dollars, nominal or constant."""
-    usd = pd.to_numeric(df["usd_nominal"], errors="coerce").fillna(pd.to_numeric(df["usd_constant"], errors="coerce"))
-    in_usd = pd.to_numeric(df["amount"], errors="coerce").where(df["currency"] == "USD")
-    return usd.fillna(in_usd)
-
-
 @app.command()
 @paged
 def projects(
@@ -547,14 +530,40 @@ def projects(
     country: Annotated[str | None, typer.Option("--country", "-c", help="Country name or code.")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector, e.g. transport or energy.")] = None,
     status: Annotated[str | None, typer.Option(help="Status, e.g. operational or cancelled.")] = None,
+    year_from: Annotated[
+        int | None, typer.Option("--from", help="Only projects with a dated milestone in or after this year.")
+    ] = None,
+    year_to: Annotated[
+        int | None, typer.Option("--to", help="Only projects with a dated milestone in or before this year.")
+    ] = None,
+    amount_min: Annotated[float | None, typer.Option("--min", help="Only projects of at least this many US$.")] = None,
+    amount_max: Annotated[float | None, typer.Option("--max", help="Only projects of at most this many US$.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-q", help="Only projects whose name, description or entities hold these words."),
+    ] = None,
     fmt: FormatOpt = Format.table,
     limit: LimitOpt = None,
     sort: SortOpt = None,
 ) -> None:
-    """China-linked projects with their headline amount and status (as of a date), largest first."""
+    """China-linked projects with their headline amount and status (as of a date), largest first.
+
+    The amount filters and the order read each project's headline amount in US dollars
+    (nominal, else at constant prices); projects without one come last.
+    """
     with open_db(db) as lz:
-        found = lz.projects(as_of=as_of, country=country, sector=sector, status=status)
-    found = found.with_frame(largest_first(found.frame))
+        found = lz.projects(
+            as_of=as_of,
+            country=country,
+            sector=sector,
+            status=status,
+            year_from=year_from,
+            year_to=year_to,
+            amount_min=amount_min,
+            amount_max=amount_max,
+            q=search,
+            sort="-amount_usd",
+        )
     df = found.frame
     emit(
         found,
@@ -570,7 +579,7 @@ def projects(
         },
         limit=limit,
         sort=sort,
-        sort_keys={"value": usd_amount(df)},
+        sort_keys={"value": df["amount_usd"]},
         shown={"value": [amount_text(r) for r in df.to_dict("records")]},
     )
 
