@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources as importlib_resources
@@ -189,12 +190,25 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     return handler(path, staging, ctx, layout, original)
 
 
-_HASHER = ThreadPoolExecutor(max_workers=1)
-
-
 def start_hash(path: Path) -> Future[str]:
-    """Compute a large file's checksum on another thread while DuckDB reads it."""
-    return _HASHER.submit(file_sha256, path)
+    """Compute a large file's checksum on another thread while DuckDB reads it.
+
+    The thread is a daemon: when Ctrl-C stops an import (even while the thread is being
+    started), the process exits without waiting for it, where a pool's worker started at that
+    moment was never told to stop and kept the process alive at exit.
+    """
+    future: Future[str] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(file_sha256(path))
+        except BaseException as exc:
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=f"lazos-hash-{path.name}", daemon=True).start()
+    return future
 
 
 def _source(ctx: Context, original: Path, layout: str, vintage: str | None, label: str, **extra: Any) -> dict[str, Any]:
