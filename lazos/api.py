@@ -50,8 +50,8 @@ from lazos.results import (
     measure_sources,
 )
 from lazos.store.cache import LRUCache, fresh
+from lazos.store.reader import HOLD_AFTER, AsOf, Reader, _missing, choose
 from lazos.store.reader import SOURCE_LABEL as SOURCE_LABEL_SQL
-from lazos.store.reader import AsOf, Reader, _missing, choose
 from lazos.store.reader import frame as frame_of
 
 __all__ = [
@@ -73,11 +73,28 @@ def _cited(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def answer(self: Lazos, *args: Any, **kwargs: Any) -> Any:
         result = method(self, *args, **kwargs)
-        frames = [result.measures] + ([result.risk.measures] if hasattr(result, "risk") else [])
-        ids = [s for f in frames for per_measure in measure_sources(f) for s in per_measure]
-        return replace(result, as_of=parse_as_of(kwargs.get("as_of")), sources=self.source_refs(ids))
+
+        def sources() -> tuple[SourceRef, ...]:
+            frames = [result.measures] + ([result.risk.measures] if hasattr(result, "risk") else [])
+            return self.source_refs(s for f in frames for per_measure in measure_sources(f) for s in per_measure)
+
+        try:  # the same question has the same sources: found once per database version
+            key = _hashable((args, sorted(kwargs.items())))
+        except TypeError:  # weights or a method given as objects: found anew
+            found = sources()
+        else:
+            found = self.reader.memo(f"api.sources_of.{method.__name__}", key, sources)
+        return replace(result, as_of=parse_as_of(kwargs.get("as_of")), sources=found)
 
     return answer
+
+
+def _hashable(value: Any) -> Any:
+    """``value`` with its lists as tuples (a cache key); TypeError if it holds what cannot be one."""
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    hash(value)
+    return value
 
 
 class Lazos:
@@ -499,6 +516,15 @@ class Lazos:
 
         return self.reader.memo(f"api.{analysis}.years", (day, tuple(years)), join)
 
+    def _whole(self, analysis: str, day: date | None, *keys: tuple[Any, ...]) -> bool:
+        """Whether to answer a question about some countries from ``analysis`` computed for
+        every country: when that is computed already (for each of ``keys``: a year, or none),
+        or when the analysis is asked about on that date for the second time (a one-off
+        question is quicker computed for its countries alone)."""
+        if all(self.reader.cached(f"api.{analysis}", (day, *key)) is not None for key in keys):
+            return True
+        return self.reader.asked((analysis, day)) >= HOLD_AFTER
+
     def _analysis_inputs(
         self,
         as_of: AsOf,
@@ -650,10 +676,15 @@ class Lazos:
 
         facts, countries, years = self._analysis_inputs(as_of, method, country, year)
         if (method is None or method is default_method()) and _distinct(years) and _distinct(countries or []):
-            full = self._years("risk", as_of, years)  # each country and year is rated on its own
-            if not countries:
-                return fresh(full)
-            return _risk_rows(full, countries, None)
+            day = parse_as_of(as_of)
+            if not countries or self._whole("risk", day, *[(y,) for y in years]):
+                full = self._years("risk", day, years)  # each country and year is rated on its own
+                return fresh(full) if not countries else _risk_rows(full, countries, None)
+            return self.cached(
+                "api.risk.some",
+                (day, tuple(countries), tuple(years)),
+                lambda: risk.compute(facts, method or default_method(), years, countries),
+            )
         return risk.compute(facts, method or default_method(), years, countries)
 
     def alerts(
@@ -675,8 +706,8 @@ class Lazos:
             )
         rules = rules or default_alerts()
         facts, countries, _ = self._analysis_inputs(as_of, default_method(), country, None, scored=False)
-        if rules is default_alerts():  # each country's alerts are raised on its own, then ordered
-            out = self._computed("alerts", as_of)
+        if rules is default_alerts() and (not countries or self._whole("alerts", parse_as_of(as_of), ())):
+            out = self._computed("alerts", as_of)  # each country's alerts are raised on its own, then ordered
             out = _rows(out, countries, None) if countries else out.copy(deep=False)
             if out.empty:  # as alerts.compute has it when no alert is raised
                 out = pd.DataFrame([], columns=list(out.columns))
@@ -703,8 +734,13 @@ class Lazos:
         from lazos.analytics.method import default_method
 
         facts, countries, years = self._analysis_inputs(as_of, method, country, year)
-        if (method is None or method is default_method()) and _distinct(countries or []):
-            full = self._computed("opportunities", as_of, years[-1])  # each country is assessed on its own
+        day = parse_as_of(as_of)
+        if (
+            (method is None or method is default_method())
+            and _distinct(countries or [])
+            and (not countries or self._whole("opportunities", day, (years[-1],)))
+        ):
+            full = self._computed("opportunities", day, years[-1])  # each country is assessed on its own
             if not countries:
                 return fresh(full)
             return replace(

@@ -110,6 +110,7 @@ def test_observations_held_in_memory_answer_what_their_sql_answers(built_db: Pat
         {"entity": "ARG", "indicator": "NY.GDP.MKTP.CD", "as_of": "2024-07"},
         {"entity": "ARG", "partner": "ARG"},  # no values: no rows, the same columns and types
     ]
+    monkeypatch.setattr(reader_module, "HOLD_AFTER", 1)  # held from the first question on a date
     with lazos.open(built_db) as held:
         assert held.reader._holds_observations()
         in_memory = [held.observations(**q).frame for q in questions]

@@ -12,9 +12,10 @@ the one DuckDB connection (DuckDB runs their queries in parallel).
 What the queries return is kept in a bounded cache (lazos.store.cache) under the database's
 ``version``: a read-only handle holds DuckDB's lock on the file, so nothing can change the
 database while it is open, and every answer computed once stays true for the handle's life.
-Each kind of row is read once per ``as_of`` (every event, every project, every newest-vintage
-observation when they fit in memory) and a filter (a country, a kind, an indicator) selects
-from those rows, which is what the same filter in SQL would return. Every call hands out its
+Each kind of row is read once per ``as_of`` (every event, every project; every newest-vintage
+observation when they fit in memory and a date is asked about more than once) and a filter (a
+country, a kind, an indicator) selects from those rows, which is what the same filter in SQL
+would return. Every call hands out its
 own copy of the cached rows (see lazos.store.cache.fresh).
 """
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -109,6 +110,9 @@ FUZZY_DATE = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(/[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?
 # Observations are held in memory (once per as_of, see Reader.observations) when the current
 # view has at most this many newest-vintage values; a larger store answers each call in SQL.
 HOLD_OBSERVATIONS = 250_000
+# ... from the HOLD_AFTER-th observations() call with one as_of: a one-off question (a command
+# run once) is quicker asked in SQL than by reading every value.
+HOLD_AFTER = 2
 
 # Sizes as DuckDB writes them: KB, MB... are powers of 1000, KiB, MiB... powers of 1024.
 SIZE_UNITS = (
@@ -255,6 +259,8 @@ class Reader:
         self.path = Path(path).expanduser() if path else default_db_path()
         self.recorded_as_of = recorded_as_of
         self.cache = cache if cache is not None else LRUCache()
+        self._asked: dict[Hashable, int] = {}
+        self._asked_lock = threading.Lock()
         if not self.path.exists():
             raise DatabaseError(f"no Lazos database at {self.path}: run `lazos build` first")
         try:
@@ -315,6 +321,19 @@ class Reader:
         ``fresh(value)``, never the value.
         """
         return self.cache.get_or_compute((self.version, call, args), compute)
+
+    def asked(self, what: Hashable) -> int:
+        """How many times ``what`` has been asked of this handle, this time included (to decide
+        when reading everything once beats answering each question on its own)."""
+        with self._asked_lock:
+            if len(self._asked) > 10_000:  # many different questions: start counting anew
+                self._asked.clear()
+            self._asked[what] = self._asked.get(what, 0) + 1
+            return self._asked[what]
+
+    def cached(self, call: str, args: tuple[Any, ...]) -> Any:
+        """What memo() holds for (call, args), or None."""
+        return self.cache.get((self.version, call, args))
 
     def __enter__(self) -> Reader:
         return self
@@ -698,7 +717,8 @@ class Reader:
         the newest vintage published by then.
 
         When every newest-vintage value fits in memory (HOLD_OBSERVATIONS), they are read once
-        per ``as_of`` and the filters select from them; otherwise each call runs its own query.
+        per ``as_of`` (from the HOLD_AFTER-th question on that date) and the filters select
+        from them; otherwise each call runs its own query, by integer keys.
         Either way a filter means what it means in SQL: a series is an entity, partner and
         indicator, so selecting before or after choosing each series' newest vintage and
         headline gives the same rows.
@@ -712,8 +732,8 @@ class Reader:
             wanted["entity"] = [self.resolve_country(entity)]
         if partner:
             wanted["partner"] = [self.resolve_country(partner)]
-        if self._holds_observations():
-            held = self._all_observations(day)
+        held = self._held_observations(day)
+        if held is not None:
             every = held.frame
             keep = np.ones(len(every), dtype=bool)
             if not include_alternatives:
@@ -729,6 +749,16 @@ class Reader:
                 lambda: self._df(self._observations_sql(day, self._term_keys(wanted), include_alternatives)),
             )
         )
+
+    def _held_observations(self, day: date | None, ask: bool = True) -> Held | None:
+        """Every newest-vintage value as of ``day`` when they are in memory, or when this is
+        the HOLD_AFTER-th question on that date (``ask``) and they fit: else None."""
+        held = self.cached("all_observations", (day,))
+        if held is not None:
+            return held
+        if not ask or self.asked(("observations", day)) < HOLD_AFTER or not self._holds_observations():
+            return None
+        return self._all_observations(day)
 
     def _holds_observations(self) -> bool:
         """Whether every newest-vintage value (of the current view) fits in HOLD_OBSERVATIONS rows."""
@@ -843,8 +873,9 @@ class Reader:
         """How many headline values observations(as_of=...) lists (one per entity, partner,
         indicator and period), counted in SQL."""
         day = parse_as_of(as_of)
-        if self._holds_observations():
-            return int(self._all_observations(day).frame["is_headline"].sum())
+        held = self._held_observations(day, ask=False)
+        if held is not None:
+            return int(held.frame["is_headline"].sum())
 
         def count() -> int:
             sql = f"""{self._newest(day)}
@@ -855,8 +886,9 @@ class Reader:
 
     def _observations_by_source(self, day: date | None) -> pd.Series:
         """How many values of each source observations(as_of=day, include_alternatives=True) lists."""
-        if self._holds_observations():
-            return self._all_observations(day).frame.groupby("source_id").size()
+        held = self._held_observations(day, ask=False)
+        if held is not None:
+            return held.frame.groupby("source_id").size()
         sql = f"{self._newest(day)} SELECT source_id, count(*) AS n FROM newest GROUP BY source_id"
         return self.memo("observations_by_source", (day,), lambda: self._df(sql).set_index("source_id")["n"])
 
