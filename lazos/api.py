@@ -90,9 +90,12 @@ def _cited(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _hashable(value: Any) -> Any:
-    """``value`` with its lists as tuples (a cache key); TypeError if it holds what cannot be one."""
+    """``value`` with its lists as tuples and its dicts as sorted items (a cache key); TypeError
+    if it holds what cannot be one."""
     if isinstance(value, list | tuple):
         return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _hashable(v)) for k, v in value.items())))
     hash(value)
     return value
 
@@ -610,7 +613,15 @@ class Lazos:
                 measures=_rows(full.measures, countries, None),
                 dimensions=full.dimensions.copy(deep=False),
             )
-        result = connectivity.compute(facts, chosen, years)  # ranks are among all countries
+        if base is default_method() and _distinct(years):  # other weights: measured alike, scored anew
+            day = parse_as_of(as_of)
+            result = self.cached(
+                "api.index.weighted",
+                (day, tuple(years), weights.model_dump_json()),
+                lambda: connectivity.reweighed(self._years("index", day, years), chosen),
+            )
+        else:
+            result = connectivity.compute(facts, chosen, years)  # ranks are among all countries
         if countries:
             result.scores = result.scores[result.scores["country"].isin(countries)].reset_index(drop=True)
             result.measures = result.measures[result.measures["country"].isin(countries)].reset_index(drop=True)

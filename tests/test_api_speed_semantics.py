@@ -176,6 +176,30 @@ def test_an_analysis_narrowed_to_countries_and_years_equals_computing_it_for_the
                     pd.testing.assert_frame_equal(db.alerts(country=country, as_of=as_of).frame, direct)
 
 
+def test_the_index_under_other_weights_equals_computing_it_under_them(built_db: Path):
+    """Other weights reuse the measurements of the method's weights and score them anew."""
+    from lazos.analytics.method import weights_from, with_weights
+
+    method = default_method()
+    with lazos.open(built_db) as db:
+        facts = db._facts(None, method, default_alerts())
+        latest = facts.latest_year
+        for weights in ({"policy": 2.0}, {"trade": 0.0, "people": 3.0}):
+            chosen = with_weights(method, weights_from(weights))
+            for year, country in [(latest, None), ([latest, 2010], ["BRA", "ARG"])]:
+                _, countries, years = db._analysis_inputs(None, method, country, year)
+                direct = connectivity.compute(facts, chosen, years)
+                if countries:
+                    direct.scores = direct.scores[direct.scores["country"].isin(countries)].reset_index(drop=True)
+                    keep = direct.measures["country"].isin(countries)
+                    direct.measures = direct.measures[keep].reset_index(drop=True)
+                direct = connectivity.compare(direct, db.connectivity_index(year=year, country=country))
+                for _ in range(2):  # computed, then from the cache
+                    got = db.connectivity_index(year=year, country=country, weights=weights)
+                    assert answer(got) == answer(direct)
+                    assert got.spearman_with_default == direct.spearman_with_default
+
+
 def test_eight_threads_reading_at_once_get_the_answers_of_one_thread(built_db: Path):
     with lazos.open(built_db) as one:
         expected = answers(one)

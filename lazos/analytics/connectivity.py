@@ -68,11 +68,13 @@ def compare(result: IndexResult, reference: IndexResult) -> IndexResult:
     rank change (positive: it rises) and the Spearman correlation of the two composites."""
     from lazos.analytics.sensitivity import spearman
 
-    ref = reference.scores.set_index(["country", "year"])
+    ref_keys = list(zip(reference.scores["country"], reference.scores["year"], strict=True))
+    ranks = dict(zip(ref_keys, reference.scores["rank"], strict=True))  # (country, year) is unique
+    composites = dict(zip(ref_keys, reference.scores["composite"], strict=True))
     keys = list(zip(result.scores["country"], result.scores["year"], strict=True))
     scores = result.scores.assign(
-        default_rank=[ref["rank"].get(k) for k in keys],
-        default_composite=[ref["composite"].get(k) for k in keys],
+        default_rank=[ranks.get(k) for k in keys],
+        default_composite=[composites.get(k) for k in keys],
     )
     scores["rank_change"] = [
         None if pd.isna(a) or pd.isna(b) else int(b) - int(a)
@@ -87,12 +89,34 @@ def compute(facts: Facts, method: Method, years: list[int], countries: list[str]
     part = method.connectivity
     chosen = countries or facts.countries
     measures = evaluate(facts, part.dimensions, chosen, years)
+    return scored(measures, facts.names, method)
+
+
+def reweighed(result: IndexResult, method: Method) -> IndexResult:
+    """``result`` scored under ``method``, the method it was computed with under other weights
+    (lazos.analytics.method.with_weights): what compute() gives under them, without measuring
+    again, since weights change no measurement, only each indicator's weight in its
+    dimension, the dimension scores and the composite."""
+    weight = {}
+    for dname, dim in method.connectivity.dimensions.items():
+        total = sum(i.weight for i in dim.measured().values())
+        for iname, spec in dim.indicators.items():
+            weight[(dname, iname)] = spec.weight / total if spec.measured and total else 0.0
+    measures = result.measures.copy()
+    measures["weight"] = [weight[k] for k in zip(measures["dimension"], measures["indicator"], strict=True)]
+    names = dict(zip(result.scores["country"], result.scores["name"], strict=True))
+    return scored(measures, names, method)
+
+
+def scored(measures: pd.DataFrame, names: dict[str, str], method: Method) -> IndexResult:
+    """The index from measured indicators (evaluate()'s rows, whose points it fills in)."""
+    part = method.connectivity
     dims = dimension_scores(measures, part.dimensions, part.min_dimension_weight, part.dimension_max)
     weights = {n: d.weight for n, d in part.dimensions.items()}
     comp = composite(dims, weights, part.min_dimensions, part.composite_max)
     wide = dims.pivot(index=["country", "year"], columns="dimension", values="score").reset_index()
     scores = wide.merge(comp, on=["country", "year"], how="left")
-    scores.insert(1, "name", [facts.names.get(c, c) for c in scores["country"]])
+    scores.insert(1, "name", [names.get(c, c) for c in scores["country"]])
     scores["rank"] = scores.groupby("year")["composite"].rank(ascending=False, method="min").astype("Int64")
     scores["method_version"] = method.version
     order = ["country", "name", "year", *part.dimensions, "composite", "rank", "dimensions_scored", "not_scored"]
