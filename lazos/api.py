@@ -189,21 +189,28 @@ class Lazos:
         return fresh(self.reader.memo(call, args, compute))
 
     def warm(self) -> None:
-        """Compute ahead what the pages of the current data read, so that their first requests
-        answer as fast as the next ones: the overview, the countries and each state's
-        profile, the sources, the indicators, and the index, risk rating, alerts and
-        opportunities (every year and country), and the claims with their verdicts. A server
-        calls it once at start (it takes a few seconds); results stay cached while the handle
-        is open (the database cannot change under it)."""
+        """Compute ahead, for the current data, what the pages read, so that their first
+        requests answer as fast as the next ones. A server calls it once at start (``lazos
+        serve`` does); it takes a few seconds, and what it computes stays cached while the
+        handle is open (the database cannot change under it).
+
+        It reads the rows every question selects from (every event, project, milestone and
+        amount, and every newest-vintage observation when they fit in memory), and computes
+        the overview, the countries, the sources, the indicators, the index, the risk rating
+        and the opportunities for every country and year, the alerts and the claims with their
+        verdicts. A question with its own arguments (one country's profile, a filtered list)
+        then selects from those in a few milliseconds.
+        """
+        self.reader.hold_observations()
         self.overview()
         self.countries()
         self.countries(include_aggregates=True)
-        for iso in self.reader.countries()["iso3"]:
-            self.country(iso)
         self.sources()
         self.indicators()
         self.bri_participants()
         self.analysis_runs()
+        self.reader.project_milestones()
+        self.reader.project_amounts()
         try:
             self.connectivity_index()
             self.risk()

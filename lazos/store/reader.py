@@ -750,6 +750,15 @@ class Reader:
             )
         )
 
+    def hold_observations(self, as_of: AsOf = None) -> bool:
+        """Read every newest-vintage value as of a date into memory now, when they fit, so that
+        every question on that date selects from them (a server does it at start, through
+        lazos.api.Lazos.warm); whether they are held."""
+        if not self._holds_observations():
+            return False
+        self._all_observations(parse_as_of(as_of))
+        return True
+
     def _held_observations(self, day: date | None, ask: bool = True) -> Held | None:
         """Every newest-vintage value as of ``day`` when they are in memory, or when this is
         the HOLD_AFTER-th question on that date (``ask``) and they fit: else None."""
