@@ -1,14 +1,26 @@
-"""``lazos serve``: the REST API (lazos.web) over HTTP with uvicorn."""
+"""``lazos serve``: the REST API (lazos.web) over HTTP with uvicorn.
+
+uvicorn runs on httptools (its C HTTP parser) and uvloop (its libuv event loop) where they are
+installed (both are in requirements.lock; uvloop is not on Windows), else on h11 and asyncio.
+Each worker process opens the database read-only (DuckDB lets several processes read one file)
+and, unless told not to, computes ahead what the pages read (``Lazos.warm``) before it answers.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import socket
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lazos.cli.common import DbOpt, open_db
 from lazos.errors import LazosError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -29,6 +41,23 @@ def address(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def http_and_loop() -> tuple[str, str]:
+    """uvicorn's HTTP implementation and event loop: httptools and uvloop when installed."""
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return http, loop
+
+
+def served_app(db_path: str, *, enable_sql: bool, cors: bool, warm: bool) -> FastAPI:
+    """The app one server process answers with (``--workers`` > 1: each worker calls this)."""
+    from lazos.web import create_app
+
+    app = create_app(db_path, enable_sql=enable_sql, cors=cors)
+    if warm:
+        app.state.db.warm()
+    return app
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")] = 8000,
@@ -41,23 +70,62 @@ def serve(
             "5 s and 10,000 rows at most.",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes sharing the port, each with the database open read-only and its own caches.",
+        ),
+    ] = 1,
+    cors: Annotated[
+        bool,
+        typer.Option("--cors", help="Let web pages of any origin read the API (Access-Control-Allow-Origin: *)."),
+    ] = False,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm/--no-warm",
+            help="Compute what the pages read before answering (a few seconds at start; first requests as fast "
+            "as later ones).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the REST API, read-only: /api/v1/..., interactive docs at /docs, OpenAPI at /openapi.json.
 
     Lists download as CSV or Parquet (.csv, .parquet); every read takes as_of. Ctrl-C stops it.
     """
     import uvicorn
-
-    from lazos.web import create_app
+    from uvicorn.supervisors import Multiprocess
 
     with open_db(db) as lz:  # the default database is built from the embedded data on first use
         path = lz.path
-    app = create_app(path, enable_sql=enable_sql)
-    sock = listen(host, port)
+    sock = listen(host, port)  # first: a port in use is said at once; early requests wait in its backlog
     where = address(sock)
-    print(f"Lazos API serving {path} at {where}/api/v1 (docs: {where}/docs); Ctrl-C stops it", flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    finally:
-        app.state.db.close()
+    http, loop = http_and_loop()
+    make = functools.partial(served_app, str(Path(path)), enable_sql=enable_sql, cors=cors, warm=warm)
+    if workers == 1:
+        app = make()
+        print(f"Lazos API serving {path} at {where}/api/v1 (docs: {where}/docs); Ctrl-C stops it", flush=True)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, http=http, loop=loop, ws="none")
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            app.state.db.close()
+        return
+    print(
+        f"Lazos API serving {path} at {where}/api/v1 (docs: {where}/docs) with {workers} workers; Ctrl-C stops it",
+        flush=True,
+    )
+    config = uvicorn.Config(
+        make,  # each worker process calls it: its own read-only handle and caches
+        factory=True,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        http=http,
+        loop=loop,
+        ws="none",
+    )
+    Multiprocess(config, sockets=[sock]).run()

@@ -3,8 +3,9 @@
 ``create_app(db_path)`` opens the database read-only once; the threads FastAPI serves requests
 from share the handle (each reads through a DuckDB cursor of its own). Every resource is under
 /api/v1; /openapi.json describes them and /docs shows them. Reads carry an ETag and
-Cache-Control (lazos.web.caching) and are gzipped when the client accepts it; errors are
-problem details (lazos.web.errors).
+Cache-Control (lazos.web.caching) and are gzipped when the client accepts it; successful ones
+are kept whole and replayed while the database is the same (lazos.web.response_cache); errors
+are problem details (lazos.web.errors).
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from lazos import __version__
 from lazos.api import Lazos
 from lazos.web import errors
 from lazos.web.caching import ETagMiddleware
+from lazos.web.response_cache import DEFAULT_MAX_BYTES, ResponseCache, ResponseCacheMiddleware
 from lazos.web.routes import analytics, countries, documents, events, meta, observations, projects, sql
 
 PREFIX = "/api/v1"
+# Headers a page of another origin may read (with --cors): caching, paging and the citation.
+CORS_EXPOSED = ["ETag", "Link", "X-Lazos-Citation", "X-Lazos-Citation-Encoding", "Content-Disposition"]
 
 DESCRIPTION = """\
 China's ties with Latin America and the Caribbean, from Lazos's sourced data: countries,
@@ -32,7 +37,8 @@ opportunities, documents and the claims checked in them.
 * Lists answer with JSON pages (`limit`, at most 500; the `next` cursor leads on) and download as
   CSV or Parquet with a `.csv` / `.parquet` suffix or an `Accept` header; every row keeps the id of
   its source, and the citation travels in the `X-Lazos-Citation` header.
-* Answers carry an `ETag` (send it back in `If-None-Match` for a 304) and are gzipped on request.
+* Answers carry an `ETag` (send it back in `If-None-Match` for a 304) and are gzipped on request;
+  the server keeps recent answers whole and answers them again until the database changes.
 * Errors are problem details (RFC 9457) naming the parameter at fault and suggesting close values.
 """
 
@@ -43,12 +49,18 @@ def create_app(
     enable_sql: bool = False,
     sql_row_cap: int = sql.ROW_CAP,
     sql_time_limit: float = sql.TIME_LIMIT_S,
+    cors: bool = False,
+    response_cache_bytes: int = DEFAULT_MAX_BYTES,
 ) -> FastAPI:
     """The API over the database at ``db_path`` (the default one if None), opened read-only.
 
     ``enable_sql`` turns on GET /api/v1/sql (read-only SELECTs within ``sql_time_limit`` seconds
-    and ``sql_row_cap`` rows). The handle, ``app.state.db``, stays open for the app's life (a test
-    client may start and stop the app many times): its owner closes it.
+    and ``sql_row_cap`` rows). ``cors`` lets pages of any origin read the API (GET and HEAD).
+    Successful reads are kept whole, up to ``response_cache_bytes`` in all (0: none), and
+    answered again from there while the database's version is the same
+    (``app.state.response_cache``; lazos.web.response_cache). The handle, ``app.state.db``,
+    stays open for the app's life (a test client may start and stop the app many times): its
+    owner closes it.
     """
     db = Lazos(db_path)
     app = FastAPI(
@@ -77,6 +89,26 @@ def create_app(
     def root(request: Request) -> Response:
         return RedirectResponse(PREFIX)
 
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
-    app.add_middleware(ETagMiddleware, version=lambda: db.version)
+    # Outermost last: CORS headers on every answer, then ETag/304, then the kept answers, then gzip.
+    def version() -> str:
+        return app.state.db.version
+
+    app.state.response_cache = ResponseCache(max(response_cache_bytes, 0))
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(
+        ResponseCacheMiddleware,  # also answers HEAD as GET without the body, kept or not
+        cache=app.state.response_cache,
+        version=version,
+        exclude=(PREFIX + "/sql",),  # a query may read the clock or draw random numbers
+    )
+    app.add_middleware(ETagMiddleware, version=version)
+    if cors:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD"],
+            allow_headers=["If-None-Match"],
+            expose_headers=CORS_EXPOSED,
+            max_age=3600,
+        )
     return app

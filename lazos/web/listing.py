@@ -16,10 +16,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from lazos.jsonable import dumps
 from lazos.ordering import sort_rows
 from lazos.results import Table
 from lazos.web.downloads import CSV, JSON, MEDIA_TYPES, PARQUET, download, wanted_format
+from lazos.web.encoding import encode
 from lazos.web.errors import about, problem_responses
 from lazos.web.models import TablePage
 from lazos.web.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of
@@ -55,7 +55,8 @@ DOWNLOAD_CONTENT = {
 
 
 def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(dumps(body, indent=None), media_type=MEDIA_TYPES[JSON], headers=headers)
+    """``body`` as compact JSON (lazos.web.encoding: the values lazos.jsonable.dumps writes)."""
+    return Response(encode(body), media_type=MEDIA_TYPES[JSON], headers=headers)
 
 
 def respond(
