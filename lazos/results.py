@@ -207,12 +207,13 @@ class CountryProfile(Result):
 
 @dataclass(frozen=True, eq=False)
 class ProjectDetail(Result):
-    """One project: its row, milestones, every sourced amount, external ids and location."""
+    """One project: its row, milestones, every sourced amount, external ids and locations."""
 
     project: dict[str, Any]
     milestones: Table
     amounts: Table
     external_ids: Table
+    locations: Table
     geometry: dict[str, Any] | None = None  # a GeoJSON Feature, when the project has a location
     as_of: date | None = None
 

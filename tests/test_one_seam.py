@@ -73,6 +73,7 @@ def test_a_list_is_the_same_json_from_the_cli_and_the_rest_api(cli, client, args
         (("overview", "--as-of", "2020-01-01"), "/api/v1/overview?as_of=2020-01-01"),
         (("country", "ARG", "--as-of", "2022-03-01"), "/api/v1/countries/ARG?as_of=2022-03-01"),
         (("country", "阿根廷"), "/api/v1/countries/ARG"),
+        (("project", "bogota metro"), "/api/v1/projects/bogota%20metro"),
         (("index", "--year", "2022"), "/api/v1/index?year=2022"),
         (("index", "--year", "2022", "--explain"), "/api/v1/index?year=2022&explain=true"),
         (("risk", "--year", "2022"), "/api/v1/risk?year=2022"),

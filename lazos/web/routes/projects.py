@@ -107,6 +107,4 @@ def project(request: Request, project_id: ProjectId, as_of: AsOf = None) -> Resp
     """Its row, milestones (as of a date), every sourced amount, external ids, locations and point."""
     db = lazos_of(request)
     detail = _detail(db, project_id, as_of)
-    body = detail.to_dict()
-    body["locations"] = db.project_locations(detail.project["project_id"]).to_dict()
-    return json_response(body)
+    return json_response(detail.to_dict())
