@@ -319,7 +319,8 @@ class Lazos:
         return self._table("projects", frame, parse_as_of(as_of))
 
     def project(self, name: str, *, as_of: AsOf = None) -> ProjectDetail:
-        """One project by id or by (part of) its name: its row, milestones and every amount."""
+        """One project by id or by (part of) its name: its row, milestones, every amount, its
+        external ids and locations (administrative units and mapped features)."""
         found = self.reader.project(name, as_of=as_of)
         day = parse_as_of(as_of)
         row = found["project"]
@@ -335,6 +336,7 @@ class Lazos:
             milestones=self._table("milestones", found["milestones"], day),
             amounts=self._table("amounts", found["amounts"], day),
             external_ids=self._table("external ids", found["external_ids"], day),
+            locations=self.project_locations(row["project_id"]),
             geometry=geometry,
             as_of=day,
         )
@@ -811,7 +813,8 @@ class Lazos:
     # ------------------------------------------------------------------ one country
 
     def country(self, name: str, *, as_of: AsOf = None) -> CountryProfile:
-        """The ties timeline, projects and latest indicators of one country."""
+        """The ties timeline, projects (largest first, by their amount in US dollars) and latest
+        indicators of one country."""
         iso = self.resolve_country(name)
         day = parse_as_of(as_of)
         return self.cached("api.country", (iso, day), lambda: self._country(iso, day))
@@ -821,7 +824,7 @@ class Lazos:
         countries = r.countries(as_of=day, include_aggregates=True)
         info = {k: (None if _missing(v) else v) for k, v in countries[countries["iso3"] == iso].iloc[0].items()}
         events = r.events(as_of=day, country=iso)
-        projects = r.projects(as_of=day, country=iso)
+        projects = self.projects(as_of=day, country=iso, sort="-amount_usd").frame  # largest first
         obs = r.observations(as_of=day, entity=iso)
         if not obs.empty:
             obs = (
