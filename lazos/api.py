@@ -201,7 +201,7 @@ class Lazos:
         verdicts. A question with its own arguments (one country's profile, a filtered list)
         then selects from those in a few milliseconds.
         """
-        self.reader.hold_observations()
+        self.reader.hold()
         self.overview()
         self.countries()
         self.countries(include_aggregates=True)
@@ -209,8 +209,6 @@ class Lazos:
         self.indicators()
         self.bri_participants()
         self.analysis_runs()
-        self.reader.project_milestones()
-        self.reader.project_amounts()
         try:
             self.connectivity_index()
             self.risk()

@@ -133,11 +133,11 @@ class LRUCache:
 def approx_bytes(value: Any, depth: int = 0) -> int:
     """A quick estimate of the memory ``value`` holds: exact enough to bound a cache, cheap
     enough to run on every entry (big containers are sized from a sample of their items)."""
-    if isinstance(value, pd.DataFrame | pd.Series):
-        frame = value.to_frame() if isinstance(value, pd.Series) else value
-        shallow = int(frame.memory_usage(index=True, deep=False).sum())
-        objects = sum(1 for dtype in frame.dtypes if pd.api.types.is_object_dtype(dtype))
-        return shallow + objects * len(frame) * OBJECT_CELL_BYTES
+    if isinstance(value, pd.Series):
+        value = value.to_frame()
+    if isinstance(value, pd.DataFrame):  # 8 bytes a cell (and the index), and the objects cells hold
+        objects = sum(1 for dtype in value.dtypes if pd.api.types.is_object_dtype(dtype))
+        return 64 + len(value) * ((value.shape[1] + 1) * 8 + objects * OBJECT_CELL_BYTES)
     if depth > 6 or value is None or isinstance(value, int | float | bool | str | bytes):
         return sys.getsizeof(value)
     if isinstance(value, dict):

@@ -202,17 +202,27 @@ class Held:
         parts of the text it holds): what ``column IN values`` selects in SQL."""
         found = self.positions.get((column, split))
         if found is None:
-            lists: dict[str, list[int]] = {}
-            for i, value in enumerate(self.frame[column]):
-                if isinstance(value, str):
-                    for part in value.split(split) if split else (value,):
-                        lists.setdefault(part, []).append(i)
-            found = self.positions[(column, split)] = {k: np.array(v, dtype=np.intp) for k, v in lists.items()}
+            found = self.positions[(column, split)] = _positions(self.frame[column], split)
         mask = np.zeros(len(self.frame), dtype=bool)
         for value in values:
             if value in found:
                 mask[found[value]] = True
         return mask
+
+
+def _positions(column: pd.Series, split: str | None) -> dict[str, np.ndarray]:
+    """The rows holding each text of ``column`` (or each part of it, with ``split``)."""
+    if split is None:
+        codes, values = pd.factorize(column)  # a missing value gets -1
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
+        return {v: order[bounds[i] : bounds[i + 1]] for i, v in enumerate(values) if isinstance(v, str)}
+    lists: dict[str, list[int]] = {}
+    for i, value in enumerate(column):
+        if isinstance(value, str):
+            for part in value.split(split):
+                lists.setdefault(part, []).append(i)
+    return {k: np.array(v, dtype=np.intp) for k, v in lists.items()}
 
 
 def subset(every: pd.DataFrame, keep: pd.Series | np.ndarray | None = None) -> pd.DataFrame:
@@ -750,14 +760,20 @@ class Reader:
             )
         )
 
-    def hold_observations(self, as_of: AsOf = None) -> bool:
-        """Read every newest-vintage value as of a date into memory now, when they fit, so that
-        every question on that date selects from them (a server does it at start, through
-        lazos.api.Lazos.warm); whether they are held."""
-        if not self._holds_observations():
-            return False
-        self._all_observations(parse_as_of(as_of))
-        return True
+    def hold(self, as_of: AsOf = None) -> None:
+        """Read now every row the questions on a date select from (events, projects, their
+        milestones and amounts, and every newest-vintage observation when they fit in memory),
+        with the rows of each country, entity and indicator: a server does it at start,
+        through lazos.api.Lazos.warm, so that no request pays for it."""
+        day = parse_as_of(as_of)
+        self._all_events(day).rows_with("country", ())
+        self._all_projects(day).rows_with("countries", (), split=";")
+        self._kept_amounts().rows_with("project_id", ())
+        self.project_milestones(as_of=day)
+        if self._holds_observations():
+            held = self._all_observations(day)
+            for column in ("entity", "indicator", "partner"):
+                held.rows_with(column, ())
 
     def _held_observations(self, day: date | None, ask: bool = True) -> Held | None:
         """Every newest-vintage value as of ``day`` when they are in memory, or when this is
