@@ -189,6 +189,7 @@ def test_head_and_conditional_requests_answer_as_without_the_cache(apps):
 def test_cors_lets_pages_of_any_origin_read(built_db: Path):
     app = create_app(built_db, cors=True)
     with TestClient(app) as client:
+        assert "access-control-allow-origin" not in client.get("/api/v1/projects?limit=2").headers  # no Origin
         for _ in range(2):  # computed, then kept
             answer = client.get("/api/v1/projects?limit=2", headers={"Origin": "https://example.org"})
             assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*"

@@ -10,12 +10,14 @@ are problem details (lazos.web.errors).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lazos import __version__
 from lazos.api import Lazos
@@ -43,6 +45,19 @@ opportunities, documents and the claims checked in them.
 """
 
 
+class LazosAPI(FastAPI):
+    """FastAPI whose requests meet the kept answers first (``front``), before its own middleware
+    (error pages, CORS, ETag, gzip), its parameter validation and its routes."""
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.front(scope, receive, send)
+
+
 def create_app(
     db_path: str | Path | None = None,
     *,
@@ -63,7 +78,7 @@ def create_app(
     owner closes it.
     """
     db = Lazos(db_path)
-    app = FastAPI(
+    app = LazosAPI(
         title="Lazos API",
         version=__version__,
         description=DESCRIPTION,
@@ -89,18 +104,11 @@ def create_app(
     def root(request: Request) -> Response:
         return RedirectResponse(PREFIX)
 
-    # Outermost last: CORS headers on every answer, then ETag/304, then the kept answers, then gzip.
+    # Outermost last: CORS, then ETag/304, then gzip; the kept answers are in front of them all.
     def version() -> str:
         return app.state.db.version
 
-    app.state.response_cache = ResponseCache(max(response_cache_bytes, 0))
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
-    app.add_middleware(
-        ResponseCacheMiddleware,  # also answers HEAD as GET without the body, kept or not
-        cache=app.state.response_cache,
-        version=version,
-        exclude=(PREFIX + "/sql",),  # a query may read the clock or draw random numbers
-    )
     app.add_middleware(ETagMiddleware, version=version)
     if cors:
         app.add_middleware(
@@ -111,4 +119,11 @@ def create_app(
             expose_headers=CORS_EXPOSED,
             max_age=3600,
         )
+    app.state.response_cache = ResponseCache(max(response_cache_bytes, 0))
+    app.front = ResponseCacheMiddleware(  # also answers HEAD as GET without the body, kept or not
+        functools.partial(FastAPI.__call__, app),
+        cache=app.state.response_cache,
+        version=version,
+        exclude=(PREFIX + "/sql",),  # a query may read the clock or draw random numbers
+    )
     return app

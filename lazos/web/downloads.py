@@ -55,13 +55,8 @@ def wanted_format(request: Request) -> str:
     suffix = request.path_params.get("format")
     if suffix in MEDIA_TYPES:
         return suffix
-    return format_of_accept(request.headers.get("accept", ""))
-
-
-def format_of_accept(accept: str) -> str:
-    """The format an Accept header asks for (q-values honoured), else JSON."""
     best, best_q = JSON, 0.0
-    for part in accept.split(","):
+    for part in request.headers.get("accept", "").split(","):
         media, _, params = part.strip().partition(";")
         found = _ACCEPTED.get(media.strip().lower())
         if found is None:

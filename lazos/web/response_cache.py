@@ -1,22 +1,23 @@
-"""A cache of whole answers: a GET's status line, headers and body kept as sent, and replayed
-before any route work (no parameter validation, no Python API call, no JSON encoding, no gzip).
+"""A cache of whole answers: a GET's status line, headers and body kept as the app sent them,
+and replayed in front of the app (lazos.web.app.LazosAPI): no middleware, no parameter
+validation, no Python API call, no JSON encoding and no gzip for an answer already given.
 
 The key holds everything an answer depends on: the database's version (a new build, import,
 ingest or saved analysis is another version, so an older answer is never served for it), the
 scheme, Host and root path (``next_url`` and ``Link`` are absolute URLs), the path and the raw
-query string (``next_url`` repeats the query in the order it was given), the format negotiated
-from the Accept header (a ``.csv`` suffix is in the path) and whether the answer is gzipped
-(Starlette's GZipMiddleware gzips when ``gzip`` appears in Accept-Encoding). Only complete 200
-answers are kept: errors, 304s and an answer cut short by a client that went away are not.
-Paths given in ``exclude`` are never kept (the SQL endpoint: a query may read the clock or
-draw random numbers).
+query string (``next_url`` repeats the query in the order it was given), the Accept header
+(it picks the format, and the ETag is computed from it), whether the answer is gzipped
+(Starlette's GZipMiddleware gzips when ``gzip`` appears in Accept-Encoding) and the Origin
+(CORS headers). Only complete 200 answers are kept: errors, 304s and an answer cut short by a
+client that went away are not. Paths given in ``exclude`` are never kept (the SQL endpoint: a
+query may read the clock or draw random numbers).
 
-The cache is a least-recently-used map bounded in bytes (bodies and headers); one answer larger
-than ``max_entry_bytes`` is passed on without being kept. A HEAD request is answered as the GET
-it describes (same status and headers, no body; RFC 9110 9.3.2), from the cache or computed and
-kept. The ETag middleware sits outside
-this one: a matching If-None-Match is answered 304 before the cache is looked at, and a
-replayed answer gets its ETag, Cache-Control and Vary as a computed one does.
+A request whose If-None-Match holds the answer's current ETag goes to the app, whose ETag
+middleware answers 304; any other If-None-Match is answered in full, from the cache if it can.
+A HEAD request is answered as the GET it describes (same status and headers, no body; RFC 9110
+9.3.2), from the cache or computed and kept. The cache is a least-recently-used map bounded in
+bytes (bodies and headers); one answer larger than ``max_entry_bytes`` is passed on without
+being kept.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lazos.web.downloads import format_of_accept
+from lazos.web.caching import etag_for, matches
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 ENTRY_OVERHEAD = 200  # bytes counted per entry beyond its body and headers (key, tuple, object)
@@ -99,8 +100,8 @@ class ResponseCache:
 
 
 def cache_key(version: str, scope: Scope) -> Key:
-    """What an answer to this request depends on (see the module's docstring)."""
-    host = accept = encoding = None
+    """What a whole answer to this request depends on (see the module's docstring)."""
+    host = accept = encoding = origin = None
     for name, value in scope["headers"]:  # the first of each, as Starlette's Headers.get reads them
         if name == b"host":
             host = value if host is None else host
@@ -108,6 +109,8 @@ def cache_key(version: str, scope: Scope) -> Key:
             accept = value if accept is None else accept
         elif name == b"accept-encoding":
             encoding = value if encoding is None else encoding
+        elif name == b"origin":
+            origin = value if origin is None else origin
     return (
         version,
         scope.get("scheme", "http"),
@@ -115,9 +118,17 @@ def cache_key(version: str, scope: Scope) -> Key:
         scope.get("root_path", ""),
         scope["path"],
         scope.get("query_string", b"").decode("latin-1"),
-        format_of_accept(accept.decode("latin-1") if accept else ""),
+        accept.decode("latin-1") if accept is not None else "",
         "gzip" if encoding and b"gzip" in encoding else "",
+        origin.decode("latin-1") if origin is not None else "",
     )
+
+
+def if_none_match(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            return value.decode("latin-1")
+    return None
 
 
 class ResponseCacheMiddleware:
@@ -145,7 +156,12 @@ class ResponseCacheMiddleware:
         if path.startswith(self.exclude):
             await self.app(scope, receive, _without_body(send) if head else send)
             return
-        key = cache_key(self.version(), scope)
+        version = self.version()
+        condition = if_none_match(scope)
+        if condition is not None and matches(condition, etag_for(version, scope)):
+            await self.app(scope, receive, send)  # 304, by the ETag middleware inside
+            return
+        key = cache_key(version, scope)
         answer = self.cache.get(key)
         if answer is not None:
             await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
