@@ -35,6 +35,7 @@ run: build
 	@echo "          $(BIN)/lazos extract tests/devset/passages_es.txt --format jsonl"
 	@echo "          $(BIN)/lazos ingest REPORT.pdf && $(BIN)/lazos claims --status inconsistent"
 	@echo "          $(BIN)/lazos query \"select kind, count(*) from event group by kind\""
+	@echo "          $(BIN)/lazos serve     # the REST API at http://127.0.0.1:8000/api/v1 (docs at /docs)"
 
 # The whole suite: lint, then tests.
 test: setup
