@@ -179,16 +179,14 @@ def import_(
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from lazos.store.importer import import_files
-
     path = _db_for_writing(db)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as bar:
         task = bar.add_task(f"Importing {source}", total=None)
-        report = import_files(
-            path,
+        report = api.import_file(
             source,
             files,
+            db=path,
             vintage=vintage,
             encoding=encoding,
             progress=lambda message: bar.update(task, description=f"{source}: {message}"),
@@ -232,10 +230,8 @@ def _add_fetch_command(dataset: Connector) -> None:
     assert download is not None, dataset.name
 
     def command(**values: Any) -> None:
-        from lazos.store.importer import fetch
-
         path = _db_for_writing(values.pop("db"))
-        _report(fetch(path, dataset.name, download.request(values)))
+        _report(api.fetch(dataset.name, download.request(values), db=path))
 
     db = inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, annotation=DbOpt, default=None)
     command.__signature__ = inspect.Signature([*map(_fetch_option, download.options), db])  # type: ignore[attr-defined]
