@@ -37,6 +37,26 @@ def db(built_db: Path):
     handle.close()
 
 
+@pytest.fixture(scope="module")
+def client(built_db: Path):
+    """The REST API over the embedded database, in process (one app per test module)."""
+    from fastapi.testclient import TestClient
+
+    from lazos.web import create_app
+
+    app = create_app(built_db)
+    with TestClient(app) as c:
+        yield c
+    app.state.db.close()
+
+
+@pytest.fixture(scope="module")
+def api(built_db: Path):
+    """A Python API handle on the embedded database, shared by a test module."""
+    with lazos.open(built_db) as handle:
+        yield handle
+
+
 @pytest.fixture()
 def db_copy(tmp_path: Path, built_db: Path) -> Path:
     """A writable copy of the embedded database, for tests that import into it."""

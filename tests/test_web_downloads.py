@@ -6,15 +6,12 @@ from __future__ import annotations
 import io
 import json
 import math
-from pathlib import Path
 from urllib.parse import unquote
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
-
-from lazos.web import create_app
 
 LISTS = [
     "/api/v1/countries",
@@ -27,13 +24,6 @@ LISTS = [
     "/api/v1/sources",
 ]
 
-
-@pytest.fixture(scope="module")
-def client(built_db: Path):
-    app = create_app(built_db)
-    with TestClient(app) as c:
-        yield c
-    app.state.db.close()
 
 
 def with_suffix(path: str, suffix: str) -> str:

@@ -16,14 +16,6 @@ from lazos.web import create_app
 from lazos.web.errors import PROBLEM_JSON
 
 
-@pytest.fixture(scope="module")
-def client(built_db: Path):
-    app = create_app(built_db)
-    with TestClient(app) as c:
-        yield c
-    app.state.db.close()
-
-
 def problem(response, status: int) -> dict:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_JSON

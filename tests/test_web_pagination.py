@@ -3,27 +3,8 @@ page sizes are capped; a cursor only works for the query it came from."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-
-import lazos
-from lazos.web import create_app
-
-
-@pytest.fixture(scope="module")
-def client(built_db: Path):
-    app = create_app(built_db)
-    with TestClient(app) as c:
-        yield c
-    app.state.db.close()
-
-
-@pytest.fixture(scope="module")
-def api(built_db: Path):
-    with lazos.open(built_db) as handle:
-        yield handle
 
 
 def walk(client: TestClient, path: str) -> tuple[list[dict], list[dict]]:
