@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup build lint format snapshot bench clean lock
+.PHONY: run test setup build lint format snapshot bench clean lock assets browser
 
 # Set-up: a virtual environment with exactly the versions in requirements.lock (hashes checked),
 # then Lazos itself on top without resolving anything again.
@@ -37,8 +37,9 @@ run: build
 	@echo "          $(BIN)/lazos query \"select kind, count(*) from event group by kind\""
 	@echo "          $(BIN)/lazos serve     # the REST API at http://127.0.0.1:8000/api/v1 (docs at /docs)"
 
-# The whole suite: lint, then tests.
-test: setup
+# The whole suite: lint, then tests (the browser tests need Chromium and axe-core: `browser`
+# installs them where it can; where it cannot they skip with the reason).
+test: setup browser
 	$(BIN)/ruff check lazos tests benchmarks
 	$(BIN)/python -m pytest
 
@@ -58,6 +59,20 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	printf 'hatchling>=1.25\neditables>=0.5\n' | $(PYTHON) -m uv pip compile pyproject.toml - --extra dev --universal \
 		--python-version 3.11 --generate-hashes --no-header -o requirements.lock
+
+# Front-end packages, exactly as package-lock.json has them (from the npm registry).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# The web app's built assets (vendor scripts, the map's shapes) from node_modules. They are
+# committed, so `make run` needs no npm; run this after changing package.json and commit the result.
+assets: node_modules/.package-lock.json
+	node scripts/build_assets.mjs
+
+# What the browser tests need: Debian's chromium (apt-get, when missing and allowed) and axe-core
+# (npm). Idempotent; prints why when it cannot, and the browser tests then skip.
+browser:
+	@sh scripts/install_browser.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

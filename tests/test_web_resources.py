@@ -16,13 +16,13 @@ def get(client: TestClient, path: str, status: int = 200) -> dict:
     return response.json()
 
 
-def test_the_api_root_lists_every_resource_and_the_root_leads_there(client):
+def test_the_api_root_lists_every_resource_and_the_root_leads_to_the_web_app(client):
     body = get(client, "/api/v1")
     assert body["sql_enabled"] is False and "sql" not in body["resources"]
     for path in body["resources"].values():
         if "{" not in path:
             assert client.get(path).status_code == 200, path
-    assert client.get("/", follow_redirects=False).headers["location"] == "/api/v1"
+    assert client.get("/", follow_redirects=False).headers["location"] == "/en/"  # the web app; /api/v1 the API
     assert client.get("/openapi.json").json()["info"]["title"] == "Lazos API"
     assert client.get("/docs").status_code == 200
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lazos import __version__
 from lazos.api import Lazos
-from lazos.web import errors
+from lazos.web import errors, pages
 from lazos.web.caching import ETagMiddleware
 from lazos.web.response_cache import DEFAULT_MAX_BYTES, ResponseCache, ResponseCacheMiddleware
 from lazos.web.routes import analytics, countries, documents, events, meta, observations, projects, sql
@@ -65,12 +64,14 @@ def create_app(
     sql_row_cap: int = sql.ROW_CAP,
     sql_time_limit: float = sql.TIME_LIMIT_S,
     cors: bool = False,
+    writes: bool = False,
     response_cache_bytes: int = DEFAULT_MAX_BYTES,
 ) -> FastAPI:
     """The API over the database at ``db_path`` (the default one if None), opened read-only.
 
     ``enable_sql`` turns on GET /api/v1/sql (read-only SELECTs within ``sql_time_limit`` seconds
     and ``sql_row_cap`` rows). ``cors`` lets pages of any origin read the API (GET and HEAD).
+    ``writes`` lets the web app take document uploads (ingested into the database).
     Successful reads are kept whole, up to ``response_cache_bytes`` in all (0: none), and
     answered again from there while the database's version is the same
     (``app.state.response_cache``; lazos.web.response_cache). The handle, ``app.state.db``,
@@ -100,9 +101,7 @@ def create_app(
         for path in ("/sql", "/sql.{format}"):
             app.add_api_route(PREFIX + path, sql.sql_off, methods=["GET"], include_in_schema=False)
 
-    @app.get("/", include_in_schema=False)
-    def root(request: Request) -> Response:
-        return RedirectResponse(PREFIX)
+    pages.install(app, writes=writes)  # after the API's routes: /{lang}/... never shadows /api/v1
 
     # Outermost last: CORS, then ETag/304, then gzip; the kept answers are in front of them all.
     def version() -> str:

@@ -134,8 +134,26 @@ def about(parameter: str, status: int = 422) -> Iterator[None]:
 # ---------------------------------------------------------------------------- handlers
 
 
+def _page(request: Request) -> bool:
+    """Whether the request is for a page of the web app (answered with an HTML error page)."""
+    from lazos.web.pages.errors import is_page
+
+    return is_page(request)
+
+
 async def on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
+    if _page(request):
+        from lazos.web.pages.errors import page_error
+
+        return page_error(
+            request,
+            exc.status,
+            exc.detail,
+            parameter=exc.parameter,
+            suggestions=exc.extra.get("suggestions"),
+            in_path=exc.status == 404,
+        )
     return problem(exc.status, exc.kind, exc.detail, parameter=exc.parameter, **exc.extra)
 
 
@@ -144,6 +162,13 @@ async def on_lazos_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, TimeLimitError):
         return problem(400, "time-limit", message, title="Time limit reached")
     parameter, in_path = parameter_of(message, request)
+    if _page(request):
+        from lazos.web.pages.errors import page_error
+
+        status = 404 if in_path else 422
+        return page_error(
+            request, status, message, parameter=parameter, suggestions=suggestions(message), in_path=in_path
+        )
     if in_path:
         return problem(404, "not-found", message, parameter=parameter, suggestions=suggestions(message))
     return problem(422, "invalid-parameter", message, parameter=parameter, suggestions=suggestions(message))
@@ -164,12 +189,20 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
         errors.append({"parameter": name, "in": where, "detail": str(error.get("msg", "invalid"))})
     detail = "; ".join(f"{e['parameter']}: {e['detail']}" if e["parameter"] else e["detail"] for e in errors)
     first = errors[0]["parameter"] if errors else None
+    if _page(request):
+        from lazos.web.pages.errors import page_error
+
+        return page_error(request, 422, detail or "invalid request", parameter=first)
     return problem(422, "invalid-parameter", detail or "invalid request", parameter=first, errors=errors)
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    if _page(request) and status in (404, 405):
+        from lazos.web.pages.errors import page_error
+
+        return page_error(request, status, f"no page at {request.url.path}")
     if status == 404:
         detail = f"no resource at {request.url.path}: GET /api/v1 lists them"
     elif status == 405:
@@ -181,6 +214,10 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
 
 async def on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error answering %s %s", request.method, request.url.path, exc_info=exc)
+    if _page(request):
+        from lazos.web.pages.errors import page_error
+
+        return page_error(request, 500, "an unexpected error happened on the server; it has been logged")
     return problem(500, "server-error", "an unexpected error happened on the server; it has been logged")
 
 
