@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup build lint format snapshot bench clean lock assets browser
+.PHONY: run test setup build lint format snapshot bench clean lock assets browser translations
 
 # Set-up: a virtual environment with exactly the versions in requirements.lock (hashes checked),
 # then Lazos itself on top without resolving anything again.
@@ -22,20 +22,12 @@ build: setup
 	$(BIN)/lazos build
 	$(BIN)/lazos analyses save
 
-# The main job: until the web app lands, print the overview and how to explore.
+# The main job: build the database from the embedded data and serve the web app and the REST API
+# at http://127.0.0.1:8000 (Ctrl-C stops it; `make run` again keeps what was ingested or imported).
 run: build
-	$(BIN)/lazos overview
 	@echo
-	@echo "Explore:  $(BIN)/lazos --help"
-	@echo "          $(BIN)/lazos country argentina --as-of 2022-03-01"
-	@echo "          $(BIN)/lazos events --kind bri_mou_signed"
-	@echo "          $(BIN)/lazos index --year 2022 --country argentina --explain"
-	@echo "          $(BIN)/lazos risk peru"
-	@echo "          $(BIN)/lazos alerts --since 2023"
-	@echo "          $(BIN)/lazos extract tests/devset/passages_es.txt --format jsonl"
-	@echo "          $(BIN)/lazos ingest REPORT.pdf && $(BIN)/lazos claims --status inconsistent"
-	@echo "          $(BIN)/lazos query \"select kind, count(*) from event group by kind\""
-	@echo "          $(BIN)/lazos serve     # the REST API at http://127.0.0.1:8000/api/v1 (docs at /docs)"
+	@echo "Also:     $(BIN)/lazos --help   (the same answers on the command line)"
+	$(BIN)/lazos serve
 
 # The whole suite: lint, then tests (the browser tests need Chromium and axe-core: `browser`
 # installs them where it can; where it cannot they skip with the reason).
@@ -68,6 +60,19 @@ node_modules/.package-lock.json: package.json package-lock.json
 # committed, so `make run` needs no npm; run this after changing package.json and commit the result.
 assets: node_modules/.package-lock.json
 	node scripts/build_assets.mjs
+
+# The interface text: extract it from the templates and code into messages.pot and merge it into
+# the catalogs of es, pt and zh (then translate what is new and commit; tests check none is missing).
+translations: setup
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --project=Lazos --version=0.1 --no-wrap --sort-by-file \
+		-o lazos/web/locales/messages.pot .
+	for lang in es pt zh; do \
+		if [ -f lazos/web/locales/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update --no-wrap --ignore-obsolete -i lazos/web/locales/messages.pot -d lazos/web/locales -l $$lang; \
+		else \
+			$(BIN)/pybabel -q init --no-wrap -i lazos/web/locales/messages.pot -d lazos/web/locales -l $$lang; \
+		fi; \
+	done
 
 # What the browser tests need: Debian's chromium (apt-get, when missing and allowed) and axe-core
 # (npm). Idempotent; prints why when it cannot, and the browser tests then skip.

@@ -28,15 +28,20 @@ from lazos.web.pages.i18n import HTML_LANG, LANG_NAMES, LANGS, Formatter, transl
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
+def N_(message: str) -> str:
+    """Marks text for the catalogs where it is written (pybabel extracts N_), translated where shown."""
+    return message
+
+
 NAV = (  # (path under the language, label): the header's navigation
-    ("/", "Overview"),
-    ("/projects", "Projects"),
-    ("/index", "Connectivity index"),
-    ("/risk", "Risk"),
-    ("/claims", "Documents & claims"),
-    ("/methodology", "Methodology"),
-    ("/sources", "Sources"),
-    ("/about", "About"),
+    ("/", N_("Overview")),
+    ("/projects", N_("Projects")),
+    ("/index", N_("Connectivity index")),
+    ("/risk", N_("Risk")),
+    ("/claims", N_("Documents & claims")),
+    ("/methodology", N_("Methodology")),
+    ("/sources", N_("Sources")),
+    ("/about", N_("About")),
 )
 
 
