@@ -208,6 +208,7 @@ class Lazos:
         self.sources()
         self.indicators()
         self.bri_participants()
+        self.project_locations()
         self.analysis_runs()
         try:
             self.connectivity_index()
@@ -339,19 +340,27 @@ class Lazos:
             as_of=day,
         )
 
-    def project_locations(self, project_id: str) -> Table:
-        """Where a project is, at the precision its sources give: administrative units (ADM1,
+    def project_locations(self, project_id: str | None = None) -> Table:
+        """Where a project is (or every project, when ``project_id`` is None: one query, kept for
+        the database's version), at the precision its sources give: administrative units (ADM1,
         ADM2) with the project's share, and mapped features with their centroid."""
+        if project_id is None:
+            return self.cached("api.project_locations", (), lambda: self._project_locations(None))
+        return self._project_locations(project_id)
+
+    def _project_locations(self, project_id: str | None) -> Table:
+        where = "x.project_id = ? AND " if project_id is not None else ""
         frame = frame_of(
             self.reader.con.execute(
                 f"""
                 SELECT x.project_id, x.level, x.place_id, x.country, x.name, x.lat, x.lon, x.share,
                     x.precision, x.source_id, {SOURCE_LABEL_SQL} AS source_label, s.url AS source_url
                 FROM project_location x JOIN source s ON s.source_id = x.source_id AND {self.visible("s")}
-                WHERE x.project_id = ? AND {self.visible("x")}
-                ORDER BY CASE x.level WHEN 'ADM1' THEN 0 WHEN 'ADM2' THEN 1 ELSE 2 END, x.name, x.place_id
+                WHERE {where}{self.visible("x")}
+                ORDER BY x.project_id, CASE x.level WHEN 'ADM1' THEN 0 WHEN 'ADM2' THEN 1 ELSE 2 END,
+                    x.name, x.place_id
                 """,
-                [project_id],
+                [project_id] if project_id is not None else [],
             )
         )
         return self._table("project locations", frame)
