@@ -24,7 +24,12 @@ const topojson = require("topojson-client");
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NODE_MODULES = path.join(ROOT, "node_modules");
-const STATIC = path.join(ROOT, "lazos", "web", "static");
+// `--out DIR` writes vendor/ and map/ under DIR instead (the tests rebuild there and compare).
+const outIndex = process.argv.indexOf("--out");
+const STATIC =
+  outIndex > 0 && process.argv[outIndex + 1]
+    ? path.resolve(process.argv[outIndex + 1])
+    : path.join(ROOT, "lazos", "web", "static");
 const VENDOR_DIR = path.join(STATIC, "vendor");
 const MAP_DIR = path.join(STATIC, "map");
 
@@ -717,6 +722,7 @@ for (const file of written) {
   const data = readFileSync(file);
   total += data.length;
   const gz = gzipSync(data, { level: 9 }).length;
-  console.log(`wrote ${path.relative(ROOT, file)}  ${data.length} bytes (gzip -9: ${gz})`);
+  const shown = path.relative(ROOT, file).startsWith("..") ? file : path.relative(ROOT, file);
+  console.log(`wrote ${shown}  ${data.length} bytes (gzip -9: ${gz})`);
 }
 console.log(`total ${written.length} files, ${total} bytes`);
