@@ -558,7 +558,22 @@ function boxOutline({ west, east, south, north }) {
   return { type: "MultiPoint", coordinates: points };
 }
 
+// Known places and where each view puts them: to check another implementation of the projection (a
+// Python one placing project points, or a Vega "azimuthalEqualArea" projection with these parameters).
+const CHECKPOINTS = [
+  ["Mexico City", -99.133, 19.433],
+  ["Havana", -82.383, 23.133],
+  ["Bridgetown", -59.617, 13.1],
+  ["Brasília", -47.883, -15.794],
+  ["Santiago", -70.667, -33.45],
+];
+
 function projectionRecord(params, extra) {
+  const projection = makeProjection(params);
+  const checkpoints = CHECKPOINTS.map(([name, lon, lat]) => {
+    const [x, y] = projection([lon, lat]);
+    return { name, lonlat: [lon, lat], xy: [rn(x, 2), rn(y, 2)] };
+  });
   return {
     name: "geoAzimuthalEqualArea",
     library: `d3-geo ${installed("d3-geo").version}`,
@@ -569,6 +584,8 @@ function projectionRecord(params, extra) {
     translate: params.translate,
     clipAngle: 90,
     clipExtent: params.clipExtent,
+    precision: 0.5,
+    checkpoints,
     ...extra,
   };
 }
@@ -672,6 +689,7 @@ function buildMap() {
     fields: {
       "views.*.viewBox": "[minX, minY, width, height] for the <svg> viewBox attribute",
       "views.*.context": "one path: the other land in view (not CELAC), to draw grey under the states",
+      "views.*.projection": "d3-geo parameters that reproduce the paths; checkpoints: places and their x, y",
       "views.inset.box": "the longitude/latitude box the inset is fitted to",
       "views.inset.frame_main": "[x0, y0, x1, y1]: the inset's area on the main map, to outline it",
       "states.*.main / inset": "d (path data), area (px²), centroid (area-weighted), label (a point inside " +

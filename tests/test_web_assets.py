@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -120,6 +121,33 @@ def test_map_records_its_source_and_projections(lac):
         assert projection["name"] == "geoAzimuthalEqualArea"
         assert record["viewBox"] == [0, 0, record["width"], record["height"]]
         assert projection["clipExtent"] == [[0, 0], [record["width"], record["height"]]]
+
+
+def _project(projection: dict, lon: float, lat: float) -> tuple[float, float]:
+    """d3-geo's geoAzimuthalEqualArea with rotate [λ0, φ0], scale and translate, in plain Python."""
+    lam0, phi0 = (math.radians(v) for v in projection["rotate"])
+    lam, phi = math.radians(lon) + lam0, math.radians(lat)
+    x, y, z = math.cos(lam) * math.cos(phi), math.sin(lam) * math.cos(phi), math.sin(phi)
+    lam = math.atan2(y, x * math.cos(phi0) - z * math.sin(phi0))
+    phi = math.asin(z * math.cos(phi0) + x * math.sin(phi0))
+    k = math.sqrt(2 / (1 + math.cos(lam) * math.cos(phi)))
+    tx, ty = projection["translate"]
+    scale = projection["scale"]
+    return tx + scale * k * math.cos(phi) * math.sin(lam), ty - scale * k * math.sin(phi)
+
+
+def test_recorded_projection_parameters_place_known_points(lac):
+    """The parameters in lac.json are enough to put a longitude/latitude on either view (project points)."""
+    for view in ("main", "inset"):
+        projection = lac["views"][view]["projection"]
+        assert len(projection["checkpoints"]) >= 3
+        for point in projection["checkpoints"]:
+            x, y = _project(projection, *point["lonlat"])
+            assert x == pytest.approx(point["xy"][0], abs=0.01) and y == pytest.approx(point["xy"][1], abs=0.01)
+    # Bridgetown lands on Barbados's marker on the main map.
+    barbados = lac["states"]["BRB"]["main"]
+    x, y = _project(lac["views"]["main"]["projection"], -59.617, 13.1)
+    assert math.dist((x, y), barbados["label"]) < 5
 
 
 def test_assets_stay_under_their_size_budget(lac):
