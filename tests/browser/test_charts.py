@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import settle
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FIGURES = "main figure.chart, main figure.map-figure"
 
@@ -19,7 +21,8 @@ def download(page, button, tmp_path, name: str) -> bytes:
 
 @pytest.mark.parametrize("path", ["/en/", "/en/countries/ARG", "/zh/index"])
 def test_every_figure_downloads_as_png_and_svg(page, live_server, path, tmp_path):
-    page.goto(live_server(path), wait_until="networkidle")
+    page.goto(live_server(path))
+    settle(page)
     figures = page.locator(FIGURES)
     checked = 0
     for i in range(figures.count()):

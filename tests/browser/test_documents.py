@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import HOSTILE
+from .conftest import HOSTILE, settle
 
 
 def claims_of(server, doc_id: str) -> list[dict]:
@@ -38,7 +38,7 @@ INJECTED = (
 
 
 def assert_nothing_injected(page) -> None:
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.wait_for_timeout(200)  # an onerror handler would have fired by now
     for selector in INJECTED:
         assert page.locator(selector).count() == 0, f"{page.url}: the document's markup became {selector}"

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .conftest import html_lang_matches
+from .conftest import html_lang_matches, settle
 
 
 def switch_language(page, lang: str) -> None:
@@ -85,7 +85,8 @@ def test_tab_reaches_the_skip_link_first_then_the_navigation(page, live_server):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_overview_fits_a_phone_without_horizontal_scroll(page, live_server, lang):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server(f"/{lang}/"), wait_until="networkidle")
+    page.goto(live_server(f"/{lang}/"))
+    settle(page)
     width = page.evaluate("() => document.scrollingElement.scrollWidth")
     assert width <= 391, f"/{lang}/ is {width} px wide at 390 px"
 
