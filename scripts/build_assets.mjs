@@ -307,7 +307,12 @@ function douglasPeucker(points, lo, hi, eps2, keep) {
  */
 function simplifiedTopology(topology, lonLatArcs, projection, tolerance) {
   const eps2 = tolerance * tolerance;
+  const [lambda, phi] = projection.rotate();
+  const centre = [-lambda, -phi];
   const arcs = lonLatArcs.map((arc) => {
+    // Only arcs on the visible hemisphere: far ones are squeezed against the rim of the projection,
+    // where simplifying them could turn a ring inside out (then it would fill the whole view).
+    if (arc.some((p) => d3.geoDistance(p, centre) > Math.PI / 2 - 1e-6)) return arc;
     const projected = arc.map((p) => projection(p));
     if (projected.some((p) => !p || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))) return arc;
     const n = arc.length;
@@ -616,6 +621,10 @@ function buildMap() {
     const feature = (id) => topojson.feature(simple, simple.objects.countries.geometries.find((g) => g.id === id));
     const others = simple.objects.countries.geometries.filter((g) => !celacIds.has(g.id));
     const context = projectRings(projection, topojson.merge(simple, others));
+    const contextShare = context.reduce((sum, ring) => sum + ringArea(ring), 0) / (100 * params.width * params.height);
+    if (!(contextShare > 0 && contextShare < 0.5)) {
+      fail(`the ${view} view's context layer covers ${rn(contextShare * 100, 1)}% of it (a ring inside out?)`);
+    }
     out[view] = {
       projection,
       params,

@@ -69,6 +69,34 @@ def test_every_path_is_svg_path_data(lac):
     assert count >= 2 + 33 + len(ISLAND_STATES)
 
 
+def _area(d: str) -> float:
+    """The area (px², signed rings summed) enclosed by path data as the build writes it."""
+    total = 0.0
+    for ring in RING.findall(d):
+        numbers = [float(n) for n in re.findall(_NUMBER, ring)]
+        x, y = numbers[0], numbers[1]
+        points = [(x, y)]
+        for dx, dy in zip(numbers[2::2], numbers[3::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        total += sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)) / 2
+    return total
+
+
+def test_drawn_areas_are_sane_no_ring_is_inside_out(lac):
+    """Sea stays sea: the context layer and the states cover part of each view, never all of it."""
+    for view in ("main", "inset"):
+        record = lac["views"][view]
+        whole = record["width"] * record["height"]
+        context = _area(record["context"])
+        states = [s[view] for s in lac["states"].values() if s[view]]
+        land = sum(_area(s["d"]) for s in states)
+        assert 0.01 * whole < context < 0.5 * whole, view
+        assert 0.05 * whole < land < 0.7 * whole, view
+        for state in states:
+            assert _area(state["d"]) == pytest.approx(state["area"], rel=1e-3, abs=0.05)
+
+
 def test_inset_holds_every_caribbean_island_state(lac):
     inset = lac["views"]["inset"]
     assert set(inset["states"]) >= ISLAND_STATES
