@@ -433,7 +433,7 @@ function distanceToRings(x, y, rings) {
 
 /**
  * A point well inside the state's largest piece (an approximate pole of inaccessibility): where a label
- * or marker can go. A plain centroid can fall outside (Chile's falls in Argentina).
+ * or marker can go. A plain centroid can fall outside (in the sea between the Bahamas' islands).
  */
 function labelPoint(rings) {
   let largest = rings[0];

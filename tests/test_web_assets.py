@@ -69,9 +69,9 @@ def test_every_path_is_svg_path_data(lac):
     assert count >= 2 + 33 + len(ISLAND_STATES)
 
 
-def _area(d: str) -> float:
-    """The area (px², signed rings summed) enclosed by path data as the build writes it."""
-    total = 0.0
+def _rings(d: str) -> list[list[tuple[float, float]]]:
+    """The rings of path data as the build writes it, as absolute points."""
+    rings = []
     for ring in RING.findall(d):
         numbers = [float(n) for n in re.findall(_NUMBER, ring)]
         x, y = numbers[0], numbers[1]
@@ -79,8 +79,26 @@ def _area(d: str) -> float:
         for dx, dy in zip(numbers[2::2], numbers[3::2], strict=True):
             x, y = x + dx, y + dy
             points.append((x, y))
-        total += sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)) / 2
-    return total
+        rings.append(points)
+    return rings
+
+
+def _area(d: str) -> float:
+    """The area (px², signed rings summed) enclosed by path data."""
+    return sum(
+        sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True)) / 2
+        for ring in _rings(d)
+    )
+
+
+def _inside(point: list[float], d: str) -> bool:
+    x, y = point
+    inside = False
+    for ring in _rings(d):
+        for (xi, yi), (xj, yj) in zip(ring, ring[-1:] + ring[:-1], strict=True):
+            if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+                inside = not inside
+    return inside
 
 
 def test_drawn_areas_are_sane_no_ring_is_inside_out(lac):
@@ -130,14 +148,13 @@ def test_small_flags_mark_the_smallest_states_and_only_them(lac):
     assert areas["KNA"] == min(areas.values())
 
 
-def test_label_points_lie_inside_the_view(lac):
+def test_label_points_lie_inside_their_state(lac):
+    """Labels and markers go at `label`, which is on the state's land (a centroid can fall in the sea)."""
     for view in ("main", "inset"):
-        width, height = lac["views"][view]["width"], lac["views"][view]["height"]
         for iso3, state in lac["states"].items():
-            if state[view] is None:
-                continue
-            x, y = state[view]["label"]
-            assert 0 <= x <= width and 0 <= y <= height, (view, iso3)
+            if state[view] is not None:
+                assert _inside(state[view]["label"], state[view]["d"]), (view, iso3)
+    assert not _inside(lac["states"]["BHS"]["main"]["centroid"], lac["states"]["BHS"]["main"]["d"])
 
 
 def test_map_records_its_source_and_projections(lac):
