@@ -49,11 +49,11 @@ def http_and_loop() -> tuple[str, str]:
     return http, loop
 
 
-def served_app(db_path: str, *, enable_sql: bool, cors: bool, warm: bool) -> FastAPI:
+def served_app(db_path: str, *, enable_sql: bool, cors: bool, warm: bool, writes: bool = False) -> FastAPI:
     """The app one server process answers with (``--workers`` > 1: each worker calls this)."""
     from lazos.web import create_app
 
-    app = create_app(db_path, enable_sql=enable_sql, cors=cors)
+    app = create_app(db_path, enable_sql=enable_sql, cors=cors, writes=writes)
     if warm:
         app.state.db.warm()
     # What is alive now (the app, the warmed caches: some 270,000 objects) lives as long as the
@@ -97,6 +97,14 @@ def serve(
             "as later ones).",
         ),
     ] = True,
+    enable_writes: Annotated[
+        bool,
+        typer.Option(
+            "--enable-writes",
+            help="Let the web app take document uploads (/{lang}/documents/upload), ingested into the database "
+            "as `lazos ingest` does; one worker only.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the REST API, read-only: /api/v1/..., interactive docs at /docs, OpenAPI at /openapi.json.
 
@@ -105,12 +113,16 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    if enable_writes and workers > 1:
+        raise LazosError("--enable-writes needs --workers 1 (a write needs the only handle on the database)")
     with open_db(db) as lz:  # the default database is built from the embedded data on first use
         path = lz.path
     sock = listen(host, port)  # first: a port in use is said at once; early requests wait in its backlog
     where = address(sock)
     http, loop = http_and_loop()
-    make = functools.partial(served_app, str(Path(path)), enable_sql=enable_sql, cors=cors, warm=warm)
+    make = functools.partial(
+        served_app, str(Path(path)), enable_sql=enable_sql, cors=cors, warm=warm, writes=enable_writes
+    )
     if workers == 1:
         app = make()
         print(f"Lazos API serving {path} at {where}/api/v1 (docs: {where}/docs); Ctrl-C stops it", flush=True)

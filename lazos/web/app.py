@@ -71,7 +71,8 @@ def create_app(
 
     ``enable_sql`` turns on GET /api/v1/sql (read-only SELECTs within ``sql_time_limit`` seconds
     and ``sql_row_cap`` rows). ``cors`` lets pages of any origin read the API (GET and HEAD).
-    ``writes`` lets the web app take document uploads (ingested into the database).
+    ``writes`` lets the web app take document uploads (ingested into the database, each with
+    the handle closed for the time it takes and reopened after: lazos.web.writes).
     Successful reads are kept whole, up to ``response_cache_bytes`` in all (0: none), and
     answered again from there while the database's version is the same
     (``app.state.response_cache``; lazos.web.response_cache). The handle, ``app.state.db``,
@@ -125,4 +126,8 @@ def create_app(
         version=version,
         exclude=(PREFIX + "/sql",),  # a query may read the clock or draw random numbers
     )
+    if writes:  # uploads are ingested with the read-only handle closed (lazos.web.writes)
+        from lazos.web import writes as write_gate
+
+        write_gate.install(app)
     return app
