@@ -1,0 +1,472 @@
+"""The projects explorer (/{lang}/projects) and one project's page (/{lang}/projects/{id}).
+
+The explorer is a GET form over the filters of :meth:`lazos.api.Lazos.projects` (the same
+names as the REST API's, so its permalink, its CSV link /api/v1/projects.csv and its map all
+read the same query); a field left empty is no filter, and the page leads to the URL without
+it. A project page shows every field of :class:`lazos.results.ProjectDetail` with its sources.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from fastapi import Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BeforeValidator, Field
+
+from lazos.api import Lazos
+from lazos.dates import parse_as_of
+from lazos.errors import LazosError
+from lazos.filters import usd_amount
+from lazos.results import Table
+from lazos.store.reader import choose
+from lazos.web.errors import suggestions
+from lazos.web.pages.data import data_url, dataset
+from lazos.web.pages.render import N_, db_of, formatter, gettext_for, query_string, render
+from lazos.web.pages.routing import check_lang, page
+from lazos.web.params import DATE_PATTERN
+
+PAGE_SIZE = 50
+
+SECTORS = {
+    "agriculture": N_("Agriculture"),
+    "digital": N_("Digital"),
+    "energy": N_("Energy"),
+    "environment": N_("Environment"),
+    "finance": N_("Finance"),
+    "government": N_("Government"),
+    "industry": N_("Industry"),
+    "mining": N_("Mining"),
+    "other": N_("Other"),
+    "social": N_("Social"),
+    "transport": N_("Transport"),
+    "water": N_("Water"),
+}
+STATUSES = {
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "under_construction": N_("Under construction"),
+    "operational": N_("Operational"),
+    "completed": N_("Completed"),
+    "suspended": N_("Suspended"),
+    "cancelled": N_("Cancelled"),
+}
+SORTS = (  # (value of sort, label): the orders the explorer offers ("" is the API's own order)
+    ("", N_("Country, then first milestone")),
+    ("-amount_usd", N_("Largest amount first")),
+    ("amount_usd", N_("Smallest amount first")),
+    ("-first_date", N_("Newest first")),
+    ("first_date", N_("Oldest first")),
+    ("name", N_("Name, A to Z")),
+    ("-name", N_("Name, Z to A")),
+)
+MILESTONES = {
+    "announced": N_("Announced"),
+    "agreement_signed": N_("Agreement signed"),
+    "committed": N_("Committed"),
+    "implementation_started": N_("Implementation started"),
+    "construction_started": N_("Construction started"),
+    "operational": N_("Operational"),
+    "completed": N_("Completed"),
+    "suspended": N_("Suspended"),
+    "resumed": N_("Resumed"),
+    "cancelled": N_("Cancelled"),
+}
+AMOUNT_KINDS = {
+    "commitment": N_("Commitment"),
+    "adjusted_commitment": N_("Adjusted commitment"),
+    "total_cost": N_("Total cost"),
+    "contract_value": N_("Contract value"),
+    "investment": N_("Investment"),
+    "loan": N_("Loan"),
+    "acquisition": N_("Acquisition"),
+    "financing": N_("Financing"),
+    "grant": N_("Grant"),
+}
+LEVELS = {
+    "project": N_("Project site"),
+    "feature": N_("Mapped feature"),
+    "ADM2": N_("District"),
+    "ADM1": N_("Province"),
+}
+PRECISION = {"project": 0, "feature": 1, "ADM2": 2, "ADM1": 3}  # the most precise places a project has are drawn
+
+
+def _blank(value: Any) -> Any:
+    """A form's empty field is no filter."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# Query parameters as the GET form sends them: an empty field is None; a malformed value is a
+# 422 page naming the parameter (FastAPI's validation, lazos.web.errors).
+Text = Annotated[Annotated[str, Field(max_length=100)] | None, BeforeValidator(_blank), Query()]
+Words = Annotated[Annotated[str, Field(max_length=200)] | None, BeforeValidator(_blank), Query()]
+YearParam = Annotated[Annotated[int, Field(ge=1000, le=9999)] | None, BeforeValidator(_blank), Query()]
+AmountParam = Annotated[Annotated[float, Field(allow_inf_nan=False)] | None, BeforeValidator(_blank), Query()]
+DateParam = Annotated[Annotated[str, Field(pattern=DATE_PATTERN)] | None, BeforeValidator(_blank), Query()]
+PageParam = Annotated[Annotated[int, Field(ge=1, le=100_000)] | None, BeforeValidator(_blank), Query()]
+FILTERS = ("as_of", "country", "sector", "status", "year_from", "year_to", "amount_min", "amount_max", "q", "sort")
+
+
+# ---------------------------------------------------------------------------- shared with the country page
+
+
+def clean_redirect(request: Request) -> RedirectResponse | None:
+    """A GET form sends its empty fields (``?country=&sector=energy``): lead to the same page
+    without them, so that the address (the permalink) holds only the filters given."""
+    given = request.query_params
+    if all(v.strip() for v in given.values()):
+        return None
+    clean = [(k, v) for k, v in given.multi_items() if v.strip()]
+    return RedirectResponse(request.url.path + (f"?{urlencode(clean)}" if clean else ""), status_code=303)
+
+
+def code_label(_: Any, labels: dict[str, str], code: Any) -> str:
+    """A code's label in the language (a code with none is shown as it is)."""
+    return _(labels[code]) if code in labels else (code or "")
+
+
+def sector_label(_: Any, sector: Any) -> str:
+    return code_label(_, SECTORS, sector)
+
+
+def status_label(_: Any, status: Any) -> str:
+    return code_label(_, STATUSES, status)
+
+
+def project_points(db: Lazos, projects: pd.DataFrame, as_of: Any = None) -> Table:
+    """Where the projects in ``projects`` are, one row a point: a project's own point when it
+    has one, else its places at the most precise level its sources give (mapped features, then
+    districts, then provinces). Projects with no place have no row."""
+    columns = ["project_id", "name", "country", "level", "place", "lat", "lon", "source_id"]
+    own = projects[projects["lat"].notna() & projects["lon"].notna()]
+    rows = pd.DataFrame(
+        {
+            "project_id": own["project_id"],
+            "name": own["name"],
+            "country": own["countries"],
+            "level": "project",
+            "place": own["location_note"],
+            "lat": own["lat"].astype(float),
+            "lon": own["lon"].astype(float),
+            "source_id": own["source_id"],
+        },
+        columns=columns,
+    )
+    places = db.project_locations().frame
+    rest = projects[~projects["project_id"].isin(own["project_id"])]
+    places = places[places["project_id"].isin(rest["project_id"]) & places["lat"].notna() & places["lon"].notna()]
+    if not places.empty:
+        rank = places["level"].map(PRECISION).fillna(len(PRECISION))
+        best = rank.groupby(places["project_id"]).transform("min")
+        places = places[rank == best].merge(rest[["project_id", "name", "countries"]], on="project_id")
+        located = pd.DataFrame(
+            {
+                "project_id": places["project_id"],
+                "name": places["name_y"],
+                "country": places["country"].fillna(places["countries"]),
+                "level": places["level"],
+                "place": places["name_x"],
+                "lat": places["lat"].astype(float),
+                "lon": places["lon"].astype(float),
+                "source_id": places["source_id"],
+            },
+            columns=columns,
+        )
+        rows = pd.concat([rows, located], ignore_index=True) if not rows.empty else located
+    rows = rows.reset_index(drop=True)
+    return Table(
+        name="project locations",
+        frame=rows,
+        as_of=parse_as_of(as_of),
+        sources=db.source_refs(rows["source_id"]),
+        note="One row a point: a project's own point, else its places at the most precise level its sources give.",
+    )
+
+
+def map_points(points: Table, lang: str, _: Any) -> list[dict[str, Any]]:
+    """The points as the map draws them: where, what (the label a pointer or screen reader
+    gets) and the project page they link to."""
+    out = []
+    for row in points.rows:
+        place = row["place"] if row["level"] != "project" else None
+        label = f"{row['name']} ({place})" if place else row["name"]
+        out.append(
+            {
+                "lat": row["lat"],
+                "lon": row["lon"],
+                "label": label,
+                "href": f"/{lang}/projects/{row['project_id']}",
+                "kind": row["level"],
+                "kind_label": code_label(_, LEVELS, row["level"]),
+                "place": row["place"],
+                "project_id": row["project_id"],
+            }
+        )
+    return out
+
+
+def points_figure(iso3: str | None, points: list[dict[str, Any]]) -> Any:
+    """The map of the points (lazos.web.pages.maps), or None until that module is there."""
+    return None  # MAPS: lazos.web.pages.maps.points_map once it lands
+
+
+# ---------------------------------------------------------------------------- the explorer
+
+
+def _filters(
+    db: Lazos,
+    as_of: str | None,
+    country: str | None,
+    sector: str | None,
+    status: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    amount_min: float | None,
+    amount_max: float | None,
+    q: str | None,
+    sort: str | None,
+) -> dict[str, Any]:
+    """The filters as the API takes them (a country named, not coded, becomes its ISO3 code)."""
+    return {
+        "as_of": as_of,
+        "country": db.resolve_country(country) if country else None,
+        "sector": sector,
+        "status": status,
+        "year_from": year_from,
+        "year_to": year_to,
+        "amount_min": amount_min,
+        "amount_max": amount_max,
+        "q": q,
+        "sort": sort,
+    }
+
+
+def _number(value: str | None, kind: type) -> Any:
+    if value is None or value == "":
+        return None
+    number = kind(value)
+    if isinstance(number, float) and not math.isfinite(number):
+        raise LazosError(f"{value!r} is not a finite number")
+    return number
+
+
+def filters_from(db: Lazos, params: dict[str, str]) -> dict[str, Any]:
+    """The explorer's filters from a download's query (the same names as the page's)."""
+    try:
+        return _filters(
+            db,
+            params.get("as_of") or None,
+            params.get("country") or None,
+            params.get("sector") or None,
+            params.get("status") or None,
+            _number(params.get("year_from"), int),
+            _number(params.get("year_to"), int),
+            _number(params.get("amount_min"), float),
+            _number(params.get("amount_max"), float),
+            params.get("q") or None,
+            params.get("sort") or None,
+        )
+    except ValueError as exc:
+        raise LazosError(f"invalid filter in {query_string(params)!r}: {exc}") from None
+
+
+@dataset("project-points")
+def points_dataset(db: Lazos, params: dict[str, str]) -> Table:
+    """The points of the projects the explorer's filters select (its map's data)."""
+    filters = filters_from(db, params)
+    return project_points(db, db.projects(**filters).frame, filters["as_of"])
+
+
+def _options(db: Lazos) -> dict[str, list[str]]:
+    """The countries, sectors and statuses projects have (the explorer's choices)."""
+
+    def compute() -> dict[str, list[str]]:
+        frame = db.projects().frame
+        return {
+            "countries": sorted({c for c in frame["countries"].dropna() for c in str(c).split(",") if c}),
+            "sectors": sorted(frame["sector"].dropna().unique().tolist()),
+            "statuses": sorted(frame["status"].dropna().unique().tolist()),
+        }
+
+    return db.cached("pages.projects.options", (), compute)
+
+
+@page("/projects")
+def projects_page(
+    request: Request,
+    lang: str,
+    as_of: DateParam = None,
+    country: Text = None,
+    sector: Text = None,
+    status: Text = None,
+    year_from: YearParam = None,
+    year_to: YearParam = None,
+    amount_min: AmountParam = None,
+    amount_max: AmountParam = None,
+    q: Words = None,
+    sort: Text = None,
+    page: PageParam = None,
+) -> Response:
+    """Projects filtered and sorted, a page of them in a table, their points on a map."""
+    check_lang(lang)
+    redirect = clean_redirect(request)
+    if redirect:
+        return redirect
+    db = db_of(request)
+    _ = gettext_for(lang)
+    fmt = formatter(request, lang)
+    filters = _filters(db, as_of, country, sector, status, year_from, year_to, amount_min, amount_max, q, sort)
+    table = db.projects(**filters)
+    frame = table.frame
+    total = len(frame)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    number = page or 1
+    shown = table.with_frame(frame.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    query = {k: v for k, v in filters.items() if v is not None}
+    points = project_points(db, frame, as_of)
+    located = points.frame["project_id"].nunique()
+    options = _options(db)
+    countries = sorted(options["countries"], key=lambda iso: fmt.country(iso).casefold())
+    sorts = [(value, _(label)) for value, label in SORTS]
+    if sort and sort not in dict(SORTS):  # another column the API sorts by: kept, named as given
+        sorts.append((sort, sort))
+    title = _("Projects")
+    if filters["country"]:
+        title = _("Projects in %(country)s") % {"country": fmt.country(filters["country"])}
+    return render(
+        request,
+        lang,
+        "projects.html",
+        title=title,
+        filters=filters,
+        query=query,
+        rows=shown.rows,
+        table=shown,
+        total=total,
+        page=number,
+        pages=pages,
+        page_size=PAGE_SIZE,
+        first_row=(number - 1) * PAGE_SIZE + 1,
+        countries=countries,
+        sectors=options["sectors"],
+        statuses=options["statuses"],
+        sorts=sorts,
+        sector_label=lambda s: sector_label(_, s),
+        status_label=lambda s: status_label(_, s),
+        csv_url="/api/v1/projects.csv" + (f"?{query_string(query)}" if query else ""),
+        json_url="/api/v1/projects" + (f"?{query_string(query)}" if query else ""),
+        points_csv=data_url(lang, "project-points", query),
+        points_zip=data_url(lang, "project-points", {**query, "from": request.url.path}, "zip"),
+        located=located,
+        unlocated=total - located,
+        point_count=len(points.frame),
+        project_map=points_figure(filters["country"], map_points(points, lang, _)),
+    )
+
+
+# ---------------------------------------------------------------------------- one project
+
+
+def _unknown(db: Lazos, value: str, as_of: str | None, error: LazosError) -> LazosError:
+    """The error for a project id that names none: the closest project ids (by id, and the ids
+    of the closest names), so that the 404 page's suggestions link to project pages."""
+    frame = db.projects(as_of=as_of).frame
+    found: list[str] = []
+    by_name = dict(zip(frame["name"], frame["project_id"], strict=True))
+    for known, to_id in ((frame["project_id"], None), (frame["name"], by_name)):
+        try:
+            choose(value, list(known), "project")
+        except LazosError as exc:
+            close = suggestions(str(exc)) or []
+            found += [to_id.get(c, c) if to_id else c for c in close]
+    found = list(dict.fromkeys(found))[:5]
+    if not found:
+        return LazosError(f"unknown project {value!r}: no project's id or name is close to it")
+    return LazosError(f"unknown project {value!r} (did you mean {', '.join(repr(f) for f in found)}?)")
+
+
+@page("/projects/{project_id}")
+def project_page(
+    request: Request,
+    lang: str,
+    project_id: Annotated[str, Path(max_length=300)],
+    as_of: DateParam = None,
+) -> Response:
+    """Every field of one project, its milestones, amounts, external ids, places and sources."""
+    check_lang(lang)
+    db = db_of(request)
+    _ = gettext_for(lang)
+    try:
+        detail = db.project(project_id, as_of=as_of)
+    except LazosError as exc:
+        message = str(exc)
+        if message.startswith("ambiguous project"):  # a few words matching several: the explorer's search
+            return RedirectResponse(f"/{lang}/projects?" + query_string({"q": project_id, "as_of": as_of}), 303)
+        if message.startswith("unknown project"):
+            raise _unknown(db, project_id, as_of, exc) from exc
+        raise
+    frame = pd.DataFrame([detail.project])
+    frame["amount_usd"] = usd_amount(frame)  # as the explorer lists it
+    row = Table("project", frame).rows[0]  # JSON-ready: ISO dates, None for unknown
+    pid = row["project_id"]
+    if pid != project_id:  # a name: the canonical address is the id's
+        target = f"/{lang}/projects/{pid}" + (f"?{query_string({'as_of': as_of})}" if as_of else "")
+        return RedirectResponse(target, status_code=301)
+    points = project_points(db, frame, as_of)
+    geojson = db.project_geojson(pid, as_of=as_of)
+    shapes = [f for f in geojson["features"] if f["properties"].get("kind") == "shape"]
+    map_rows = map_points(points, lang, _)
+    for place in detail.locations.rows:  # every place, not only the most precise ones
+        if (
+            place["lat"] is None
+            or place["lon"] is None
+            or any(
+                p["kind"] == place["level"] and p["lat"] == place["lat"] and p["lon"] == place["lon"] for p in map_rows
+            )
+        ):
+            continue
+        map_rows.append(
+            {
+                "lat": place["lat"],
+                "lon": place["lon"],
+                "label": f"{row['name']} ({place['name'] or code_label(_, LEVELS, place['level'])})",
+                "href": f"/{lang}/projects/{pid}",
+                "kind": place["level"],
+                "kind_label": code_label(_, LEVELS, place["level"]),
+                "place": place["name"],
+                "project_id": pid,
+            }
+        )
+    countries = [c for c in str(row.get("countries") or "").split(",") if c]
+    sources = db.source_refs(
+        [row.get("source_id"), row.get("amount_source_id")]
+        + list(detail.milestones.frame.get("source_id", []))
+        + list(detail.amounts.frame.get("source_id", []))
+        + list(detail.external_ids.frame.get("source_id", []))
+        + list(detail.locations.frame.get("source_id", []))
+        + [f["properties"].get("source_id") for f in shapes]
+    )
+    return render(
+        request,
+        lang,
+        "project.html",
+        title=row["name"],
+        detail=detail,
+        p=row,
+        as_of=as_of,
+        countries=countries,
+        sector_label=lambda s: sector_label(_, s),
+        status_label=lambda s: status_label(_, s),
+        shapes=len(shapes),
+        places=map_rows,
+        sources=sources,
+        project_map=points_figure(countries[0] if len(countries) == 1 else None, map_rows) if map_rows else None,
+        geojson_url=f"/api/v1/projects/{pid}.geojson",
+        json_url=f"/api/v1/projects/{pid}",
+        milestone_label=lambda code: code_label(_, MILESTONES, code),
+        amount_kind_label=lambda code: code_label(_, AMOUNT_KINDS, code),
+    )
