@@ -361,3 +361,8 @@ def test_requests_during_an_upload_are_answered(writable):
     assert first.status_code == second.status_code == 303
     assert statuses and set(statuses) == {200}
     assert len(writable.get("/api/v1/documents").json()["rows"]) == 2
+
+
+def test_writes_need_the_only_handle_on_the_database(cli):
+    result = cli("serve", "--enable-writes", "--workers", "2", "--port", "0")
+    assert result.code != 0 and "--enable-writes needs --workers 1" in result.err

@@ -39,6 +39,8 @@ DISPLAY_CHARS = 500_000
 # is a mistake more often than a document). ``app.state.upload_max_bytes`` overrides it.
 UPLOAD_MAX_BYTES = 50_000_000
 MULTIPART_SLACK = 64 * 1024  # the form's own bytes around the file
+# Rows of the claims table shown on its page (the CSV download has them all).
+SHOWN_CLAIMS = 1000
 
 FilterText = Annotated[str | None, Query(max_length=200)]
 
@@ -488,7 +490,8 @@ def claims_page(
         lang,
         "claims.html",
         title=_("Claims checked against the data"),
-        claims=claim_items(db, fmt, _, frame),
+        claims=claim_items(db, fmt, _, frame.head(SHOWN_CLAIMS)),
+        matching=len(frame),
         total=len(everything),
         counts=status_counts(frame),
         labels=status_labels(_),
