@@ -25,6 +25,7 @@ from lazos.web.pages.data import data_url, dataset
 from lazos.web.pages.i18n import Formatter
 from lazos.web.pages.projects import (
     DateParam,
+    cached_values,
     clean_redirect,
     map_points,
     points_figure,
@@ -154,11 +155,21 @@ def indicators_table(db: Lazos, params: dict[str, str]) -> Table:
     return db.country(_iso(db, params), as_of=params.get("as_of")).indicators
 
 
+def _risk_tables(db: Lazos, iso: str, day: Any) -> tuple[Any, Table, Table]:
+    """The risk rating of the country (every year), the indicators behind its latest grade and
+    its score and grade in every year."""
+    result = db.risk(country=iso, as_of=day)
+    return result, _risk_measures(db, iso, day, result), _risk_history(iso, day, result)
+
+
 @dataset("country-risk")
 def risk_table(db: Lazos, params: dict[str, str]) -> Table:
     """Every indicator behind the country's risk grade in its latest year: value, score, weight."""
     iso, day = _iso(db, params), parse_as_of(params.get("as_of"))
-    result = db.risk(country=iso, as_of=day)
+    return _risk_measures(db, iso, day, db.risk(country=iso, as_of=day))
+
+
+def _risk_measures(db: Lazos, iso: str, day: Any, result: Any) -> Table:
     latest = int(result.scores["year"].max())
     measures = result.measures[(result.measures["country"] == iso) & (result.measures["year"] == latest)]
     frame = measures.drop(columns=["inputs"]).reset_index(drop=True)
@@ -177,7 +188,10 @@ def risk_table(db: Lazos, params: dict[str, str]) -> Table:
 def risk_history_table(db: Lazos, params: dict[str, str]) -> Table:
     """The country's risk score and grade in every year."""
     iso, day = _iso(db, params), parse_as_of(params.get("as_of"))
-    result = db.risk(country=iso, as_of=day)
+    return _risk_history(iso, day, db.risk(country=iso, as_of=day))
+
+
+def _risk_history(iso: str, day: Any, result: Any) -> Table:
     columns = ["country", "year", "score", "grade", "dimensions_scored", "missing", *RISK]
     return Table(
         name=f"Risk rating of {iso}, every year",
@@ -227,7 +241,7 @@ def _connectivity_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: An
     for key in ("width", "height", "autosize"):
         spec.pop(key, None)
     spec.update(
-        facet={"field": "dimension", "type": "nominal", "title": None, "sort": None},
+        facet={"field": "dimension", "type": "nominal", "title": None, "sort": [_(v) for v in CONNECTIVITY.values()]},
         columns=3,
         spec={
             "width": 200,
@@ -371,7 +385,7 @@ def _finance_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: Any, qu
         encoding={
             "x": {"field": "year", "type": "ordinal", "title": None},
             "y": {"field": "usd_m", "type": "quantitative", "title": _("US$ millions"), "stack": "zero"},
-            "color": {"field": "sector", "type": "nominal", "title": _("Sector")},
+            "color": {"field": "sector", "type": "nominal", "title": _("Sector"), "legend": {"columns": 4}},
             "tooltip": [
                 {"field": "year", "type": "ordinal", "title": _("Year")},
                 {"field": "sector", "type": "nominal", "title": _("Sector")},
@@ -426,7 +440,13 @@ def _risk_chart(table: Table, lang: str, fmt: Formatter, _: Any, query: dict, na
         height=160,
         mark={"type": "line", "point": True},
         encoding={
-            "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"}},
+            "x": {
+                "field": "year",
+                "type": "quantitative",
+                "title": None,
+                "scale": {"nice": False},
+                "axis": {"format": "d", "tickMinStep": 1, "tickCount": 8},
+            },
             "y": {"field": "score", "type": "quantitative", "title": _("Score (0–1)"), "scale": {"zero": False}},
             "tooltip": [
                 {"field": "year", "type": "quantitative", "title": _("Year")},
@@ -469,12 +489,11 @@ def _measured_share(rows: list[dict[str, Any]]) -> float | None:
 
 
 def _risk(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Formatter, _: Any, query: dict) -> dict | None:
-    result = db.risk(country=iso, as_of=as_of)
+    result, measures, history = _risk_tables(db, iso, parse_as_of(as_of))
     scores = result.scores[result.scores["country"] == iso]
     if scores.empty:
         return None
     latest = Table("risk", scores.tail(1)).rows[0]
-    measures = risk_table(db, query)
     rows = measures.rows
     scored = [r for r in rows if r["score"] is not None and r["weight"]]
     weakest = sorted(scored, key=lambda r: r["score"])[:3]
@@ -482,7 +501,6 @@ def _risk(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Formatter, _: 
     dims = result.dimensions
     dims = dims[(dims["country"] == iso) & (dims["year"] == latest["year"])]
     coverage = {r["dimension"]: r for r in Table("dims", dims).rows}
-    history = risk_history_table(db, query)
     return {
         "latest": latest,
         "dimensions": [
@@ -525,8 +543,15 @@ def country_page(
     if iso != country:  # a name or a lower-case code: the canonical address is the ISO3 code's
         query = query_string(dict(request.query_params))
         return RedirectResponse(f"/{lang}/countries/{iso}" + (f"?{query}" if query else ""), status_code=301)
-    _ = gettext_for(lang)
     fmt = formatter(request, lang)
+    values = cached_values(request, ("country", iso, as_of, lang), lambda: _values(db, iso, as_of, lang, fmt))
+    return render(request, lang, "country.html", **values)
+
+
+def _values(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Formatter) -> dict[str, Any]:
+    """What the country's page shows, in ``lang`` (kept for the database's version: see
+    lazos.web.pages.projects.cached_values)."""
+    _ = gettext_for(lang)
     day = parse_as_of(as_of)
     query = {"country": iso, "as_of": as_of}
     profile = db.country(iso, as_of=as_of)
@@ -549,10 +574,8 @@ def country_page(
     claims = db.claims(country=iso) if has_documents else None
     rest = query_string({"country": iso, "as_of": as_of})
     finance = _finance_chart(finance_table(db, query), iso, lang, fmt, _, query)
-    return render(
-        request,
-        lang,
-        "country.html",
+    alerts_shown = alerts.with_frame(alerts.frame.drop(columns=["inputs"]), alerts.sources) if alerts else None
+    return dict(
         title=name,
         iso=iso,
         info=info,
@@ -568,7 +591,7 @@ def country_page(
         risk_missing=risk_missing,
         risk_label=lambda code: _(RISK.get(code, code)),
         measure_status=lambda code: _(MEASURE_STATUS.get(code, code)),
-        alerts=alerts,
+        alerts=alerts_shown,
         alerts_csv=f"/api/v1/alerts.csv?{rest}",
         severity_label=lambda code: _(SEVERITY.get(code, code)),
         trade=_trade_chart(trade_table(db, query), iso, lang, fmt, _, query),
@@ -578,7 +601,7 @@ def country_page(
         indicators_csv=data_url(lang, "country-indicators", query),
         indicators_zip=data_url(lang, "country-indicators", query, "zip"),
         projects=projects,
-        project_rows=projects.rows[:PROJECTS_SHOWN],
+        project_rows=Table("projects", projects.frame.head(PROJECTS_SHOWN)).rows,
         projects_shown=min(PROJECTS_SHOWN, len(projects.frame)),
         projects_csv=f"/api/v1/projects.csv?{query_string({'country': iso, 'as_of': as_of, 'sort': '-amount_usd'})}",
         explorer_url=f"/{lang}/projects?{query_string({'country': iso, 'as_of': as_of, 'sort': '-amount_usd'})}",
@@ -589,7 +612,7 @@ def country_page(
         point_count=len(points.frame),
         points_csv=data_url(lang, "project-points", query),
         points_zip=data_url(lang, "project-points", query, "zip"),
-        project_map=points_figure(iso, map_points(points, lang, _)),
+        project_map=points_figure(iso, map_points(points, lang, _), lang, fmt, _),
         has_documents=has_documents,
         claims=claims,
         claims_csv=f"/api/v1/claims.csv?country={iso}",

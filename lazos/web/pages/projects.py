@@ -9,6 +9,7 @@ it. A project page shows every field of :class:`lazos.results.ProjectDetail` wit
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -22,9 +23,12 @@ from lazos.dates import parse_as_of
 from lazos.errors import LazosError
 from lazos.filters import usd_amount
 from lazos.results import Table
+from lazos.store.cache import LRUCache
 from lazos.store.reader import choose
 from lazos.web.errors import suggestions
+from lazos.web.pages import maps
 from lazos.web.pages.data import data_url, dataset
+from lazos.web.pages.i18n import Formatter, translations
 from lazos.web.pages.render import N_, db_of, formatter, gettext_for, query_string, render
 from lazos.web.pages.routing import check_lang, page
 from lazos.web.params import DATE_PATTERN
@@ -112,6 +116,18 @@ FILTERS = ("as_of", "country", "sector", "status", "year_from", "year_to", "amou
 
 
 # ---------------------------------------------------------------------------- shared with the country page
+
+
+def cached_values(request: Request, key: tuple[Any, ...], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """What a page shows (the values its template is given), computed once per database version
+    and kept in the app's page cache (least recently used first out; 512 pages or 256 MB at
+    most): a page asked again only renders its template. The values are shared: never changed."""
+    state = request.app.state
+    cache = getattr(state, "page_values", None)
+    if cache is None:
+        cache = state.page_values = LRUCache(size=512, max_bytes=256 << 20)
+    db = db_of(request)
+    return cache.get_or_compute((str(db.path), db.version, *key), compute)
 
 
 def clean_redirect(request: Request) -> RedirectResponse | None:
@@ -209,9 +225,82 @@ def map_points(points: Table, lang: str, _: Any) -> list[dict[str, Any]]:
     return out
 
 
-def points_figure(iso3: str | None, points: list[dict[str, Any]]) -> Any:
-    """The map of the points (lazos.web.pages.maps), or None until that module is there."""
-    return None  # MAPS: lazos.web.pages.maps.points_map once it lands
+def markers(points: list[dict[str, Any]], _: Any) -> list[tuple[float, float, str, str | None]]:
+    """The points as the map draws them, (longitude, latitude, label, link): points at the same
+    place are one marker naming its projects (linked to the project's page when it is one)."""
+    places: dict[tuple[float, float], list[dict[str, Any]]] = {}
+    for point in points:
+        places.setdefault((round(point["lon"], 5), round(point["lat"], 5)), []).append(point)
+    out = []
+    for (lon, lat), here in places.items():
+        projects = list(dict.fromkeys(p["project_id"] for p in here))
+        if len(projects) == 1:
+            out.append((lon, lat, here[0]["label"], here[0]["href"]))
+            continue
+        names = list(dict.fromkeys(p["label"] for p in here))
+        shown = "; ".join(names[:5]) + (" …" if len(names) > 5 else "")
+        out.append((lon, lat, _("%(num)s projects: %(names)s") % {"num": len(projects), "names": shown}, None))
+    return out
+
+
+def points_figure(
+    iso3: str | None, points: list[dict[str, Any]], lang: str, fmt: Formatter, _: Any, map_id: str = "projects-map"
+) -> maps.MapFigure | None:
+    """One country's map with the points (lazos.web.pages.maps), when the country is one the
+    maps draw (the CELAC states)."""
+    if not iso3 or iso3 not in maps.states():
+        return None
+    name = fmt.country(iso3)
+    located = len({p["project_id"] for p in points})
+    drawn = markers(points, _)
+    return maps.points_map(
+        iso3,
+        drawn,
+        lang=lang,
+        names=fmt.country_names,
+        title=_("Where projects in %(country)s are") % {"country": name},
+        description=_(
+            "Map of %(country)s and its neighbours with %(points)s markers at the places of %(projects)s projects; "
+            "a marker of one project links to its page."
+        )
+        % {"country": name, "points": fmt.integer(len(drawn)), "projects": fmt.integer(located)},
+        map_id=map_id,
+    )
+
+
+def countries_figure(frame: pd.DataFrame, filters: dict[str, Any], lang: str, fmt: Formatter) -> maps.MapFigure:
+    """The CELAC states coloured by how many of the filtered projects each has; each links to the
+    explorer with the same filters and that country."""
+    _, ngettext = translations(lang).gettext, translations(lang).ngettext
+    counts = frame["countries"].dropna().str.split(",").explode().value_counts()
+    values = {iso: int(counts[iso]) if iso in counts else None for iso in maps.states()}
+    given = [v for v in values.values() if v]
+    scale = maps.sequential(given, lambda low, high: f"{fmt.integer(low)}–{fmt.integer(high)}", classes=4)
+    query = {k: v for k, v in filters.items() if v is not None}
+    most = max(values, key=lambda iso: values[iso] or 0)
+    description = _(
+        "Map of the 33 CELAC states coloured by how many of the %(total)s matching projects each has; "
+        "%(states)s states have at least one, the most %(country)s with %(count)s."
+    ) % {
+        "total": fmt.integer(len(frame)),
+        "states": fmt.integer(len(given)),
+        "country": fmt.country(most),
+        "count": fmt.integer(values[most] or 0),
+    }
+    return maps.choropleth(
+        values,
+        scale,
+        lang=lang,
+        names=fmt.country_names,
+        text=lambda n: ngettext("%(num)s project", "%(num)s projects", n) % {"num": fmt.integer(n)},
+        no_data=_("no matching project"),
+        title=_("Matching projects by country"),
+        description=description,
+        inset_label=_("Caribbean and Central America (enlarged)"),
+        map_id="projects-by-country",
+        href=lambda iso: f"/{lang}/projects?" + query_string({**query, "country": iso}),
+        key_title=_("Projects"),
+    )
 
 
 # ---------------------------------------------------------------------------- the explorer
@@ -364,8 +453,22 @@ def projects_page(
         located=located,
         unlocated=total - located,
         point_count=len(points.frame),
-        project_map=points_figure(filters["country"], map_points(points, lang, _)),
+        project_map=_explorer_map(frame, filters, points, lang, fmt, _),
     )
+
+
+def _explorer_map(
+    frame: pd.DataFrame, filters: dict[str, Any], points: Table, lang: str, fmt: Formatter, _: Any
+) -> maps.MapFigure | None:
+    """The filtered projects' points on their country's map when they are in one country, else
+    the states coloured by how many of them each has."""
+    countries = set(frame["countries"].dropna())
+    one = filters["country"] or (countries.pop() if len(countries) == 1 else None)
+    if one and one in maps.states():
+        return points_figure(one, map_points(points, lang, _), lang, fmt, _)
+    if frame.empty:
+        return None
+    return countries_figure(frame, filters, lang, fmt)
 
 
 # ---------------------------------------------------------------------------- one project
@@ -464,7 +567,9 @@ def project_page(
         shapes=len(shapes),
         places=map_rows,
         sources=sources,
-        project_map=points_figure(countries[0] if len(countries) == 1 else None, map_rows) if map_rows else None,
+        project_map=points_figure(countries[0], map_rows, lang, formatter(request, lang), _, "project-map")
+        if map_rows and len(countries) == 1
+        else None,
         geojson_url=f"/api/v1/projects/{pid}.geojson",
         json_url=f"/api/v1/projects/{pid}",
         milestone_label=lambda code: code_label(_, MILESTONES, code),
