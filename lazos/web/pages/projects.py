@@ -406,14 +406,22 @@ def projects_page(
     if redirect:
         return redirect
     db = db_of(request)
-    _ = gettext_for(lang)
     fmt = formatter(request, lang)
     filters = _filters(db, as_of, country, sector, status, year_from, year_to, amount_min, amount_max, q, sort)
+    number = page or 1
+    key = ("projects", tuple(filters.items()), number, lang)
+    values = cached_values(request, key, lambda: _explorer_values(db, filters, number, lang, fmt))
+    return render(request, lang, "projects.html", **values)
+
+
+def _explorer_values(db: Lazos, filters: dict[str, Any], number: int, lang: str, fmt: Formatter) -> dict[str, Any]:
+    """What the explorer shows for ``filters`` and page ``number``, in ``lang``."""
+    _ = gettext_for(lang)
+    as_of, sort = filters["as_of"], filters["sort"]
     table = db.projects(**filters)
     frame = table.frame
     total = len(frame)
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    number = page or 1
     shown = table.with_frame(frame.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     query = {k: v for k, v in filters.items() if v is not None}
     points = project_points(db, frame, as_of)
@@ -426,10 +434,7 @@ def projects_page(
     title = _("Projects")
     if filters["country"]:
         title = _("Projects in %(country)s") % {"country": fmt.country(filters["country"])}
-    return render(
-        request,
-        lang,
-        "projects.html",
+    return dict(
         title=title,
         filters=filters,
         query=query,
@@ -449,7 +454,7 @@ def projects_page(
         csv_url="/api/v1/projects.csv" + (f"?{query_string(query)}" if query else ""),
         json_url="/api/v1/projects" + (f"?{query_string(query)}" if query else ""),
         points_csv=data_url(lang, "project-points", query),
-        points_zip=data_url(lang, "project-points", {**query, "from": request.url.path}, "zip"),
+        points_zip=data_url(lang, "project-points", {**query, "from": f"/{lang}/projects"}, "zip"),
         located=located,
         unlocated=total - located,
         point_count=len(points.frame),
@@ -474,7 +479,7 @@ def _explorer_map(
 # ---------------------------------------------------------------------------- one project
 
 
-def _unknown(db: Lazos, value: str, as_of: str | None, error: LazosError) -> LazosError:
+def _unknown(db: Lazos, value: str, as_of: str | None) -> LazosError:
     """The error for a project id that names none: the closest project ids (by id, and the ids
     of the closest names), so that the 404 page's suggestions link to project pages."""
     frame = db.projects(as_of=as_of).frame
@@ -482,10 +487,10 @@ def _unknown(db: Lazos, value: str, as_of: str | None, error: LazosError) -> Laz
     by_name = dict(zip(frame["name"], frame["project_id"], strict=True))
     for known, to_id in ((frame["project_id"], None), (frame["name"], by_name)):
         try:
-            choose(value, list(known), "project")
+            close = [choose(value, list(known), "project")]  # the same but for case
         except LazosError as exc:
             close = suggestions(str(exc)) or []
-            found += [to_id.get(c, c) if to_id else c for c in close]
+        found += [to_id.get(c, c) if to_id else c for c in close]
     found = list(dict.fromkeys(found))[:5]
     if not found:
         return LazosError(f"unknown project {value!r}: no project's id or name is close to it")
@@ -502,15 +507,26 @@ def project_page(
     """Every field of one project, its milestones, amounts, external ids, places and sources."""
     check_lang(lang)
     db = db_of(request)
+    fmt = formatter(request, lang)
+    key = ("project", project_id, as_of, lang)
+    values = cached_values(request, key, lambda: _project_values(db, project_id, as_of, lang, fmt))
+    if "redirect" in values:
+        return RedirectResponse(values["redirect"], status_code=values["status"])
+    return render(request, lang, "project.html", **values)
+
+
+def _project_values(db: Lazos, project_id: str, as_of: str | None, lang: str, fmt: Formatter) -> dict[str, Any]:
+    """What the page of the project ``project_id`` names shows in ``lang`` (or where to go: a
+    name leads to the id's address, words matching several projects to the explorer's search)."""
     _ = gettext_for(lang)
     try:
         detail = db.project(project_id, as_of=as_of)
     except LazosError as exc:
         message = str(exc)
         if message.startswith("ambiguous project"):  # a few words matching several: the explorer's search
-            return RedirectResponse(f"/{lang}/projects?" + query_string({"q": project_id, "as_of": as_of}), 303)
+            return {"redirect": f"/{lang}/projects?" + query_string({"q": project_id, "as_of": as_of}), "status": 303}
         if message.startswith("unknown project"):
-            raise _unknown(db, project_id, as_of, exc) from exc
+            raise _unknown(db, project_id, as_of) from exc
         raise
     frame = pd.DataFrame([detail.project])
     frame["amount_usd"] = usd_amount(frame)  # as the explorer lists it
@@ -518,7 +534,7 @@ def project_page(
     pid = row["project_id"]
     if pid != project_id:  # a name: the canonical address is the id's
         target = f"/{lang}/projects/{pid}" + (f"?{query_string({'as_of': as_of})}" if as_of else "")
-        return RedirectResponse(target, status_code=301)
+        return {"redirect": target, "status": 301}
     points = project_points(db, frame, as_of)
     geojson = db.project_geojson(pid, as_of=as_of)
     shapes = [f for f in geojson["features"] if f["properties"].get("kind") == "shape"]
@@ -553,10 +569,7 @@ def project_page(
         + list(detail.locations.frame.get("source_id", []))
         + [f["properties"].get("source_id") for f in shapes]
     )
-    return render(
-        request,
-        lang,
-        "project.html",
+    return dict(
         title=row["name"],
         detail=detail,
         p=row,
@@ -567,7 +580,7 @@ def project_page(
         shapes=len(shapes),
         places=map_rows,
         sources=sources,
-        project_map=points_figure(countries[0], map_rows, lang, formatter(request, lang), _, "project-map")
+        project_map=points_figure(countries[0], map_rows, lang, fmt, _, "project-map")
         if map_rows and len(countries) == 1
         else None,
         geojson_url=f"/api/v1/projects/{pid}.geojson",
