@@ -5,6 +5,7 @@ many facts cite it, and what Lazos is, how to cite it and where its REST API is.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -173,6 +174,17 @@ def _sections(method: Method) -> list[dict[str, Any]]:
     return out
 
 
+@functools.cache
+def _packaged_tables() -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The packaged method's sections, needs and alert rules as the page shows them (computed
+    once: the packaged files do not change while Lazos runs; the template only reads them)."""
+    method = default_method()
+    rows = method_rows(method)
+    connectivity, risk = _sections(method)
+    needs = _records(rows[rows["section"] == "opportunities"])
+    return connectivity, risk, needs, _records(alert_rows(default_alerts()))
+
+
 # ---------------------------------------------------------------------------- pages
 
 
@@ -181,9 +193,7 @@ def methodology_page(request: Request, lang: str) -> HTMLResponse:
     check_lang(lang)
     _ = gettext_for(lang)
     method, alerts = default_method(), default_alerts()
-    rows = method_rows(method)
-    needs = _records(rows[rows["section"] == "opportunities"])
-    connectivity, risk = _sections(method)
+    connectivity, risk, needs, rules = _packaged_tables()
     return render(
         request,
         lang,
@@ -194,7 +204,7 @@ def methodology_page(request: Request, lang: str) -> HTMLResponse:
         connectivity=connectivity,
         risk=risk,
         needs=needs,
-        rules=_records(alert_rows(alerts)),
+        rules=rules,
         measures=measure_labels(_),
         alert_kinds=alert_kind_labels(_),
         indicators_csv=data_url(lang, "method-indicators", {}),
