@@ -76,6 +76,12 @@ def test_unknown_country_is_a_404_page_with_suggestions(client) -> None:
     assert 'href="/en/countries/Argentina"' in r.text
 
 
+def test_a_name_nothing_is_close_to_still_offers_the_nearest_countries(client) -> None:
+    r = client.get("/es/countries/XYZ")
+    assert r.status_code == 404 and '<html lang="es">' in r.text
+    assert len(re.findall(r'<li><a href="/es/countries/[A-Z]{3}">', r.text)) == 3
+
+
 def test_malformed_date_is_a_422_page_naming_it(client) -> None:
     r = client.get("/en/countries/ARG?as_of=yesterday")
     assert r.status_code == 422 and "“as_of”" in r.text

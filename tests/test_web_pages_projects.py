@@ -267,6 +267,7 @@ def test_unknown_project_is_a_404_page_with_suggestion_links(client) -> None:
     assert f'href="/en/projects/{ATUCHA}"' in r.text
     nothing = client.get("/zh/projects/zzzz-nothing-like-it")
     assert nothing.status_code == 404 and '<html lang="zh-Hans">' in nothing.text
+    assert len(re.findall(r'<li><a href="/zh/projects/[^"]+">', nothing.text)) == 3  # the nearest, however far
 
 
 def test_every_project_location_at_once_equals_one_by_one(api) -> None:

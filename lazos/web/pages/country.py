@@ -28,6 +28,8 @@ from lazos.web.pages.projects import (
     cached_values,
     clean_redirect,
     map_points,
+    nearest,
+    nothing_close,
     points_figure,
     project_points,
     sector_label,
@@ -217,8 +219,9 @@ def _connectivity_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: An
     long = []
     for row in table.rows:
         label = _(CONNECTIVITY.get(row["dimension"], row["dimension"]))
-        long.append({"year": row["year"], "dimension": label, "series": name, "score": row["score"]})
-        long.append({"year": row["year"], "dimension": label, "series": median, "score": row["lac_median"]})
+        for series, score in ((name, row["score"]), (median, row["lac_median"])):
+            if score is not None:  # a dimension never scored has no panel (the description says so)
+                long.append({"year": row["year"], "dimension": label, "series": series, "score": score})
     if frame.empty:
         description = _("No connectivity scores for %(country)s.") % {"country": name}
     else:
@@ -539,7 +542,7 @@ def country_page(
     if redirect:
         return redirect
     db = db_of(request)
-    iso = db.resolve_country(country)  # an unknown one: a 404 page suggesting the closest names
+    iso = _resolve(db, country)  # an unknown one: a 404 page suggesting the closest
     if iso != country:  # a name or a lower-case code: the canonical address is the ISO3 code's
         query = query_string(dict(request.query_params))
         return RedirectResponse(f"/{lang}/countries/{iso}" + (f"?{query}" if query else ""), status_code=301)
@@ -619,6 +622,20 @@ def _values(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Formatter) -
         claim_status=lambda code: _(CLAIM_STATUS.get(code, code)),
         value_text=lambda value, unit: _value(fmt, value, unit),
     )
+
+
+def _resolve(db: Lazos, country: str) -> str:
+    """The ISO3 code ``country`` names; an unknown one is the API's error (suggesting the closest
+    names), or, when nothing is close, an error offering the nearest codes."""
+    try:
+        return db.resolve_country(country)
+    except LazosError as exc:
+        if "did you mean" in str(exc):
+            raise
+        states = db.countries().frame
+        codes = dict(zip(states["name_en"].str.casefold(), states["iso3"], strict=True))
+        near = nearest(country, list(states["iso3"]) + list(codes))
+        raise nothing_close("country", country, list(dict.fromkeys(codes.get(n, n) for n in near))) from exc
 
 
 def _value(fmt: Formatter, value: Any, unit: Any) -> str:

@@ -8,6 +8,7 @@ it. A project page shows every field of :class:`lazos.results.ProjectDetail` wit
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -272,8 +273,8 @@ def countries_figure(frame: pd.DataFrame, filters: dict[str, Any], lang: str, fm
     """The CELAC states coloured by how many of the filtered projects each has; each links to the
     explorer with the same filters and that country."""
     _, ngettext = translations(lang).gettext, translations(lang).ngettext
-    counts = frame["countries"].dropna().str.split(",").explode().value_counts()
-    values = {iso: int(counts[iso]) if iso in counts else None for iso in maps.states()}
+    counts = by_country(frame).set_index("country")["projects"]
+    values = {iso: int(counts[iso]) if iso in counts.index else None for iso in maps.states()}
     given = [v for v in values.values() if v]
     scale = maps.sequential(given, lambda low, high: f"{fmt.integer(low)}–{fmt.integer(high)}", classes=4)
     query = {k: v for k, v in filters.items() if v is not None}
@@ -370,6 +371,39 @@ def points_dataset(db: Lazos, params: dict[str, str]) -> Table:
     return project_points(db, db.projects(**filters).frame, filters["as_of"])
 
 
+@dataset("project-countries")
+def countries_dataset(db: Lazos, params: dict[str, str]) -> Table:
+    """How many of the projects the explorer's filters select each country has, and their
+    amount in US dollars (the explorer's map across countries)."""
+    filters = filters_from(db, params)
+    table = db.projects(**filters)
+    return Table(
+        name="projects by country",
+        frame=by_country(table.frame),
+        as_of=table.as_of,
+        sources=table.sources,
+        note="projects: how many of the filtered projects each country has; amount_usd: the sum of their "
+        "headline amounts in US dollars (projects with none not summed: projects_with_amount).",
+    )
+
+
+def by_country(frame: pd.DataFrame) -> pd.DataFrame:
+    """Projects per country (a project in several countries counts in each)."""
+    rows = frame.assign(country=frame["countries"].str.split(",")).explode("country")
+    rows = rows[rows["country"].notna() & (rows["country"] != "")]
+    out = (
+        rows.groupby("country")
+        .agg(
+            projects=("project_id", "count"),
+            projects_with_amount=("amount_usd", "count"),
+            amount_usd=("amount_usd", "sum"),
+        )
+        .reset_index()
+        .sort_values(["projects", "country"], ascending=[False, True])
+    )
+    return out.reset_index(drop=True)
+
+
 def _options(db: Lazos) -> dict[str, list[str]]:
     """The countries, sectors and statuses projects have (the explorer's choices)."""
 
@@ -455,6 +489,8 @@ def _explorer_values(db: Lazos, filters: dict[str, Any], number: int, lang: str,
         json_url="/api/v1/projects" + (f"?{query_string(query)}" if query else ""),
         points_csv=data_url(lang, "project-points", query),
         points_zip=data_url(lang, "project-points", {**query, "from": f"/{lang}/projects"}, "zip"),
+        countries_csv=data_url(lang, "project-countries", query),
+        countries_zip=data_url(lang, "project-countries", {**query, "from": f"/{lang}/projects"}, "zip"),
         located=located,
         unlocated=total - located,
         point_count=len(points.frame),
@@ -493,8 +529,22 @@ def _unknown(db: Lazos, value: str, as_of: str | None) -> LazosError:
         found += [to_id.get(c, c) if to_id else c for c in close]
     found = list(dict.fromkeys(found))[:5]
     if not found:
-        return LazosError(f"unknown project {value!r}: no project's id or name is close to it")
+        return nothing_close("project", value, nearest(value, list(frame["project_id"])))
     return LazosError(f"unknown project {value!r} (did you mean {', '.join(repr(f) for f in found)}?)")
+
+
+def nearest(value: str, known: list[str], n: int = 3) -> list[str]:
+    """The ``n`` known values least unlike ``value`` (case ignored), however far they are."""
+    folded = {k.casefold(): k for k in known}
+    return [folded[k] for k in difflib.get_close_matches(value.casefold(), list(folded), n=n, cutoff=0)]
+
+
+def nothing_close(what: str, value: str, near: list[str]) -> LazosError:
+    """An unknown id that nothing is close to: the error still offers the nearest ones, so that
+    the 404 page has somewhere to lead."""
+    offered = ", ".join(repr(v) for v in near)
+    hint = f" (did you mean one of the nearest, {offered}?)" if near else ""
+    return LazosError(f"unknown {what} {value!r}: nothing is close to it{hint}")
 
 
 @page("/projects/{project_id}")
