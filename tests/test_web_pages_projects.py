@@ -145,6 +145,12 @@ def test_empty_form_fields_lead_to_the_permalink_without_them(client) -> None:
     assert client.get("/en/projects?country=&q=", follow_redirects=False).headers["location"] == "/en/projects"
 
 
+def test_min_and_max_amount_are_other_names_of_the_amount_filters(client) -> None:
+    r = client.get("/en/projects?min_amount=1e9&country=ARG&max_amount=5e9", follow_redirects=False)
+    assert r.status_code == 301
+    assert r.headers["location"] == "/en/projects?amount_min=1e9&country=ARG&amount_max=5e9"
+
+
 def test_a_country_named_in_words_is_understood(client, api) -> None:
     html = client.get("/es/projects?country=Perú").text
     assert rows_of(html) == list(api.projects(country="PER").frame["project_id"])[:50]
@@ -157,6 +163,7 @@ def test_a_country_named_in_words_is_understood(client, api) -> None:
         ("year_from=abc", "year_from"),
         ("year_to=12", "year_to"),
         ("amount_min=-x", "amount_min"),
+        ("min_amount=-x", "min_amount"),
         ("amount_max=inf", "amount_max"),
         ("sort=bogus", "sort"),
         ("country=Narnia", "country"),

@@ -433,12 +433,19 @@ def projects_page(
     q: Words = None,
     sort: Text = None,
     page: PageParam = None,
+    min_amount: AmountParam = None,
+    max_amount: AmountParam = None,
 ) -> Response:
-    """Projects filtered and sorted, a page of them in a table, their points on a map."""
+    """Projects filtered and sorted, a page of them in a table, their points on a map.
+    ``min_amount`` and ``max_amount`` are other names of ``amount_min`` and ``amount_max``."""
     check_lang(lang)
     redirect = clean_redirect(request)
     if redirect:
         return redirect
+    if min_amount is not None or max_amount is not None:  # the API's names make the permalink
+        renamed = {"min_amount": "amount_min", "max_amount": "amount_max"}
+        items = [(renamed.get(k, k), v) for k, v in request.query_params.multi_items()]
+        return RedirectResponse(f"{request.url.path}?{urlencode(items)}", status_code=301)
     db = db_of(request)
     fmt = formatter(request, lang)
     filters = _filters(db, as_of, country, sector, status, year_from, year_to, amount_min, amount_max, q, sort)
