@@ -255,3 +255,10 @@ def test_warm_profile_renders_fast(client) -> None:
         assert client.get("/en/countries/BRA").status_code == 200
         took.append(time.perf_counter() - start)
     assert statistics.median(took) < 0.1
+
+
+def test_a_kept_page_is_the_same_gzipped_or_not(client) -> None:
+    zipped = client.get("/pt/countries/PER", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/pt/countries/PER", headers={"Accept-Encoding": "identity"})
+    assert zipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert zipped.text == plain.text and "<h1>Peru</h1>" in plain.text

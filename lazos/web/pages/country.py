@@ -25,7 +25,7 @@ from lazos.web.pages.data import data_url, dataset
 from lazos.web.pages.i18n import Formatter
 from lazos.web.pages.projects import (
     DateParam,
-    cached_values,
+    cached_page,
     clean_redirect,
     map_points,
     nearest,
@@ -35,7 +35,7 @@ from lazos.web.pages.projects import (
     sector_label,
     status_label,
 )
-from lazos.web.pages.render import N_, db_of, formatter, gettext_for, query_string, render
+from lazos.web.pages.render import N_, db_of, formatter, gettext_for, query_string
 from lazos.web.pages.routing import check_lang, page
 
 PROJECTS_SHOWN = 50  # the country's largest projects in its table; the explorer lists them all
@@ -547,13 +547,13 @@ def country_page(
         query = query_string(dict(request.query_params))
         return RedirectResponse(f"/{lang}/countries/{iso}" + (f"?{query}" if query else ""), status_code=301)
     fmt = formatter(request, lang)
-    values = cached_values(request, ("country", iso, as_of, lang), lambda: _values(db, iso, as_of, lang, fmt))
-    return render(request, lang, "country.html", **values)
+    key = ("country", iso, as_of, lang)
+    return cached_page(request, lang, "country.html", key, lambda: _values(db, iso, as_of, lang, fmt))
 
 
 def _values(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Formatter) -> dict[str, Any]:
     """What the country's page shows, in ``lang`` (kept for the database's version: see
-    lazos.web.pages.projects.cached_values)."""
+    lazos.web.pages.projects.cached_page)."""
     _ = gettext_for(lang)
     day = parse_as_of(as_of)
     query = {"country": iso, "as_of": as_of}

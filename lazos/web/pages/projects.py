@@ -9,6 +9,7 @@ it. A project page shows every field of :class:`lazos.results.ProjectDetail` wit
 from __future__ import annotations
 
 import difflib
+import gzip
 import math
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BeforeValidator, Field
 
 from lazos.api import Lazos
@@ -119,16 +120,36 @@ FILTERS = ("as_of", "country", "sector", "status", "year_from", "year_to", "amou
 # ---------------------------------------------------------------------------- shared with the country page
 
 
-def cached_values(request: Request, key: tuple[Any, ...], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """What a page shows (the values its template is given), computed once per database version
-    and kept in the app's page cache (least recently used first out; 512 pages or 256 MB at
-    most): a page asked again only renders its template. The values are shared: never changed."""
+def cached_page(
+    request: Request, lang: str, template: str, key: tuple[Any, ...], compute: Callable[[], dict[str, Any]]
+) -> Response:
+    """A page rendered once per database version and kept in the app's page cache (least
+    recently used first out; 512 pages or 256 MB at most), under ``key`` (what its values
+    depend on) and the request's query (the permalinks and language links the page holds).
+    ``compute()`` gives the template's values, or ``{"redirect": url, "status": code}``. The
+    page is kept gzipped too, and answered so to a client that takes gzip (the app's gzip
+    middleware passes an encoded answer on as it is): compressing a 200 KB page costs more
+    than rendering it."""
     state = request.app.state
-    cache = getattr(state, "page_values", None)
+    cache = getattr(state, "page_cache", None)
     if cache is None:
-        cache = state.page_values = LRUCache(size=512, max_bytes=256 << 20)
+        cache = state.page_cache = LRUCache(size=512, max_bytes=256 << 20)
+
+    def build() -> tuple[bytes, bytes] | dict[str, Any]:
+        values = compute()
+        if "redirect" in values:
+            return values
+        body = bytes(render(request, lang, template, **values).body)
+        return body, gzip.compress(body, compresslevel=6, mtime=0)
+
     db = db_of(request)
-    return cache.get_or_compute((str(db.path), db.version, *key), compute)
+    found = cache.get_or_compute((str(db.path), db.version, template, *key, request.url.query), build)
+    if isinstance(found, dict):
+        return RedirectResponse(found["redirect"], status_code=found["status"])
+    body, zipped = found
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return HTMLResponse(zipped, headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return HTMLResponse(body, headers={"Vary": "Accept-Encoding"})
 
 
 def clean_redirect(request: Request) -> RedirectResponse | None:
@@ -451,8 +472,7 @@ def projects_page(
     filters = _filters(db, as_of, country, sector, status, year_from, year_to, amount_min, amount_max, q, sort)
     number = page or 1
     key = ("projects", tuple(filters.items()), number, lang)
-    values = cached_values(request, key, lambda: _explorer_values(db, filters, number, lang, fmt))
-    return render(request, lang, "projects.html", **values)
+    return cached_page(request, lang, "projects.html", key, lambda: _explorer_values(db, filters, number, lang, fmt))
 
 
 def _explorer_values(db: Lazos, filters: dict[str, Any], number: int, lang: str, fmt: Formatter) -> dict[str, Any]:
@@ -566,10 +586,7 @@ def project_page(
     db = db_of(request)
     fmt = formatter(request, lang)
     key = ("project", project_id, as_of, lang)
-    values = cached_values(request, key, lambda: _project_values(db, project_id, as_of, lang, fmt))
-    if "redirect" in values:
-        return RedirectResponse(values["redirect"], status_code=values["status"])
-    return render(request, lang, "project.html", **values)
+    return cached_page(request, lang, "project.html", key, lambda: _project_values(db, project_id, as_of, lang, fmt))
 
 
 def _project_values(db: Lazos, project_id: str, as_of: str | None, lang: str, fmt: Formatter) -> dict[str, Any]:
