@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from lazos.web.pages.render import STATIC
 
@@ -82,8 +83,24 @@ def atlas() -> dict[str, Any]:
     data = json.loads(MAP_FILE.read_text(encoding="utf-8"))
     for view in data["views"].values():
         _, _, width, height = view["viewBox"]
-        view["context"] = _drop_full_view_rings(view["context"], width, height)
+        view["context"] = _path_data(_drop_full_view_rings(view["context"], width, height))
+    for group in ("states", "territories"):
+        for entry in data.get(group, {}).values():
+            for view in ("main", "inset"):
+                if entry.get(view):
+                    entry[view]["d"] = _path_data(entry[view]["d"])
     return data
+
+
+_PATH_DATA = re.compile(r"^[MLHVZmlhvz0-9eE.,\s-]*$")
+
+
+def _path_data(d: str) -> Markup:
+    """Path data, checked to hold only path commands and numbers, so the templates need not
+    escape its 100 KB on every page (nothing in it could need escaping)."""
+    if not _PATH_DATA.match(d):
+        raise ValueError(f"{MAP_FILE} holds path data with other characters than commands and numbers: {d[:60]!r}")
+    return Markup(d)
 
 
 def states() -> list[str]:
