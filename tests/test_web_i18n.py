@@ -20,7 +20,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 def extracted(tmp_path: Path) -> set[str]:
     out = tmp_path / "fresh.pot"
-    command = [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg", "-k", "N_"]
+    command = [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "N_"]
     command += ["-o", str(out)]
     subprocess.run([*command, "."], cwd=ROOT, check=True)
     with out.open("rb") as fh:

@@ -53,7 +53,7 @@ def base_spec(description: str, data: list[dict[str, Any]], **rest: Any) -> dict
     """A Vega-Lite spec with Lazos's common settings: responsive width, the description for
     screen readers, fonts that render Chinese, and colour-blind-safe default colours."""
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": description,
         "width": "container",
         "height": rest.pop("height", 220),
