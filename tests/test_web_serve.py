@@ -33,9 +33,11 @@ def server(built_db: Path):
 
 def test_serve_prints_its_address_and_answers_over_http(server, built_db):
     line = server.stdout.readline()
-    assert line.startswith("Lazos API serving") and str(built_db) in line, line + server.stderr.read()
-    base = line.split(" at ", 1)[1].split("/api/v1", 1)[0]
+    assert line.startswith("Lazos serving") and str(built_db) in line, line + server.stderr.read()
+    base = line.split("the web app at ", 1)[1].split("/ ", 1)[0]
     assert base.startswith("http://127.0.0.1:")
+    page = httpx.get(f"{base}/en/countries/ARG", timeout=30)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     response = httpx.get(f"{base}/api/v1/events", params={"country": "ARG", "as_of": "2022-03-01"}, timeout=30)
     assert response.status_code == 200 and response.json()["rows"]
     zipped = httpx.get(f"{base}/api/v1/projects", headers={"Accept-Encoding": "gzip"}, timeout=30)

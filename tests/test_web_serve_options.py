@@ -48,8 +48,8 @@ def test_several_workers_share_the_port_and_read_the_database_at_once(built_db: 
     process = start("serve", "--db", str(built_db), "--port", "0", "--workers", "2", "--no-warm", "--cors")
     try:
         line = process.stdout.readline()
-        assert line.startswith("Lazos API serving") and "with 2 workers" in line, line + process.stderr.read()
-        base = line.split(" at ", 1)[1].split("/api/v1", 1)[0]
+        assert line.startswith("Lazos serving") and "with 2 workers" in line, line + process.stderr.read()
+        base = line.split("the web app at ", 1)[1].split("/ ", 1)[0]
         with httpx.Client(base_url=base, timeout=60) as client:
             answers = [client.get("/api/v1/countries/ARG", headers={"Origin": "https://example.org"}) for _ in range(6)]
         assert all(a.status_code == 200 for a in answers)

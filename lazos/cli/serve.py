@@ -1,4 +1,4 @@
-"""``lazos serve``: the REST API (lazos.web) over HTTP with uvicorn.
+"""``lazos serve``: the web app and the REST API (lazos.web) over HTTP with uvicorn.
 
 uvicorn runs on httptools (its C HTTP parser) and uvloop (its libuv event loop) where they are
 installed (both are in requirements.lock; uvloop is not on Windows), else on h11 and asyncio.
@@ -106,7 +106,8 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Serve the REST API, read-only: /api/v1/..., interactive docs at /docs, OpenAPI at /openapi.json.
+    """Serve the web app (/en/, /es/, /pt/, /zh/) and the REST API (/api/v1/..., interactive docs at /docs,
+    OpenAPI at /openapi.json), read-only unless --enable-writes.
 
     Lists download as CSV or Parquet (.csv, .parquet); every read takes as_of. Ctrl-C stops it.
     """
@@ -125,7 +126,10 @@ def serve(
     )
     if workers == 1:
         app = make()
-        print(f"Lazos API serving {path} at {where}/api/v1 (docs: {where}/docs); Ctrl-C stops it", flush=True)
+        print(
+            f"Lazos serving {path}: the web app at {where}/ (API: {where}/api/v1, docs: {where}/docs); Ctrl-C stops it",
+            flush=True,
+        )
         config = uvicorn.Config(app, log_level="warning", access_log=False, http=http, loop=loop, ws="none")
         try:
             uvicorn.Server(config).run(sockets=[sock])
@@ -133,7 +137,8 @@ def serve(
             app.state.db.close()
         return
     print(
-        f"Lazos API serving {path} at {where}/api/v1 (docs: {where}/docs) with {workers} workers; Ctrl-C stops it",
+        f"Lazos serving {path}: the web app at {where}/ (API: {where}/api/v1, docs: {where}/docs) with {workers} "
+        "workers; Ctrl-C stops it",
         flush=True,
     )
     config = uvicorn.Config(
