@@ -89,6 +89,16 @@ def test_weights_change_the_ranking_and_say_how_much(client, api):
     ]
 
 
+def test_the_weights_shown_download_with_the_methods(client, api):
+    page = client.get("/en/index?w_policy=3").text
+    assert 'href="/en/data/index-weights.csv?w_policy=3' in page
+    rows = csv_rows(client.get("/en/data/index-weights.csv?w_policy=3"))
+    method = api.connectivity_index().weights
+    assert [r["dimension"] for r in rows] == list(method)
+    assert [float(r["method_weight"]) for r in rows] == list(method.values())
+    assert {r["dimension"]: float(r["weight"]) for r in rows} == {**method, "policy": 3.0}
+
+
 def test_bad_weights_and_years_are_422_pages_naming_them(client):
     for path, name in (
         ("/en/index?year=abc", "year"),

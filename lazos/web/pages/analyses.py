@@ -313,6 +313,18 @@ def ranking_table(db: Lazos, params: dict[str, str]) -> Table:
     return Table(f"Five Connectivities index {year}", frame, result.as_of, result.sources, note)
 
 
+@dataset("index-weights")
+def weights_table(db: Lazos, params: dict[str, str]) -> Table:
+    """The index's dimension weights: the method's, and those given (``w_policy``...)."""
+    base = method_weights(db)
+    used = weights_from_params(db, params) or base
+    frame = pd.DataFrame(
+        {"dimension": list(base), "method_weight": list(base.values()), "weight": [used[d] for d in base]}
+    )
+    method = db.connectivity_index().method
+    return Table(f"Five Connectivities index weights (method {method.version})", frame)
+
+
 @dataset("index-explain")
 def explain_table(db: Lazos, params: dict[str, str]) -> Table:
     """Every indicator behind one country's index in a year: value, score, weight, points, status."""
@@ -743,6 +755,7 @@ def index_page(
         dimensions=[(d, _(CONNECTIVITY[d])) for d in CONNECTIVITY],
         weights=weights,
         weight_rows=weight_rows,
+        weights_csv=data_url(lang, "index-weights", weight_params(weights)),
         spearman=result.spearman_with_default,
         method_version=result.method.version,
         figure=figure,

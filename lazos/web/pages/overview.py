@@ -47,9 +47,22 @@ MEASURES = {
     "finance": N_("Financial integration (0–20)"),
     "people": N_("People-to-people bonds (0–20)"),
     "risk": N_("Investment-risk grade (AAA to CCC)"),
-    "chinese_finance": N_("Chinese finance committed (US$, projects first dated that year)"),
-    "china_trade": N_("Goods trade with China (US$, exports plus imports)"),
+    "chinese_finance": N_("Chinese finance committed (US$)"),
+    "china_trade": N_("Goods trade with China (US$)"),
 }
+MEASURE_NOTES = {
+    "connectivity": N_("The sum of the five dimension scores (0 to 100) under the method's weights."),
+    "risk": N_("A score from 0 to 1 (higher is lower risk), graded from AAA to CCC."),
+    "chinese_finance": N_(
+        "The US$ amounts of the China-linked projects whose first dated milestone falls in the year, summed by "
+        "state (a project in several states shared equally). A state with no such project has no value."
+    ),
+    "china_trade": N_(
+        "Goods exports to China plus goods imports from China as each state reports them; a state has a value "
+        "when both flows are known for the year."
+    ),
+}
+DIMENSION_NOTE = N_("One dimension of the Five Connectivities index, scored 0 to 20.")
 KIND = {"risk": "grade", "chinese_finance": "money", "china_trade": "money"}  # else "score"
 DEFAULT_MEASURE = "connectivity"
 TRADE = ("goods_exports_fob", "goods_imports_cif")
@@ -392,6 +405,7 @@ def overview_page(request: Request, lang: str, measure: Text = None, year: YearP
         measures=[(k, _(v)) for k, v in MEASURES.items()],
         measure=chosen,
         measure_label=label,
+        measure_note=_(MEASURE_NOTES.get(chosen, DIMENSION_NOTE)),
         years=counts,
         year=shown,
         asked=year,
