@@ -435,12 +435,8 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="session")
-def axe() -> Callable[[Any], list[dict[str, Any]]]:
-    """``axe(page)``: axe-core's serious and critical violations on the page as it is now (skips
-    when node_modules/axe-core is missing: `npm ci`)."""
-    if not AXE.exists():
-        pytest.skip(f"axe-core not installed ({AXE} missing; run `npm ci` or `sh scripts/install_browser.sh`)")
+def make_scan() -> Callable[[Any], list[dict[str, Any]]]:
+    """A function of a page: axe-core's serious and critical violations on it as it is now."""
     source = AXE.read_text("utf-8")
 
     def scan(page: Any) -> list[dict[str, Any]]:
@@ -450,3 +446,12 @@ def axe() -> Callable[[Any], list[dict[str, Any]]]:
         return page.evaluate(AXE_RUN)
 
     return scan
+
+
+@pytest.fixture(scope="session")
+def axe() -> Callable[[Any], list[dict[str, Any]]]:
+    """``axe(page)``: axe-core's serious and critical violations on the page (skips when
+    node_modules/axe-core is missing: `npm ci`)."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core not installed ({AXE} missing; run `npm ci` or `sh scripts/install_browser.sh`)")
+    return make_scan()
