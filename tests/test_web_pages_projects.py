@@ -189,7 +189,7 @@ def test_a_misspelt_filter_value_suggests_the_right_one(client) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "text"),
-    [("en", "$8B"), ("es", "USD8000\u00a0M"), ("pt", "US$\u00a08\u00a0bi"), ("zh", "US$80亿")],
+    [("en", "US$8B"), ("es", "USD8000\u00a0M"), ("pt", "US$\u00a08\u00a0bi"), ("zh", "US$80亿")],
 )
 def test_amounts_are_formatted_for_the_locale(client, lang: str, text: str) -> None:
     assert Formatter(lang).money(8e9, "USD") == text
@@ -240,7 +240,7 @@ def test_project_page_shows_every_field_amount_milestone_and_place(client, api) 
     p = detail.project
     assert p["name"] in text and PATUCA in text
     assert "Honduras" in text and "Energy" in text and "Completed" in text
-    assert "$335.8M" in text and "2021" in text  # constant 2021 US$
+    assert "US$335.8M" in text and "2021" in text  # constant 2021 US$
     for field in ("flow_type", "flow_class", "intent", "location_note"):
         assert p[field] in text
     assert f"{len(detail.milestones)} dated milestones" in text

@@ -29,6 +29,8 @@ DEFAULT_LANG = "en"
 LANG_NAMES = {"en": "English", "es": "Español", "pt": "Português", "zh": "中文"}
 HTML_LANG = {"en": "en", "es": "es", "pt": "pt-BR", "zh": "zh-Hans"}
 LOCALES = {"en": "en_US", "es": "es_419", "pt": "pt_BR", "zh": "zh_Hans_CN"}
+# Money in international English (US$, not $: most currencies of the region write "$" too).
+CURRENCY_LOCALES = {**LOCALES, "en": "en_001"}
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
 MISSING = "—"
 
@@ -81,6 +83,7 @@ class Formatter:
     def __init__(self, lang: str, country_names: dict[str, str] | None = None) -> None:
         self.lang = lang
         self.locale = LOCALES[lang]
+        self.currency_locale = CURRENCY_LOCALES[lang]
         self.country_names = country_names or {}
         self.missing = MISSING
 
@@ -108,8 +111,8 @@ class Formatter:
             return MISSING
         currency = (currency or "USD").upper()
         if compact and abs(float(value)) >= 1_000_000:
-            return babel.numbers.format_compact_currency(float(value), currency, locale=self.locale, fraction_digits=1)
-        return babel.numbers.format_currency(value, currency, locale=self.locale, format_type="standard")
+            return babel.numbers.format_compact_currency(float(value), currency, locale=self.currency_locale, fraction_digits=1)
+        return babel.numbers.format_currency(value, currency, locale=self.currency_locale, format_type="standard")
 
     def compact(self, value: Any) -> str:
         if _missing(value):
