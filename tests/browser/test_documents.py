@@ -49,9 +49,8 @@ def test_hostile_document_text_is_shown_as_text(page, documents_server, document
     page.goto(documents_server(f"/{lang}/documents/{documents['hostile.txt']}"))
     assert_nothing_injected(page)
     text = page.locator("main").inner_text()
-    for literal in ("<script>alert(1)</script>", "<img src=x onerror=alert(2)>", '<a href="javascript:alert(3)">'):
-        assert literal in text, f"{literal!r} is not shown literally"
-    assert "<script>alert(1)</script>" in page.title() or "<script>" not in HOSTILE.splitlines()[0]
+    for line in filter(None, HOSTILE.splitlines()):
+        assert line in text, f"{line!r} is not shown literally"
     assert not watch.dialogs
 
 
