@@ -190,15 +190,18 @@ def format_raw(fmt: Formatter, _: Callable[[str], str], raw: Any, unit: Any) -> 
         return _("%(value)s of GDP") % {"value": fmt.percent(float(raw) / 100, 1)}
     if unit in ("level", ""):
         return fmt.number(raw, 2)
+    if float(raw).is_integer():  # counts: projects, events, sectors
+        return f"{fmt.integer(raw)} {unit}"
     return f"{fmt.number(raw, 2)} {unit}"
 
 
 def input_sources(inputs: Any) -> list[SourceRef]:
     """The sources an indicator's inputs cite (label and address), each once."""
-    out: dict[str, SourceRef] = {}
+    out: dict[str, SourceRef] = {}  # by label: vintages of one source are named once
     for item in inputs or []:
-        if isinstance(item, dict) and item.get("source_id") and item["source_id"] not in out:
-            out[item["source_id"]] = SourceRef(item["source_id"], item.get("source"), item.get("source_url"))
+        if isinstance(item, dict) and item.get("source_id"):
+            label = item.get("source") or item["source_id"]
+            out.setdefault(label, SourceRef(item["source_id"], item.get("source"), item.get("source_url")))
     return list(out.values())
 
 
@@ -475,7 +478,7 @@ def _dimension_chart(db: Lazos, iso: str, year: int, lang: str, fmt: Formatter, 
             lambda f: f["country"] == iso
         ].reset_index(drop=True),
         result.as_of,
-        result.sources,
+        db.connectivity_index(year=year, country=iso).sources,
     )
     shown = table.with_frame(
         table.frame.assign(
@@ -511,9 +514,12 @@ def _sensitivity_chart(table: Table, lang: str, fmt: Formatter, _: Any, query: d
         )
     order = [row["country"] for row in rows]
     widest = max(table.rows, key=lambda r: (r["p95_rank"] or 0) - (r["p05_rank"] or 0), default=None)
-    description = _(
-        "Each country's rank under the method's weights (dot) and the range of ranks it takes in 90%% of random "
-        "weightings (bar), best ranked first."
+    description = (
+        _(
+            "Each country's rank under the method's weights (dot) and the range of ranks it takes in 90%% of random "
+            "weightings (bar), best ranked first."
+        )
+        % {}
     )
     if widest:
         description += " " + _("The widest range: %(country)s, from %(best)s to %(worst)s.") % {
@@ -608,7 +614,13 @@ def _risk_history_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: An
             {
                 "mark": {"type": "line", "point": True},
                 "encoding": {
-                    "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"}},
+                    "x": {
+                        "field": "year",
+                        "type": "quantitative",
+                        "title": None,
+                        "scale": {"nice": False},
+                        "axis": {"format": "d", "tickMinStep": 1, "labelOverlap": True},
+                    },
                     "y": {
                         "field": "score",
                         "type": "quantitative",
