@@ -111,7 +111,9 @@ class Formatter:
             return MISSING
         currency = (currency or "USD").upper()
         if compact and abs(float(value)) >= 1_000_000:
-            return babel.numbers.format_compact_currency(float(value), currency, locale=self.currency_locale, fraction_digits=1)
+            return babel.numbers.format_compact_currency(
+                float(value), currency, locale=self.currency_locale, fraction_digits=1
+            )
         return babel.numbers.format_currency(value, currency, locale=self.currency_locale, format_type="standard")
 
     def compact(self, value: Any) -> str:
