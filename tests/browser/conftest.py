@@ -143,7 +143,7 @@ def serve(db_path: Path, **options: Any) -> Iterator[LiveServer]:
         app.state.db.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(built_db: Path) -> Iterator[LiveServer]:
     """The app over the embedded database."""
     with serve(built_db) as live:
@@ -175,7 +175,7 @@ HOSTILE = """Hostile markup <script>alert(1)</script> in a report
 """
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def documents_db(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the embedded database with two documents ingested: figures.txt and hostile.txt."""
     folder = tmp_path_factory.mktemp("browser-documents")
@@ -188,14 +188,14 @@ def documents_db(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def documents_server(documents_db: Path) -> Iterator[LiveServer]:
     """The app over the copy holding the ingested documents."""
     with serve(documents_db) as live:
         yield live
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def documents(documents_server: LiveServer) -> dict[str, str]:
     """Document name -> id on the documents server."""
     return {row["name"]: row["doc_id"] for row in documents_server.json("/api/v1/documents")["rows"]}
@@ -204,7 +204,7 @@ def documents(documents_server: LiveServer) -> dict[str, str]:
 # ---------------------------------------------------------------------------- browser and pages
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the session (skips the tests with the error when it cannot start)."""
     from playwright.sync_api import sync_playwright
@@ -321,7 +321,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 # ---------------------------------------------------------------------------- pages
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def project_id(live_server) -> str:
     """The id of the first project in the explorer's table (read from its HTML)."""
     status, _, body = live_server.get("/en/projects")
@@ -448,7 +448,7 @@ def make_scan() -> Callable[[Any], list[dict[str, Any]]]:
     return scan
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe() -> Callable[[Any], list[dict[str, Any]]]:
     """``axe(page)``: axe-core's serious and critical violations on the page (skips when
     node_modules/axe-core is missing: `npm ci`)."""

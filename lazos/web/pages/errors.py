@@ -15,12 +15,11 @@ from lazos.web.pages.i18n import DEFAULT_LANG, LANGS
 
 log = logging.getLogger("lazos.web")
 
-NOT_PAGES = ("/api/", "/static/", "/docs", "/openapi.json")
-
 
 def is_page(request: Request) -> bool:
-    path = request.url.path
-    return not path.startswith(NOT_PAGES)
+    """Whether the request is for a page: its path is under a language (/en/..., /zh/...)."""
+    first = request.url.path.strip("/").split("/", 1)[0]
+    return first in LANGS
 
 
 def lang_of(request: Request) -> str:

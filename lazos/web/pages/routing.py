@@ -2,7 +2,7 @@
 
 ``page_router`` is the one APIRouter the page modules add their routes to, with
 ``@page("/projects")``: the route is /{lang}/projects, hidden from the OpenAPI description (the
-REST API is /api/v1), and answers HTML. An unknown language prefix is a 404 page.
+REST API is /api/v1), and answers HTML. An unknown language prefix is a 404 (a problem, not a page).
 """
 
 from __future__ import annotations
