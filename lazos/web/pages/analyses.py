@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field
 
@@ -67,6 +67,20 @@ YearParam = Annotated[Annotated[int, Field(ge=1000, le=9999)] | None, BeforeVali
 WeightParam = Annotated[
     Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None, BeforeValidator(_blank), Query()
 ]
+
+
+def given_weights(
+    w_policy: WeightParam = None,
+    w_facilities: WeightParam = None,
+    w_trade: WeightParam = None,
+    w_finance: WeightParam = None,
+    w_people: WeightParam = None,
+) -> dict[str, float | None]:
+    """The weights a reader gave in the form (w_<dimension>), by dimension; None where not given."""
+    return {"policy": w_policy, "facilities": w_facilities, "trade": w_trade, "finance": w_finance, "people": w_people}
+
+
+GivenWeights = Annotated[dict[str, float | None], Depends(given_weights)]
 CountryPath = Annotated[str, Path(max_length=100)]
 DrawsParam = Annotated[Annotated[int, Field(ge=10, le=5000)] | None, BeforeValidator(_blank), Query()]
 
@@ -715,18 +729,13 @@ def confidence(measures: pd.DataFrame) -> dict[str, int]:
 def index_page(
     request: Request,
     lang: str,
+    given: GivenWeights,
     year: YearParam = None,
-    w_policy: WeightParam = None,
-    w_facilities: WeightParam = None,
-    w_trade: WeightParam = None,
-    w_finance: WeightParam = None,
-    w_people: WeightParam = None,
 ) -> Response:
     """The ranking for a year with each dimension, how many were scored, and the weights used."""
     check_lang(lang)
     db, _, fmt = db_of(request), gettext_for(lang), formatter(request, lang)
     year = year or db.latest_analysis_year()
-    given = {"policy": w_policy, "facilities": w_facilities, "trade": w_trade, "finance": w_finance, "people": w_people}
     weights = chosen_weights(db, given)
     result = db.connectivity_index(year=year, weights=weights)
     scores = result.scores.sort_values(["rank", "country"], na_position="last")
@@ -782,20 +791,15 @@ def index_page(
 def sensitivity_page(
     request: Request,
     lang: str,
+    given: GivenWeights,
     year: YearParam = None,
     draws: DrawsParam = None,
-    w_policy: WeightParam = None,
-    w_facilities: WeightParam = None,
-    w_trade: WeightParam = None,
-    w_finance: WeightParam = None,
-    w_people: WeightParam = None,
 ) -> Response:
     """How the ranking moves over random weights, and with the weights the reader gives."""
     check_lang(lang)
     db, _, fmt = db_of(request), gettext_for(lang), formatter(request, lang)
     year = year or db.latest_analysis_year()
     draws = draws or DEFAULT_DRAWS
-    given = {"policy": w_policy, "facilities": w_facilities, "trade": w_trade, "finance": w_finance, "people": w_people}
     weights = chosen_weights(db, given)
     query = {"year": year, "draws": draws}
     result = _sensitivity(db, year, draws, None)
