@@ -22,10 +22,14 @@ from lazos import __version__
 from lazos.api import Lazos
 from lazos.web import errors, pages
 from lazos.web.caching import ETagMiddleware
+from lazos.web.pages.i18n import LANGS
 from lazos.web.response_cache import DEFAULT_MAX_BYTES, ResponseCache, ResponseCacheMiddleware
 from lazos.web.routes import analytics, countries, documents, events, meta, observations, projects, sql
 
 PREFIX = "/api/v1"
+# What is kept whole and tagged (ETag, 304): the API's reads and the pages, whose answers depend only
+# on the database's version and the request (the static assets have their own validators).
+CACHED = ("/api/", *(f"/{lang}/" for lang in LANGS))
 # Headers a page of another origin may read (with --cors): caching, paging and the citation.
 CORS_EXPOSED = ["ETag", "Link", "X-Lazos-Citation", "X-Lazos-Citation-Encoding", "Content-Disposition"]
 
@@ -109,7 +113,7 @@ def create_app(
         return app.state.db.version
 
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
-    app.add_middleware(ETagMiddleware, version=version)
+    app.add_middleware(ETagMiddleware, version=version, prefix=CACHED)
     if cors:
         app.add_middleware(
             CORSMiddleware,
@@ -124,6 +128,7 @@ def create_app(
         functools.partial(FastAPI.__call__, app),
         cache=app.state.response_cache,
         version=version,
+        prefix=CACHED,
         exclude=(PREFIX + "/sql",),  # a query may read the clock or draw random numbers
     )
     if writes:  # uploads are ingested with the read-only handle closed (lazos.web.writes)

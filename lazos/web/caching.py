@@ -40,7 +40,7 @@ def matches(if_none_match: str, etag: str) -> bool:
 class ETagMiddleware:
     """ETag, Cache-Control and Vary on successful GETs under ``prefix``; 304 when unchanged."""
 
-    def __init__(self, app: ASGIApp, version: Callable[[], str], prefix: str = "/api/") -> None:
+    def __init__(self, app: ASGIApp, version: Callable[[], str], prefix: str | tuple[str, ...] = "/api/") -> None:
         self.app, self.version, self.prefix = app, version, prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -139,7 +139,7 @@ class ResponseCacheMiddleware:
         app: ASGIApp,
         cache: ResponseCache,
         version: Callable[[], str],
-        prefix: str = "/api/",
+        prefix: str | tuple[str, ...] = "/api/",
         exclude: tuple[str, ...] = (),
     ) -> None:
         self.app, self.cache, self.version, self.prefix, self.exclude = app, cache, version, prefix, exclude
