@@ -101,8 +101,12 @@ FILES = {
 
 
 def load_review() -> dict[str, Any]:
-    text = importlib_resources.files("lazos.sources").joinpath("curated_review.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """The review, with the researched leaders' visits (curated_visits.yaml) as further ``events.add`` entries."""
+    package = importlib_resources.files("lazos.sources")
+    review = yaml.safe_load(package.joinpath("curated_review.yaml").read_text("utf-8"))
+    visits = yaml.safe_load(package.joinpath("curated_visits.yaml").read_text("utf-8")) or {}
+    review["events"]["add"] = list(review["events"].get("add") or []) + list(visits.get("events") or [])
+    return review
 
 
 def files_in(raw_dir: Path) -> dict[str, Path]:
@@ -316,14 +320,17 @@ class _Harmoniser:
             }
             (alternatives if a.get("alternative") else primaries).append(row)
 
-        # Keys: "<ISO3>:<kind>", plus ":<year>" when a state has several events of a kind.
+        # Keys: "<ISO3>:<kind>", plus ":<year>" when a state has several events of a kind, or
+        # ":<date>" when it has several in one year (leaders' visits and meetings).
         counts = Counter((p["country"], p["kind"]) for p in primaries if "key" not in p)
+        years = Counter((p["country"], p["kind"], (p["date"] or "")[:4]) for p in primaries if "key" not in p)
         for p in primaries:
             if "key" in p:
                 continue
             key = f"{p['country']}:{p['kind']}"
             if counts[(p["country"], p["kind"])] > 1:
-                key += ":" + (p["date"][:4] if p["date"] else "undated")
+                year = (p["date"] or "")[:4]
+                key += ":" + ((p["date"] if years[(p["country"], p["kind"], year)] > 1 else year) or "undated")
             p["key"] = key
         keys = Counter(p["key"] for p in primaries)
         dup = [k for k, n in keys.items() if n > 1]
