@@ -35,6 +35,7 @@ from lazos.sources.common import (
     slug,
     source_row,
     web_source,
+    web_source_id,
 )
 from lazos.sources.rawfiles import fail
 from lazos.store.staging import Staging
@@ -171,6 +172,9 @@ class _Harmoniser:
         if not isinstance(spec, dict):
             raise ValueError(f"bad source {spec!r} in the review ({context})")
         if spec.get("url"):
+            known = web_source_id(spec["url"])
+            if any(row["source_id"] == known for row in self.out.rows.get("sources", [])):
+                return known  # a page the files already cite is that same source
             return self.out.add_source(
                 web_source(
                     spec["url"],
