@@ -723,7 +723,8 @@ class Lazos:
         as_of: AsOf = None,
         rules: Any = None,
     ) -> Table:
-        """Early-warning alerts, newest first; ``since`` keeps those dated on or after a date."""
+        """Early-warning alerts, newest first; ``since`` keeps those dated on or after a date
+        (YYYY: from its 1 January, YYYY-MM: from the 1st, YYYY-MM-DD: from that day)."""
         from lazos.analytics import alerts
         from lazos.analytics.method import default_alerts, default_method
 
@@ -731,6 +732,7 @@ class Lazos:
             severity = choose(
                 severity, alerts.SEVERITY_ORDER, "severity", f"use one of {', '.join(alerts.SEVERITY_ORDER)}"
             )
+        start = alerts.parse_since(since)  # a year or month means its first day, checked before any work
         rules = rules or default_alerts()
         facts, countries, _ = self._analysis_inputs(as_of, default_method(), country, None, scored=False)
         if rules is default_alerts() and (not countries or self._whole("alerts", parse_as_of(as_of), ())):
@@ -740,7 +742,6 @@ class Lazos:
                 out = pd.DataFrame([], columns=list(out.columns))
         else:
             out = alerts.compute(facts, rules, countries)
-        start = parse_as_of(since)
         if start is not None:
             out = out[[d >= start for d in out["date"]]]
         if severity:

@@ -18,6 +18,8 @@ import pandas as pd
 from lazos.analytics.facts import Facts
 from lazos.analytics.measures import end_of, event_input, series_input
 from lazos.analytics.method import AlertRule, Alerts, Thresholds
+from lazos.dates import parse_fuzzy
+from lazos.errors import InvalidDateError
 from lazos.formatting import number, quantity
 
 SEVERITY_ORDER = {"severe": 0, "warning": 1, "info": 2}
@@ -38,6 +40,27 @@ COLUMNS = [
     "inputs",
     "rules_version",
 ]
+
+
+def parse_since(text: str | date | None) -> date | None:
+    """The first day a ``since`` value covers: a year means its 1 January, a month its 1st,
+    a full date (YYYY-MM-DD) itself. Blank means no limit; anything else is an error.
+
+    (Unlike ``as_of``, which reads a year as its last day: "since 2025" must keep what
+    happened in February 2025.)
+    """
+    if text is None or isinstance(text, date):
+        return text
+    try:
+        fuzzy = parse_fuzzy(str(text))
+    except InvalidDateError as exc:
+        raise InvalidDateError(
+            f"invalid since date {str(text)!r}: expected YYYY (from 1 January), YYYY-MM (from the 1st) "
+            f"or YYYY-MM-DD ({exc})"
+        ) from None
+    if fuzzy.precision == "range":
+        raise InvalidDateError(f"invalid since date {text!r}: give one date (YYYY, YYYY-MM or YYYY-MM-DD), not a range")
+    return fuzzy.start
 
 
 def _crossed(value: float, above: Thresholds | None, below: Thresholds | None) -> tuple[str, float] | None:

@@ -230,6 +230,11 @@ def _index_table(scores: pd.DataFrame, part: Any, title: str, with_weights: bool
     for r in scores.to_dict("records"):
         missing = [d for d in (r["not_scored"] or "").split(", ") if d and part.dimensions[d].measured()]
         note = f"not scored: {', '.join(missing)} (no data)" if missing else ""
+        if missing and plain(r["composite"]) is not None:
+            note = (
+                f"{r['dimensions_scored']} of {r['dimensions_scored'] + len(missing)} dimensions, not comparable: "
+                + note
+            )
         cells = [
             "" if plain(r["rank"]) is None else str(r["rank"]),
             f"{r['name']} ({r['country']})",
@@ -340,7 +345,10 @@ def _explain_index(result: Any, row: dict[str, Any], only: str | None) -> None:
             f"(not scored: {row['not_scored']})"
         )
         head = "no composite"
+    from lazos.analytics.connectivity import explain_rank
+
     summary = [
+        *explain_rank(result, row["country"], int(row["year"])),
         formula,
         "Each dimension = weighted mean of its measured indicators' scores (0-1) × 20; an indicator's score "
         "is its value placed between its goalposts. Points = its share of the dimension's score.",
@@ -471,7 +479,11 @@ ALERT_HEADERS = {
 @paged
 def alerts(
     since: Annotated[
-        str | None, typer.Option("--since", help="Only alerts dated on or after this date (YYYY, YYYY-MM, YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only alerts dated on or after this date: YYYY (from 1 January), YYYY-MM (from the 1st), YYYY-MM-DD.",
+        ),
     ] = None,
     country: CountryOpt = None,
     severity: Annotated[

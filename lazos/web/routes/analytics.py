@@ -139,7 +139,11 @@ def alerts(
     request: Request,
     since: Annotated[
         str | None,
-        Query(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$", description="Only alerts dated on or after this date."),
+        Query(
+            pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+            description="Only alerts dated on or after this date: YYYY (from 1 January), YYYY-MM (from the 1st) "
+            "or YYYY-MM-DD.",
+        ),
     ] = None,
     country: Country = None,
     severity: Annotated[str | None, Query(max_length=20, description="severe, warning or info.")] = None,
