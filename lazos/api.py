@@ -40,6 +40,7 @@ from lazos.filters import check_range, text_matches, usd_amount
 from lazos.paths import default_db_path
 from lazos.results import (
     CountryProfile,
+    Coverage,
     DocumentText,
     ExportReport,
     Overview,
@@ -84,7 +85,9 @@ def _cited(method: Callable[..., Any]) -> Callable[..., Any]:
             found = sources()
         else:
             found = self.reader.memo(f"api.sources_of.{method.__name__}", key, sources)
-        return replace(result, as_of=parse_as_of(kwargs.get("as_of")), sources=found)
+        result = replace(result, as_of=parse_as_of(kwargs.get("as_of")), sources=found)
+        result.coverage = self.analysis_coverage(result)  # an attribute: the analyses' results are the lead's
+        return result
 
     return answer
 
@@ -315,7 +318,7 @@ class Lazos:
         if q is not None:
             keep &= text_matches(frame, q, ("name", "description", "chinese_entities", "local_entities"))
         frame = sort_rows(frame[keep].reset_index(drop=True), sort)
-        return self._table("projects", frame, parse_as_of(as_of))
+        return replace(self._table("projects", frame, parse_as_of(as_of)), coverage=self.coverage(("projects",)))
 
     def project(self, name: str, *, as_of: AsOf = None) -> ProjectDetail:
         """One project by id or by (part of) its name: its row, milestones, every amount, its
@@ -816,6 +819,7 @@ class Lazos:
             },
             undated=r.undated(),
             recent_events=self._table("recent events", recent_events, day),
+            coverage=self.coverage(("projects",)),
         )
 
     # ------------------------------------------------------------------ one country
@@ -845,9 +849,80 @@ class Lazos:
             iso3=iso,
             info=info,
             events=self._table("events", events, day),
-            projects=self._table("projects", projects, day),
+            projects=replace(self._table("projects", projects, day), coverage=self.coverage(("projects",))),
             indicators=self._table("indicators", obs, day),
             as_of=day,
+            coverage=self.coverage(("projects", "finance")),
+        )
+
+    # ------------------------------------------------------------------ coverage (partial datasets)
+
+    def coverage(self, figures: tuple[str, ...] = ()) -> tuple[Coverage, ...]:
+        """The notes that figures summing AidData's projects carry (``figures`` names them): one
+        :class:`Coverage` while the database holds only part of GCDF 3.0, none once it holds
+        the whole release.
+
+        A source says it is partial in its note (lazos.sources.gcdf.coverage_note: the geocoded
+        table, third-party subsets, extracts of the release); the note stays until a source of
+        project records that is not partial (the release file itself) is imported.
+        """
+        found = self.cached("api.coverage", (), self._aiddata_coverage)
+        return () if found is None else (replace(found, figures=tuple(figures)),)
+
+    def analysis_coverage(self, result: Any) -> tuple[Coverage, ...]:
+        """The coverage notes of an analysis: for the indicators whose inputs cite AidData's
+        sources (Chinese finance in the index, investment dependence in the risk rating)."""
+        found = self.cached("api.coverage", (), self._aiddata_coverage)
+        if found is None:
+            return ()
+        aid = set(found.sources)
+        frames = [result.measures] + ([result.risk.measures] if hasattr(result, "risk") else [])
+        figures = {
+            name
+            for f in frames
+            if "indicator" in f.columns
+            for name, ids in zip(f["indicator"], measure_sources(f), strict=True)
+            if aid & set(ids)
+        }
+        return (replace(found, figures=tuple(sorted(figures))),) if figures else ()
+
+    def _aiddata_coverage(self) -> Coverage | None:
+        from lazos.sources.gcdf import DATASET, PARTIAL, RELEASE_RECORDS, TITLE
+
+        rows = self.reader.con.execute(
+            f"""
+            SELECT s.source_id, s.note FROM source s
+            WHERE s.dataset = ? AND {self.visible("s")} AND (
+                EXISTS (SELECT 1 FROM project_amount a WHERE a.source_id = s.source_id AND {self.visible("a")})
+                OR EXISTS (SELECT 1 FROM project p WHERE p.source_id = s.source_id AND {self.visible("p")}))
+            ORDER BY s.source_id
+            """,
+            [DATASET],
+        ).fetchall()
+        partial = [(sid, note[len(PARTIAL) :].strip()) for sid, note in rows if (note or "").startswith(PARTIAL)]
+        partial.sort(key=lambda p: ("-geocoded-" not in p[0], "-subset-" not in p[0], p[0]))  # the largest first
+        if not partial or len(partial) < len(rows):  # no AidData records, or the whole release is held
+            return None
+        records = self.reader.con.execute(
+            f"SELECT count(DISTINCT x.external_id) FROM project_external_id x "
+            f"WHERE x.scheme = 'aiddata' AND {self.visible('x')}"
+        ).fetchone()[0]
+        held = tuple(dict.fromkeys(what.split(";")[0].split(" (")[0].split(":")[0] for _, what in partial))
+        command = "lazos import gcdf AidDatasGlobalChineseDevelopmentFinanceDataset_v3.0.xlsx"
+        return Coverage(
+            dataset=DATASET,
+            title=TITLE,
+            held=held,
+            sources=tuple(sid for sid, _ in partial),
+            records=int(records),
+            release_records=RELEASE_RECORDS,
+            complete_with=command,
+            note=(
+                f"Partial data: these figures sum the {records:,} AidData records this database holds ("
+                + "; ".join(held)
+                + f"), part of GCDF 3.0's {RELEASE_RECORDS:,} (all regions); the full release holds more for "
+                f"these countries. To complete them, import it: {command}"
+            ),
         )
 
     # ------------------------------------------------------------------ documents and claims

@@ -27,10 +27,19 @@ class Result:
 
     ``to_dict()`` takes the dataclass's fields in order; a field that is itself a result (a
     :class:`Table`) writes its own ``to_dict()``; a DataFrame its rows.
+
+    ``coverage`` holds the :class:`Coverage` notes of the partial datasets the result's figures
+    rest on (empty when none): a field of the results that sum projects, and on the analyses
+    (lazos.analytics) an attribute the Python API sets, which ``to_dict()`` writes too.
     """
 
+    coverage: tuple[Coverage, ...] = ()
+
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self) if f.repr}  # type: ignore[arg-type]
+        out = {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self) if f.repr}  # type: ignore[arg-type]
+        if self.coverage and "coverage" not in out:
+            out["coverage"] = jsonable(self.coverage)
+        return out
 
     def to_json(self, indent: int | None = 1) -> str:
         return dumps(self.to_dict(), indent=indent)
@@ -61,6 +70,26 @@ class SourceRef(Result):
     licence: str | None = None
 
 
+@dataclass(frozen=True)
+class Coverage(Result):
+    """Figures that rest on part of a dataset say so: which dataset, what the database holds of
+    it, which figures rest on it, and how to complete it (see ``Lazos.coverage``).
+
+    ``records`` counts the dataset's records the database holds (for its countries),
+    ``release_records`` the records of the whole release (every region), when known.
+    """
+
+    dataset: str
+    title: str
+    held: tuple[str, ...]  # what the database holds of it: one phrase per partial source
+    sources: tuple[str, ...]  # the ids of those sources
+    records: int | None
+    release_records: int | None
+    complete_with: str  # the command that completes it
+    figures: tuple[str, ...] = ()  # which figures of the result rest on it
+    note: str = ""  # the same, in one English sentence
+
+
 # Columns that name the source of a row's figure (a project's amount has its own).
 def source_columns(columns: Iterable[Any]) -> list[str]:
     return [str(c) for c in columns if str(c) == "source_id" or str(c).endswith("_source_id")]
@@ -80,6 +109,7 @@ class Table(Result):
     as_of: date | None = None
     sources: tuple[SourceRef, ...] = ()
     note: str | None = None
+    coverage: tuple[Coverage, ...] = ()
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -124,6 +154,7 @@ class Table(Result):
             "rows": self.rows,
             "sources": [s.to_dict() for s in self.sources],
             "note": self.note,
+            "coverage": jsonable(self.coverage),
             "citation": self.citation(),
         }
 
@@ -191,6 +222,7 @@ class Overview(Result):
     counts: dict[str, int]
     undated: dict[str, int]
     recent_events: Table
+    coverage: tuple[Coverage, ...] = ()  # of the figures that sum projects (the projects count)
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,6 +235,7 @@ class CountryProfile(Result):
     projects: Table
     indicators: Table
     as_of: date | None = None
+    coverage: tuple[Coverage, ...] = ()  # of the figures that sum its projects
 
 
 @dataclass(frozen=True, eq=False)

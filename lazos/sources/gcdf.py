@@ -58,6 +58,11 @@ LICENCE = "ODC-By-1.0"
 GEOMETRY_LICENCE = "ODbL-1.0"
 SHEET = "GCDF_3.0"
 RANK = {"geojson": 0, "adm": 0, "geocoded": 1, "subset": 2, "full": 3}
+# Coverage: a source of project records that holds part of the release says so at the start of
+# its note (the Python API reads it: lazos.api's coverage section); the whole release does not.
+PARTIAL = "Partial coverage:"
+RELEASE_RECORDS = 20_985  # records in GCDF 3.0, every region (AidData's release notes)
+GEOCODED_RECORDS = 9_404  # of which the geospatial input table holds those AidData could map
 
 GEOCODED = {
     "id": "AidData.Record.ID",
@@ -346,7 +351,31 @@ def detect(path: Path, encoding: str | None = None) -> str:
     raise AssertionError
 
 
-def _source(ctx: Context, path: Path, layout: str, digest: str, licence: str = LICENCE) -> dict[str, Any]:
+def coverage_note(layout: str, records: int) -> str | None:
+    """What a file of project records leaves out of the release (None for the whole release).
+
+    The geocoded table and third-party subsets are partial by construction; a file in the
+    release's own layout is taken as the whole release only when it holds as many records as
+    the release (an extract of it, even of one region, cannot be checked for completeness).
+    """
+    how = "lazos import gcdf AidDatasGlobalChineseDevelopmentFinanceDataset_v3.0.xlsx"
+    if layout == "geocoded":
+        what = (
+            f"the geocoded subset of GCDF 3.0 (AidData's geospatial table holds the {GEOCODED_RECORDS:,} records "
+            f"it could map, of the release's {RELEASE_RECORDS:,}); this file holds {records:,} records"
+        )
+    elif layout == "subset":
+        what = f"a third-party subset of GCDF 3.0's records and columns; this file holds {records:,} records"
+    elif layout == "full" and records < RELEASE_RECORDS:
+        what = f"an extract of GCDF 3.0 in the release layout: {records:,} of the release's {RELEASE_RECORDS:,} records"
+    else:
+        return None
+    return f"{PARTIAL} {what}. Totals summed from it leave out records; import the full release ({how})."
+
+
+def _source(
+    ctx: Context, path: Path, layout: str, digest: str, licence: str = LICENCE, coverage: str | None = None
+) -> dict[str, Any]:
     origin = origin_of(ctx, path)
     vintage = origin.get("published") or ctx.given_vintage() or "2023-11"
     return raw_file_source(
@@ -361,13 +390,21 @@ def _source(ctx: Context, path: Path, layout: str, digest: str, licence: str = L
         published=vintage,
         content_hash=digest,
         dataset=DATASET,
-        note=origin.get("note")
-        or (
-            "Geometry derived from OpenStreetMap (© OpenStreetMap contributors, ODbL 1.0); project "
-            "attributes © AidData (ODC-By 1.0)."
-            if licence == GEOMETRY_LICENCE
-            else None
-        ),
+        note=" ".join(
+            n
+            for n in (
+                coverage,
+                origin.get("note")
+                or (
+                    "Geometry derived from OpenStreetMap (© OpenStreetMap contributors, ODbL 1.0); project "
+                    "attributes © AidData (ODC-By 1.0)."
+                    if licence == GEOMETRY_LICENCE
+                    else None
+                ),
+            )
+            if n
+        )
+        or None,
     )
 
 
@@ -386,7 +423,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     missing = [c for c in required if c not in header]
     if missing:
         raise ValidationError([DataError("missing-column", "the column is missing", str(path), 1, c) for c in missing])
-    source = _source(ctx, path, layout, file_sha256(path))
+    source = _source(ctx, path, layout, file_sha256(path), coverage=coverage_note(layout, len(rows)))
     staging.add_rows("sources", [source], str(path))
     state, errors, kept, left_out = _state(ctx), [], 0, 0
     first_row: dict[str, int] = {}  # record id -> the row that described it
