@@ -480,15 +480,20 @@ class Lazos:
         from lazos.analytics.facts import gather
 
         series = frozenset(method.series_used() | rules.series_used())
+        stand_ins = method.stand_ins()
+        stated = frozenset(method.stated_used())
+        key = tuple(sorted((k, tuple(v)) for k, v in stand_ins.items()))
         return self.reader.memo(
             "api.facts",
-            (as_of, series, method.latest_year.indicator, method.latest_year.min_share),
+            (as_of, series, method.latest_year.indicator, method.latest_year.min_share, key, stated),
             lambda: gather(
                 self.reader,
                 as_of=as_of,
                 indicators=set(series),
                 latest_indicator=method.latest_year.indicator,
                 min_share=method.latest_year.min_share,
+                equivalents=stand_ins,
+                stated=set(stated),
             ),
         )
 
@@ -631,6 +636,7 @@ class Lazos:
                 scores=_rows(full.scores, countries, None),
                 measures=_rows(full.measures, countries, None),
                 dimensions=full.dimensions.copy(deep=False),
+                peers=full.scores,
             )
         if base is default_method() and _distinct(years):  # other weights: measured alike, scored anew
             day = parse_as_of(as_of)
@@ -642,6 +648,7 @@ class Lazos:
         else:
             result = connectivity.compute(facts, chosen, years)  # ranks are among all countries
         if countries:
+            result.peers = result.scores
             result.scores = result.scores[result.scores["country"].isin(countries)].reset_index(drop=True)
             result.measures = result.measures[result.measures["country"].isin(countries)].reset_index(drop=True)
         if weights is not None:

@@ -37,6 +37,7 @@ class IndexResult(Result):
     spearman_with_default: float | None = None
     as_of: date | None = None  # the date the result answers for, and the sources of its inputs
     sources: tuple[SourceRef, ...] = ()
+    peers: pd.DataFrame | None = None  # every country's scores, when ``scores`` holds some of them
     name = "connectivity index"
 
     @property
@@ -58,6 +59,14 @@ class IndexResult(Result):
         if explain:
             measures = self.measures if dimension is None else self.measures[self.measures["dimension"] == dimension]
             out["measures"] = records(measures)
+            out["explanations"] = [
+                {
+                    "country": r["country"],
+                    "year": int(r["year"]),
+                    "lines": explain_rank(self, r["country"], int(r["year"])),
+                }
+                for r in self.scores.to_dict("records")
+            ]
         out["scores"] = records(self.scores)
         out.update(cited(self.name, self.as_of, self.sources))
         return out
@@ -118,7 +127,62 @@ def scored(measures: pd.DataFrame, names: dict[str, str], method: Method) -> Ind
     scores = wide.merge(comp, on=["country", "year"], how="left")
     scores.insert(1, "name", [names.get(c, c) for c in scores["country"]])
     scores["rank"] = scores.groupby("year")["composite"].rank(ascending=False, method="min").astype("Int64")
+    measured = sum(1 for d in part.dimensions.values() if d.measured() and d.weight > 0)
+    # A composite on fewer dimensions than the method measures is a mean of fewer things: it is
+    # ranked, but marked, with the dimensions it lacks, wherever it is shown.
+    scores["comparable"] = [
+        None if pd.isna(c) else bool(n >= measured)
+        for c, n in zip(scores["composite"], scores["dimensions_scored"], strict=True)
+    ]
     scores["method_version"] = method.version
-    order = ["country", "name", "year", *part.dimensions, "composite", "rank", "dimensions_scored", "not_scored"]
+    order = ["country", "name", "year", *part.dimensions, "composite", "rank", "comparable"]
+    order += ["dimensions_scored", "not_scored"]
     scores = scores[[*order, "method_version"]].sort_values(["year", "rank", "country"], na_position="last")
     return IndexResult(scores.reset_index(drop=True), measures, dims, method)
+
+
+def explain_rank(result: IndexResult, country: str, year: int) -> list[str]:
+    """Why a country ranks where it does in a year: its place on each dimension among the
+    countries scored, and the indicators that cost it most points (weight x (1 - score))."""
+    part = result.method.connectivity
+    every = result.peers if result.peers is not None else result.scores
+    year_scores = every[every["year"] == year]
+    row = year_scores[year_scores["country"] == country]
+    if row.empty:
+        return []
+    r = row.iloc[0]
+    ranked = year_scores["composite"].notna().sum()
+    lines = []
+    if pd.isna(r["composite"]):
+        lines.append(
+            f"No composite in {year}: {r['dimensions_scored']} dimension(s) scored (not scored: {r['not_scored']})."
+        )
+    else:
+        basis = "" if r["comparable"] else f", on {r['dimensions_scored']} dimensions (not scored: {r['not_scored']})"
+        lines.append(
+            f"Rank {r['rank']} of {ranked} in {year}, composite {r['composite']:.1f} of {part.composite_max:g}{basis}."
+        )
+    parts = []
+    for name in part.dimensions:
+        values = year_scores[name].dropna()
+        if pd.isna(r[name]):
+            parts.append(f"{name} not scored")
+            continue
+        place = int((values > r[name]).sum()) + 1
+        median = float(values.median())
+        parts.append(f"{name} {r[name]:.1f} (rank {place} of {len(values)}; median {median:.1f})")
+    lines.append("By dimension (0-20): " + "; ".join(parts) + ".")
+    m = result.measures[
+        (result.measures["country"] == country) & (result.measures["year"] == year) & (result.measures["weight"] > 0)
+    ]
+    lost = []
+    for x in m.to_dict("records"):
+        if x["score"] is None or pd.isna(x["score"]):
+            continue
+        cost = x["weight"] * (1 - x["score"]) * part.dimension_max
+        if cost > 0.5:
+            lost.append((cost, f"{x['dimension']}.{x['indicator']} (score {x['score']:.2f}: -{cost:.1f} points)"))
+    if lost:
+        worst = [t for _, t in sorted(lost, reverse=True)[:4]]
+        lines.append("Points lost most on: " + "; ".join(worst) + ".")
+    return lines

@@ -32,9 +32,28 @@ COMMITMENT_MILESTONES = ("committed", "agreement_signed", "announced", "construc
 
 @dataclass(frozen=True)
 class Point:
-    """One headline value of a series for one year."""
+    """One headline value of a series for one year.
+
+    ``indicator`` is the series the value was read from: the one asked for, or an equivalent
+    series standing in for it (method.yaml ``equivalents``), its value multiplied by
+    ``scale``; ``estimate`` marks a publisher's estimate or projection (IMF WEO values after
+    "Estimates Start After")."""
 
     year: int
+    value: float
+    source_id: str
+    indicator: str = ""
+    estimate: bool = False
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Stated:
+    """One dated value of a series whose periods are dates (a count stated on a day, a
+    month, a year or a range): ``start`` is the first day the period may denote."""
+
+    period: str
+    start: date
     value: float
     source_id: str
 
@@ -84,9 +103,24 @@ class Facts:
     projects: dict[str, list[Project]]
     sources: dict[str, tuple[str, str | None]]  # source_id -> (label, url)
     latest_year: int
+    # indicator -> [(equivalent indicator, scale)]: series that stand in when it has no value
+    equivalents: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    stated: dict[tuple[str, str], list[Stated]] = field(default_factory=dict)  # (entity, indicator), by start
 
     def point(self, entity: str, indicator: str, year: int, partner: str | None = None) -> Point | None:
-        return self.series.get((entity, partner, indicator), {}).get(year)
+        """The year's value of a series, else of the first equivalent series that has one."""
+        found = self.series.get((entity, partner, indicator), {}).get(year)
+        if found is not None or partner is not None:
+            return found
+        for other, scale in self.equivalents.get(indicator, ()):
+            p = self.series.get((entity, None, other), {}).get(year)
+            if p is not None:
+                return Point(p.year, p.value * scale, p.source_id, other, p.estimate, scale)
+        return None
+
+    def stated_by(self, entity: str, indicator: str, end: date) -> list[Stated]:
+        """The dated values of a series whose period starts by ``end``, oldest first."""
+        return [s for s in self.stated.get((entity, indicator), []) if s.start <= end]
 
     def source_label(self, source_id: str | None) -> str:
         if not source_id:
@@ -111,8 +145,24 @@ def _text(value: Any) -> str | None:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def gather(db: Reader, *, as_of: date | None, indicators: set[str], latest_indicator: str, min_share: float) -> Facts:
-    """Read what an analysis needs, as of a date, for the 33 CELAC states."""
+def gather(
+    db: Reader,
+    *,
+    as_of: date | None,
+    indicators: set[str],
+    latest_indicator: str,
+    min_share: float,
+    equivalents: dict[str, list[tuple[str, float]]] | None = None,
+    stated: set[str] | None = None,
+) -> Facts:
+    """Read what an analysis needs, as of a date, for the 33 CELAC states.
+
+    ``equivalents`` are series that stand in for others (their indicators are read too);
+    ``stated`` the indicators read with every period, not only years (counts stated on a date).
+    """
+    equivalents = equivalents or {}
+    stated = stated or set()
+    indicators = set(indicators) | {o for alts in equivalents.values() for o, _ in alts} | stated
     states = db.countries(as_of=as_of)
     states = states[(states["kind"] == "state") & states["celac"]]
     countries = list(states["iso3"])
@@ -120,15 +170,25 @@ def gather(db: Reader, *, as_of: date | None, indicators: set[str], latest_indic
     wanted = set(countries)
     sources = {r.source_id: (r.source_label, _text(r.source_url)) for r in db.source_labels().itertuples(index=False)}
 
-    obs = db.observations(as_of=as_of, indicator=sorted(indicators))
-    obs = obs[obs["entity"].isin(wanted) & obs["period"].str.match(_YEAR)]
+    held = sorted(indicators & set(db.indicators()["indicator"]))  # a series not imported has no values
+    every = db.observations(as_of=as_of, indicator=held) if held else db.observations(as_of=as_of).iloc[0:0]
+    every = every[every["entity"].isin(wanted)]
+    dated: dict[tuple[str, str], list[Stated]] = defaultdict(list)
+    some = every[every["indicator"].isin(stated) & every["partner"].isna() & every["period_start"].notna()]
+    for row in some.itertuples(index=False):
+        start = _day(row.period_start)
+        assert start is not None
+        dated[(row.entity, row.indicator)].append(Stated(row.period, start, float(row.value), row.source_id))
+    for values in dated.values():
+        values.sort(key=lambda s: (s.start, s.period))
+    obs = every[every["period"].str.match(_YEAR)]
     obs = obs[obs["partner"].isna() | (obs["partner"] == "CHN")]
     series: dict[tuple[str, str | None, str], dict[int, Point]] = defaultdict(dict)
-    columns = [obs[c].tolist() for c in ("entity", "partner", "indicator", "period", "value", "source_id")]
-    for entity, partner, code, period, value, source_id in zip(*columns, strict=True):
+    columns = [obs[c].tolist() for c in ("entity", "partner", "indicator", "period", "value", "source_id", "qualifier")]
+    for entity, partner, code, period, value, source_id, qualifier in zip(*columns, strict=True):
         year = int(period)
         partner = None if partner is None or partner != partner else partner  # NaN is missing
-        series[(entity, partner, code)][year] = Point(year, float(value), source_id)
+        series[(entity, partner, code)][year] = Point(year, float(value), source_id, code, qualifier == "estimate")
     info = {
         r.indicator: (r.indicator_name, r.unit)
         for r in obs[["indicator", "indicator_name", "unit"]].drop_duplicates("indicator").itertuples(index=False)
@@ -150,7 +210,9 @@ def gather(db: Reader, *, as_of: date | None, indicators: set[str], latest_indic
                 gdp_years[year] += 1
     enough = [y for y, n in gdp_years.items() if n >= min_share * len(countries)]
     latest = max(enough) if enough else (as_of.year if as_of else date.today().year) - 1
-    return Facts(as_of, countries, names, dict(series), info, dict(events), projects, sources, latest)
+    return Facts(
+        as_of, countries, names, dict(series), info, dict(events), projects, sources, latest, equivalents, dict(dated)
+    )
 
 
 def _projects(db: Reader, as_of: date | None, wanted: set[str]) -> dict[str, list[Project]]:

@@ -17,6 +17,7 @@ from lazos.analytics.facts import Facts, Point, Project
 from lazos.analytics.method import Indicator, SeriesRef
 
 MEASURED, CARRIED, MISSING, NOT_MEASURED = "measured", "carried", "missing", "not_measured"
+NOT_APPLICABLE = "not_applicable"  # the indicator is for another exchange-rate regime
 EVENT_CENSUS = (
     "Lazos's event record is a census of these agreements for the CELAC states: no event means none was made."
 )
@@ -43,10 +44,11 @@ def series_input(
     facts: Facts, country: str, indicator: str, point: Point, partner: str | None = None
 ) -> dict[str, Any]:
     """One series value as an input of a computation, with its source."""
-    name, unit = facts.indicator_info.get(indicator, (indicator, ""))
-    return {
+    read = point.indicator or indicator
+    name, unit = facts.indicator_info.get(read, (read, ""))
+    out = {
         "kind": "series",
-        "indicator": indicator,
+        "indicator": read,
         "entity": country,
         "partner": partner,
         "label": name,
@@ -57,6 +59,13 @@ def series_input(
         "source": facts.source_label(point.source_id),
         "source_url": facts.source_url(point.source_id),
     }
+    if read != indicator:
+        out["stands_in_for"] = indicator
+        if point.scale != 1:
+            out["label"] = f"{name} × {point.scale:g}"
+    if point.estimate:
+        out["estimate"] = True
+    return out
 
 
 def event_input(facts: Facts, e: Any) -> dict[str, Any]:
@@ -244,6 +253,8 @@ def project_value(facts: Facts, spec: Indicator, country: str, year: int) -> Mea
     status = MEASURED if effective == year else CARRIED
     if effective != year:
         notes.insert(0, f"the project data cover commitments to {spec.coverage_end}; the {effective} value stands")
+    if not spec.per_gdp:
+        return Measured(total, status, effective, inputs, "; ".join(notes))
     if gdp is None:
         note = f"no GDP for {effective - 1}–{effective}; " + "; ".join(notes)
         return Measured(None, MISSING, effective, inputs, note)
@@ -276,6 +287,161 @@ def project_sectors(facts: Facts, spec: Indicator, country: str, year: int) -> M
     return Measured(float(len(seen)), MEASURED, year, inputs, f"sectors: {', '.join(sorted(seen)) or 'none'}")
 
 
+def stock(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    """The latest value of a series stated by the end of the year (a count on a date)."""
+    end = end_of(year)
+    indicator = spec.indicator or ""
+    if not any(key[1] == indicator for key in facts.stated):
+        return Measured(None, MISSING, note=f"Lazos holds no {indicator} values (import the dataset that has them)")
+    every = facts.stated.get((country, indicator), [])
+    stated = [s for s in every if s.start <= end]
+    inputs: list[dict[str, Any]] = []
+    if stated:
+        latest = max(s.start for s in stated)
+        same = [s for s in stated if s.start == latest]
+        chosen = max(same, key=lambda s: s.value)  # sources disagreeing on one date: the higher count
+        value = chosen.value
+        note = f"stated for {chosen.period}"
+        if len(same) > 1:
+            note += f" ({len(same)} sources for that date; the highest count taken)"
+        inputs.append(_stated_input(facts, country, indicator, chosen))
+    elif spec.census and (not every or min(every, key=lambda s: s.start).value <= 1):
+        value = 0.0
+        first = min(every, key=lambda s: s.start) if every else None
+        note = spec.census + (f" The first is dated {first.period}." if first else "")
+    else:
+        first = min(every, key=lambda s: s.start)
+        return Measured(None, MISSING, note=f"no {indicator} stated by the end of {year} (first: {first.period})")
+    if spec.per is None:
+        return Measured(value * spec.scale, MEASURED, year, inputs, note)
+    for y in _years_back(year, spec.carry_forward):
+        p = facts.point(country, spec.per, y)
+        if p is not None and p.value > 0:
+            inputs.append(series_input(facts, country, spec.per, p))
+            return Measured(value / p.value * spec.scale, MEASURED, year, inputs, f"{note}; per {spec.per} of {y}")
+    return _missing(spec.per, year, spec.carry_forward)
+
+
+def _stated_input(facts: Facts, country: str, indicator: str, s: Any) -> dict[str, Any]:
+    name, unit = facts.indicator_info.get(indicator, (indicator, ""))
+    return {
+        "kind": "series",
+        "indicator": indicator,
+        "entity": country,
+        "partner": None,
+        "label": name,
+        "period": s.period,
+        "value": s.value,
+        "unit": unit,
+        "source_id": s.source_id,
+        "source": facts.source_label(s.source_id),
+        "source_url": facts.source_url(s.source_id),
+    }
+
+
+def event_balance(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    """Events of ``kinds`` minus events of ``resets`` by the end of the year (e.g. routes
+    opened less routes suspended: the routes in service), never below zero."""
+    events = facts.events_by(country, end_of(year))
+    opened = [e for e in events if e.kind in spec.kinds]
+    closed = [e for e in events if e.kind in spec.resets]
+    value = max(0, len(opened) - len(closed))
+    note = f"{len(opened)} opened, {len(closed)} stopped by the end of {year}. " + EVENT_CENSUS
+    return Measured(float(value), MEASURED, year, [event_input(facts, e) for e in [*opened, *closed]], note)
+
+
+def default_spells(facts: Facts, country: str, starts: list[str], ends: list[str]) -> list[tuple[Any, Any]]:
+    """The country's spells in default: (the event that began it, the event that ended it or
+    None while it goes on), oldest first.
+
+    A spell begins with a missed payment or a default (``starts``) and ends with the first
+    exit from default after it; where the record has an agreed restructuring first, with the
+    exit that follows that restructuring before any new missed payment or default, else with
+    the restructuring itself (an exchange that settles the default). ``ends`` lists the exit
+    kind first, then the restructuring kinds.
+    """
+    exits, restructurings = ends[:1], ends[1:]
+    events = facts.events.get(country, [])
+    spells: list[tuple[Any, Any]] = []
+    i = 0
+    while i < len(events):
+        if events[i].kind not in starts:
+            i += 1
+            continue
+        begun, ended, j = events[i], None, i + 1
+        while j < len(events) and ended is None:
+            e = events[j]
+            if e.kind in exits:
+                ended = e
+            elif e.kind in restructurings:
+                ended = e
+                for later in events[j + 1 :]:
+                    if later.kind in starts:
+                        break
+                    if later.kind in exits:
+                        ended = later
+                        break
+            j += 1
+        spells.append((begun, ended))
+        if ended is None:
+            break
+        i = events.index(ended) + 1
+    return spells
+
+
+def in_default(facts: Facts, country: str, year: int, starts: list[str], ends: list[str]) -> tuple[Any, Any] | None:
+    """The spell in default the country was in at some time during the year, if any."""
+    first, last = date(year, 1, 1), end_of(year)
+    for begun, ended in default_spells(facts, country, starts, ends):
+        if begun.end <= last and (ended is None or ended.end >= first):
+            return begun, ended
+    return None
+
+
+RECORD_START = 2001  # Lazos's record of sovereign defaults (curated/sovereign_events.csv) starts in 2001
+
+
+def default_years(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    """Years from the end of the country's latest spell in default to the end of the year (0
+    while in default during the year); with none recorded, the years the record covers."""
+    spell = in_default(facts, country, year, spec.kinds, spec.resets)
+    if spell is not None:
+        begun, ended = spell
+        until = f"until {ended.date} ({ended.kind})" if ended is not None else "not ended by the end of the year"
+        note = f"in default during {year}: from {begun.date} ({begun.kind}), {until}"
+        inputs = [event_input(facts, e) for e in spell if e is not None]
+        return Measured(0.0, MEASURED, year, inputs, note)
+    past = [s for s in default_spells(facts, country, spec.kinds, spec.resets) if s[1] is not None]
+    past = [s for s in past if s[1].end <= end_of(year)]
+    if past:
+        begun, ended = past[-1]
+        years = (end_of(year) - ended.end).days / 365.25
+        note = f"last default from {begun.date} to {ended.date} ({ended.kind})"
+        return Measured(years, MEASURED, year, [event_input(facts, begun), event_input(facts, ended)], note)
+    years = float(year - RECORD_START + 1)
+    note = (
+        f"no default recorded {RECORD_START}–{year}; Lazos's record of sovereign defaults starts in "
+        f"{RECORD_START}, so this counts the years it covers"
+    )
+    return Measured(years, MEASURED, year, [], note)
+
+
+def series_sum(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
+    """The sum of the ``numerator`` series in one year, times ``scale`` (every part present)."""
+    for y in _years_back(year, spec.carry_forward):
+        points = [facts.point(country, r.indicator, y, r.partner) for r in spec.numerator]
+        if any(p is None for p in points):
+            continue
+        inputs = [
+            series_input(facts, country, r.indicator, p, r.partner)
+            for r, p in zip(spec.numerator, points, strict=True)
+            if p
+        ]
+        total = sum(p.value for p in points if p) * spec.scale
+        return Measured(total, MEASURED if y == year else CARRIED, y, inputs)
+    return _missing(", ".join(r.label() for r in spec.numerator) + " (all parts in one year)", year, spec.carry_forward)
+
+
 def not_measured(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
     return Measured(None, NOT_MEASURED, note=spec.reason or "")
 
@@ -290,6 +456,10 @@ MEASURE_FUNCTIONS = {
     "project_value": project_value,
     "project_count": project_count,
     "project_sectors": project_sectors,
+    "stock": stock,
+    "event_balance": event_balance,
+    "default_years": default_years,
+    "sum": series_sum,
     "not_measured": not_measured,
 }
 

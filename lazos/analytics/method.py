@@ -29,6 +29,10 @@ MEASURES = (
     "project_value",
     "project_count",
     "project_sectors",
+    "stock",
+    "event_balance",
+    "default_years",
+    "sum",
     "not_measured",
 )
 PROJECT_STAGES = ("completed", "pipeline")
@@ -78,6 +82,13 @@ class Indicator(Strict):
     sectors: list[str] = []
     stages: list[Literal[PROJECT_STAGES]] = []  # type: ignore[valid-type]
     coverage_end: int | None = None
+    per_gdp: bool = True  # project_value: as % of GDP (else US$)
+    # stock: the latest stated value of `indicator` by the end of the year, divided by the
+    # year's value of `per` (times `scale`) if given; `census` says why no value means zero
+    per: str | None = None
+    census: str | None = None
+    # measured only for countries whose exchange-rate regime is this one (risk.exchange_regime)
+    regime: Literal["floating", "fixed"] | None = None
     # scoring
     goalposts: tuple[float, float] | None = None
     transform: Literal["none", "log10", "log1p"] = "none"
@@ -97,6 +108,10 @@ class Indicator(Strict):
             "project_value": bool(self.window),
             "project_count": bool(self.stages),
             "project_sectors": bool(self.sectors),
+            "stock": bool(self.indicator),
+            "event_balance": bool(self.kinds),
+            "default_years": bool(self.kinds and self.resets),
+            "sum": bool(self.numerator),
             "not_measured": bool(self.reason),
         }
         if not need[m]:
@@ -135,14 +150,18 @@ class Indicator(Strict):
         return 1.0 - s if self.direction == "lower" else s
 
     def series_used(self) -> list[SeriesRef]:
-        if self.measure in ("series", "change"):
-            return [SeriesRef(indicator=self.indicator or "", partner=self.partner)]
-        return [*self.numerator, *self.denominator]
+        per = [SeriesRef(indicator=self.per)] if self.per else []
+        if self.measure in ("series", "change", "stock"):
+            return [SeriesRef(indicator=self.indicator or "", partner=self.partner), *per]
+        return [*self.numerator, *self.denominator, *per]
 
 
 class Dimension(Strict):
     label: str
     weight: float = Field(default=1.0, ge=0)
+    # The dimension is scored only when at least one of these indicators is measured (its
+    # core: debt solvency without any debt figure is not scored from what is left).
+    core: list[str] = []
     indicators: dict[str, Indicator]
 
     @model_validator(mode="after")
@@ -150,6 +169,9 @@ class Dimension(Strict):
         # A dimension may be entirely unmeasured (then it is never scored), but not empty.
         if not self.indicators:
             raise ValueError("a dimension needs at least one indicator")
+        unknown = [c for c in self.core if c not in self.indicators or not self.indicators[c].measured]
+        if unknown:
+            raise ValueError(f"core names {unknown}, which are not measured indicators of the dimension")
         return self
 
     def measured(self) -> dict[str, Indicator]:
@@ -170,12 +192,39 @@ class Connectivity(Strict):
     dimensions: dict[str, Dimension]
 
 
+class DefaultCap(Strict):
+    """A sovereign in default (from a default event until it ends) is graded at most ``max_grade``."""
+
+    starts: list[str]
+    ends: list[str]
+    max_grade: str
+
+
+class ExchangeRegime(Strict):
+    """A currency is (de facto) fixed to the US dollar when its official rate moved less than
+    ``tolerance`` % in each of the ``years`` years to the year (dollarised: a rate of 1)."""
+
+    indicator: str
+    years: int = Field(ge=1)
+    tolerance: float = Field(gt=0)
+
+
+class Confidence(Strict):
+    """A grade's confidence: high with every dimension scored and each covering at least
+    ``high_coverage`` of its weight; low with a dimension not scored; medium otherwise."""
+
+    high_coverage: float = Field(ge=0, le=1)
+
+
 class Risk(Strict):
     label: str
     grades: list[Grade]
     min_dimension_weight: float = Field(ge=0, le=1)
     min_dimensions: int = Field(ge=1)
     drivers: int = Field(ge=1)
+    default_cap: DefaultCap | None = None
+    exchange_regime: ExchangeRegime | None = None
+    confidence: Confidence | None = None
     dimensions: dict[str, Dimension]
 
     @model_validator(mode="after")
@@ -187,6 +236,11 @@ class Risk(Strict):
 
     def grade(self, score: float) -> str:
         return next(g.grade for g in self.grades if score >= g.min)
+
+    def capped(self, grade: str, cap: str) -> str:
+        """The worse of ``grade`` and ``cap``."""
+        order = [g.grade for g in self.grades]
+        return order[max(order.index(grade), order.index(cap))]
 
 
 class Opportunities(Strict):
@@ -202,11 +256,20 @@ class LatestYear(Strict):
     min_share: float = Field(gt=0, le=1)
 
 
+class Equivalent(Strict):
+    """A series that stands in for another where that one has no value for the year."""
+
+    indicator: str
+    scale: float = 1.0
+    note: str
+
+
 class Method(Strict):
     version: str
     released: str
     first_year: int
     latest_year: LatestYear
+    equivalents: dict[str, list[Equivalent]] = {}
     connectivity: Connectivity
     risk: Risk
     opportunities: Opportunities
@@ -217,7 +280,18 @@ class Method(Strict):
         grades = [g.grade for g in self.risk.grades]
         if self.opportunities.manageable_grade not in grades:
             raise ValueError(f"opportunities.manageable_grade must be one of {', '.join(grades)}")
+        if self.risk.default_cap is not None and self.risk.default_cap.max_grade not in grades:
+            raise ValueError(f"risk.default_cap.max_grade must be one of {', '.join(grades)}")
         return self
+
+    def stand_ins(self) -> dict[str, list[tuple[str, float]]]:
+        """indicator -> [(equivalent indicator, scale)], for Facts."""
+        return {k: [(e.indicator, e.scale) for e in v] for k, v in self.equivalents.items()}
+
+    def stated_used(self) -> set[str]:
+        """Series read with every period (counts stated on a date), for the ``stock`` measure."""
+        groups = [*self.connectivity.dimensions.values(), *self.risk.dimensions.values()]
+        return {i.indicator for d in groups for i in d.indicators.values() if i.measure == "stock" and i.indicator}
 
     def manageable_risk(self) -> float:
         """The lowest risk score whose grade is still manageable for the opportunity view."""
@@ -231,6 +305,8 @@ class Method(Strict):
             out |= {s.indicator for s in ind.series_used() if s.indicator}
             if ind.measure == "project_value":
                 out.add("NY.GDP.MKTP.CD")
+        if self.risk.exchange_regime is not None:
+            out |= {self.risk.exchange_regime.indicator, "FI.RES.TOTL.CD", "TM.VAL.MRCH.CD.WT"}
         return out
 
 

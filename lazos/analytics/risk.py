@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from lazos.analytics.facts import Facts
+from lazos.analytics.measures import in_default
 from lazos.analytics.method import Method
 from lazos.analytics.scoring import composite, dimension_scores, evaluate
 from lazos.formatting import quantity
@@ -58,16 +59,54 @@ def describe(row: dict) -> str:
     return f"{row['indicator']} {quantity(row['raw'], row['unit'])}{year}: {row['score']:.2f}"
 
 
+def _confidence(dims: pd.DataFrame, part: Any, keys: list[tuple[str, int]]) -> list[str | None]:
+    """high: every dimension scored, each on at least ``high_coverage`` of its weight; low: a
+    dimension not scored (its core missing, or too little of it measured); medium otherwise."""
+    high = part.confidence.high_coverage if part.confidence is not None else 1.0
+    out = {}
+    for (country, year), group in dims.groupby(["country", "year"]):
+        scored = group["score01"].notna()
+        if not scored.all():
+            why = [
+                f"{d} not scored" + (" (no indicator of its core)" if core else "")
+                for d, core in zip(group.loc[~scored, "dimension"], group.loc[~scored, "core_missing"], strict=True)
+            ]
+            out[(country, year)] = "low: " + "; ".join(why)
+        elif (group["coverage"] + 1e-9 >= high).all():
+            out[(country, year)] = "high"
+        else:
+            thin = group.loc[group["coverage"] + 1e-9 < high, "dimension"]
+            out[(country, year)] = f"medium: under {high:.0%} of the weight measured in " + ", ".join(thin)
+    return [out.get(k) for k in keys]
+
+
 def compute(facts: Facts, method: Method, years: list[int], countries: list[str] | None = None) -> RiskResult:
     part = method.risk
     chosen = countries or facts.countries
-    measures = evaluate(facts, part.dimensions, chosen, years)
+    measures = evaluate(facts, part.dimensions, chosen, years, part.exchange_regime)
     dims = dimension_scores(measures, part.dimensions, part.min_dimension_weight, 1.0)
     weights = {n: d.weight for n, d in part.dimensions.items()}
     comp = composite(dims, weights, part.min_dimensions, 1.0).rename(columns={"composite": "score"})
     wide = dims.pivot(index=["country", "year"], columns="dimension", values="score").reset_index()
     scores = wide.merge(comp, on=["country", "year"], how="left")
+    keys = list(zip(scores["country"], scores["year"], strict=True))
     scores["grade"] = [None if pd.isna(s) else part.grade(s) for s in scores["score"]]
+    scores["cap"] = ""
+    if part.default_cap is not None:
+        cap = part.default_cap
+        for i, (country, year) in enumerate(keys):
+            spell = in_default(facts, country, int(year), cap.starts, cap.ends)
+            grade = scores.at[i, "grade"]
+            if spell is None or not isinstance(grade, str):
+                continue
+            begun, ended = spell
+            until = f"to {ended.date}" if ended is not None else "not ended"
+            scores.at[i, "grade"] = part.capped(grade, cap.max_grade)
+            scores.at[i, "cap"] = (
+                f"in default during {year} (from {begun.date}, {until}): graded at most {cap.max_grade}"
+                + (f" (the score alone gives {grade})" if grade != scores.at[i, "grade"] else "")
+            )
+    scores["confidence"] = _confidence(dims, part, keys)
     scored = measures[measures["score"].notna()].sort_values(["country", "year", "score", "indicator"])
     scored = scored.assign(driver=[describe(r) for r in scored.to_dict("records")])
     by = scored.groupby(["country", "year"], sort=False)["driver"]
@@ -76,13 +115,13 @@ def compute(facts: Facts, method: Method, years: list[int], countries: list[str]
     missing = (
         measures[measures["status"] == "missing"].groupby(["country", "year"])["indicator"].agg(", ".join).to_dict()
     )
-    keys = list(zip(scores["country"], scores["year"], strict=True))
     scores["weaknesses"] = [weak.get(k, "") for k in keys]
     scores["strengths"] = [strong.get(k, "") for k in keys]
     scores["missing"] = [missing.get(k, "") for k in keys]
     scores.insert(1, "name", [facts.names.get(c, c) for c in scores["country"]])
     scores["method_version"] = method.version
-    order = ["country", "name", "year", *part.dimensions, "score", "grade", "dimensions_scored", "not_scored"]
+    order = ["country", "name", "year", *part.dimensions, "score", "grade", "confidence", "cap"]
+    order += ["dimensions_scored", "not_scored"]
     scores = scores[[*order, "weaknesses", "strengths", "missing", "method_version"]]
     scores = scores.sort_values(["year", "score", "country"], ascending=[True, False, True], na_position="last")
     return RiskResult(scores.reset_index(drop=True), measures, dims, method)
