@@ -26,8 +26,10 @@ from lazos.cli.output import (
     more,
     paged,
     plain,
+    print_coverage,
     print_table,
     visible,
+    with_coverage,
 )
 from lazos.formatting import money, number, quantity
 
@@ -202,7 +204,7 @@ def index(
         emit(_explain_frame(measures) if explain else scores, fmt)
         return
     if fmt is Format.json:
-        payload = result.to_dict(explain=explain, dimension=dimension)
+        payload = with_coverage(result.to_dict(explain=explain, dimension=dimension), result)
         if sens is not None:
             payload["sensitivity"] = sens.to_dict()
         emit_json(payload)
@@ -213,8 +215,11 @@ def index(
     else:
         _index_table(scores, part, title, weights is not None)
     _index_footer(result, weights)
+    print_coverage(result)
     if sens is not None:
         _print_sensitivity(sens)
+    if sizes is not None:
+        _print_size_check(sizes, country)
     if explain:
         for row in scores.to_dict("records"):
             _explain_index(result, row, dimension)
@@ -394,7 +399,7 @@ def risk(
         elif fmt is Format.csv:
             emit(result.scores, fmt)
         else:
-            emit_json(result.to_dict(explain=explain))
+            emit_json(with_coverage(result.to_dict(explain=explain), result))
         return
     if country is None:
         out = Table(title=f"{part.label}, {year} (method {method.version})", title_justify="left", header_style="bold")
@@ -441,6 +446,7 @@ def risk(
     console.print(Text(f"Grades: {scale}. A grade needs all {part.min_dimensions} dimensions scored.", style="dim"))
     unmeasured = [f"{k}" for d in part.dimensions.values() for k, i in d.indicators.items() if not i.measured]
     console.print(Text(f"Not measured yet (no sourced data): {', '.join(unmeasured)}.", style="dim"), soft_wrap=True)
+    print_coverage(result)
     if explain:
         for row in result.scores.to_dict("records"):
             m = result.measures[(result.measures["country"] == row["country"])]

@@ -235,6 +235,29 @@ def emit(
         for (label, url), n in refs.items():
             line = visible(f"  [{n}] {label or ''}" + (f" {url}" if url else ""))
             console.print(Text(line, style="dim"), soft_wrap=True)
+    if fmt is not Format.json:  # JSON holds it in its "coverage" field
+        print_coverage(result, to_stderr=fmt is Format.csv)
+
+
+# ---------------------------------------------------------------------------- coverage notes
+
+
+def print_coverage(result: Any, *, to_stderr: bool = False) -> None:
+    """Say, beside the figures, that they rest on part of a dataset (``result.coverage``, see
+    lazos.results.Coverage); to standard error where standard output is data (CSV)."""
+    for note in result.coverage if isinstance(result, results.Result) else ():
+        analysis = not isinstance(result, results.Table | results.CountryProfile | results.Overview)
+        line = visible((f"Indicators {', '.join(note.figures)}: " if analysis and note.figures else "") + note.note)
+        if to_stderr:
+            sys.stderr.write(line + "\n")
+        else:
+            console.print(Text(line, style="yellow"), soft_wrap=True)
+
+
+def with_coverage(body: dict[str, Any], result: Any) -> dict[str, Any]:
+    """A result's JSON with its coverage notes, for results whose to_dict() leaves them out."""
+    notes = result.coverage if isinstance(result, results.Result) else ()
+    return {**body, "coverage": results.jsonable(notes)} if notes and "coverage" not in body else body
 
 
 # ---------------------------------------------------------------------------- --limit and --sort
