@@ -681,6 +681,15 @@ class Lazos:
             raise LazosError("the number of weight draws must be at least 1")
         return sensitivity.analyse(result, chosen, draws, seed)
 
+    def index_size_check(self, *, year: int | None = None, as_of: AsOf = None) -> Any:
+        """The index ranked on size indicators alone and on intensity indicators alone, beside
+        the method's ranking (lazos.analytics.sensitivity.size_check)."""
+        from lazos.analytics import sensitivity
+
+        result = self.connectivity_index(year=year, as_of=as_of)
+        chosen = year if year is not None else int(result.scores["year"].max())
+        return sensitivity.size_check(result, chosen)
+
     @_cited
     def risk(
         self,

@@ -89,6 +89,10 @@ class Indicator(Strict):
     census: str | None = None
     # measured only for countries whose exchange-rate regime is this one (risk.exchange_regime)
     regime: Literal["floating", "fixed"] | None = None
+    # whether the indicator measures absolute size (US$, counts) or intensity (relative to the
+    # economy or the population): the size check (lazos.analytics.sensitivity.size_check)
+    # ranks countries on each alone
+    basis: Literal["size", "intensity"] | None = None
     # scoring
     goalposts: tuple[float, float] | None = None
     transform: Literal["none", "log10", "log1p"] = "none"

@@ -106,3 +106,50 @@ def analyse(result: IndexResult, year: int, draws: int = 1000, seed: int = 0) ->
     out.insert(0, "name", [names.get(c, c) for c in out.index])
     out.index.name = "country"
     return Sensitivity(year, draws, seed, used, pd.Series(correlations, name="spearman"), out.reset_index())
+
+
+@dataclass
+class SizeCheck(Result):
+    """The index's ranking on size indicators alone, on intensity indicators alone, and on
+    both (the method), with Spearman's correlation of each with the method's ranking."""
+
+    year: int
+    ranks: pd.DataFrame  # country, name, then composite and rank under each variant
+    spearman: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "spearman_with_method": self.spearman, "ranks": records(self.ranks)}
+
+
+def size_check(result: IndexResult, year: int) -> SizeCheck:
+    """Rank the countries with the size indicators left out, then with the intensity ones
+    left out (each dimension's other indicators keep their relative weights)."""
+    from lazos.analytics.connectivity import reweighed
+
+    method = result.method
+    base = result.scores[result.scores["year"] == year][["country", "name", "composite", "rank"]]
+    out = base.rename(columns={"composite": "composite_method", "rank": "rank_method"})
+    spearmans = {}
+    for variant, drop in (("intensity_only", "size"), ("size_only", "intensity")):
+        dims = {}
+        for dname, dim in method.connectivity.dimensions.items():
+            inds = {
+                k: (
+                    v.model_copy(update={"measure": "not_measured", "weight": 0.0, "reason": f"left out: {drop}"})
+                    if v.basis == drop
+                    else v
+                )
+                for k, v in dim.indicators.items()
+            }
+            dims[dname] = dim.model_copy(update={"indicators": inds})
+        variant_method = method.model_copy(
+            update={"connectivity": method.connectivity.model_copy(update={"dimensions": dims})}
+        )
+        other = reweighed(result, variant_method).scores
+        other = other[other["year"] == year][["country", "composite", "rank"]]
+        other = other.rename(columns={"composite": f"composite_{variant}", "rank": f"rank_{variant}"})
+        out = out.merge(other, on="country", how="left")
+        a = out.set_index("country")["composite_method"]
+        b = out.set_index("country")[f"composite_{variant}"]
+        spearmans[variant] = spearman(a, b)
+    return SizeCheck(year, out.sort_values("rank_method").reset_index(drop=True), spearmans)

@@ -174,6 +174,12 @@ def index(
     ] = False,
     draws: Annotated[int, typer.Option("--draws", help="Weight draws for --sensitivity.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --sensitivity.")] = 0,
+    size_check: Annotated[
+        bool,
+        typer.Option(
+            "--size-check", help="Rank on size indicators alone and on intensity indicators alone, beside the method."
+        ),
+    ] = False,
     explain: ExplainOpt = False,
     db: DbOpt = None,
     as_of: AsOfOpt = None,
@@ -196,6 +202,7 @@ def index(
             if sensitivity
             else None
         )
+        sizes = lz.index_size_check(year=year, as_of=as_of) if size_check else None
     method = result.method
     part = method.connectivity
     scores = result.scores
@@ -322,6 +329,31 @@ def _print_sensitivity(sens: Any) -> None:
             f"{r['p05_rank']:.0f}-{r['p95_rank']:.0f}",
             f"{r['best_rank']:.0f}",
             f"{r['worst_rank']:.0f}",
+        )
+    print_table(out)
+
+
+def _print_size_check(sizes: Any, country: str | None) -> None:
+    s = sizes.spearman
+    console.print(
+        Text(
+            f"Size and intensity, {sizes.year}: Spearman rank correlation with the method's ranking "
+            f"{s['intensity_only']:.3f} on intensity indicators alone (US$ and counts left out), "
+            f"{s['size_only']:.3f} on size indicators alone (shares of GDP and per-person figures left out).",
+            style="bold",
+        ),
+        soft_wrap=True,
+    )
+    out = Table(header_style="bold")
+    for c in ("Country", "Rank (method)", "Intensity only", "Size only"):
+        out.add_column(c)
+    for r in sizes.ranks.to_dict("records"):
+        out.add_row(
+            f"{r['name']} ({r['country']})",
+            *[
+                "" if plain(r[k]) is None else str(r[k])
+                for k in ("rank_method", "rank_intensity_only", "rank_size_only")
+            ],
         )
     print_table(out)
 
