@@ -7,19 +7,23 @@ written from this registry.
 
 from __future__ import annotations
 
-from lazos.sources import cameo, comtrade, curated, gcdf, trade, wdi, wgi
+from lazos.sources import cameo, comtrade, curated, fdi, gcdf, people, sovereign, trade, wdi, weo, wgi
 from lazos.sources.base import Connector
 
 REGISTRY: dict[str, Connector] = {
     c.name: c
     for c in (
         curated.CONNECTOR,
+        sovereign.CONNECTOR,
+        people.CONNECTOR,
+        fdi.CONNECTOR,
         wdi.CONNECTOR,
         wgi.CONNECTOR,
         gcdf.CONNECTOR,
         trade.CONNECTOR,
         comtrade.CONNECTOR,
         cameo.CONNECTOR,
+        weo.CONNECTOR,
     )
 }
 
