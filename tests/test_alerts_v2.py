@@ -81,3 +81,52 @@ def test_rest_alerts_since_2025_shows_panamas_withdrawal(client):
     bad = client.get("/api/v1/alerts?since=2025-13")
     assert bad.status_code == 422
     assert bad.json()["parameter"] == "since" and "month 13" in bad.json()["detail"]
+
+
+# ---------------------------------------------------------------------------- recognition switches
+
+
+@pytest.fixture(scope="module")
+def curated_db(built_db, shared_data, tmp_path_factory):
+    """The embedded database with the curated files imported anew through the review (until the
+    embedded data are regenerated, this is where the review's switch coding shows)."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("curated") / "lazos.duckdb"
+    shutil.copyfile(built_db, path)
+    lazos.import_file("curated", shared_data / "curated", db=path)
+    with lazos.open(path) as db:
+        yield db
+
+
+SWITCHES = {"NIC": "2021-12-10", "DOM": "2018-05-01", "CRI": "2007-06-01", "PAN": "2017-06-13", "SLV": "2018-08-21"}
+SWITCHES["HND"] = "2023-03-26"
+
+
+@pytest.mark.parametrize(("iso3", "day"), sorted(SWITCHES.items()))
+def test_a_state_that_recognised_taipei_switched_and_the_switch_alert_fires(curated_db, iso3, day):
+    events = curated_db.events(country=iso3, kind="diplomatic_relations_switched").frame
+    assert day in set(events["date"])
+    alerts = curated_db.alerts(country=iso3, since=day).frame
+    fired = alerts[alerts["rule"] == "recognition_switched"]
+    assert list(fired["alert_id"]) == [f"recognition_switched:{iso3}:{day}"]
+    assert "switched recognition from Taipei to Beijing" in fired.iloc[0]["message"]
+    assert fired.iloc[0]["sources"]
+
+
+def test_a_state_without_ties_to_taipei_just_before_is_coded_established(curated_db):
+    # Ecuador broke with Taipei in 1971 and recognised Beijing in 1980: no switch.
+    ecuador = curated_db.events(
+        country="ECU", kind=["diplomatic_relations_established", "diplomatic_relations_switched"]
+    )
+    assert list(ecuador.frame["kind"]) == ["diplomatic_relations_established"]
+    # Saint Lucia's first turn to Beijing (1997) was a switch from Taipei; its 2007 break is not.
+    lucia = curated_db.events(country="LCA").frame
+    assert set(lucia[lucia["date"] == "1997-09-01"]["kind"]) == {"diplomatic_relations_switched"}
+
+
+def test_no_state_has_both_an_established_and_a_switched_date_for_one_event(curated_db):
+    kinds = ["diplomatic_relations_established", "diplomatic_relations_switched"]
+    frame = curated_db.events(kind=kinds, include_alternatives=True).frame
+    for _, rows in frame.groupby("event_key"):
+        assert rows["kind"].nunique() == 1

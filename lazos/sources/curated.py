@@ -237,7 +237,12 @@ class _Harmoniser:
         for e in rv_c["earlier_relations"]:
             src = self.cited({"publisher": e["publisher"]}, f"earlier relations of {e['country']}")
             for kind, date in (
-                ("diplomatic_relations_established", e["established"]),
+                (
+                    "diplomatic_relations_switched"
+                    if e.get("switched_from_taipei")
+                    else "diplomatic_relations_established",
+                    e["established"],
+                ),
                 ("diplomatic_relations_broken", e["broken"]),
             ):
                 primaries.append(
