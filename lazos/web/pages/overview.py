@@ -418,6 +418,7 @@ def overview_page(request: Request, lang: str, measure: Text = None, year: YearP
         map_source_count=len(sources_of(db, rows)),
         counts=overview.counts,
         undated=overview.undated,
+        partial=overview.coverage,  # the projects and finance figures rest on part of AidData's release
         headlines=[(overview.counts[k], _(what), link) for k, what, link in HEADLINES],
         timeline=timeline,
         agreements=agreements,

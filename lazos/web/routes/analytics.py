@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from lazos.analytics.method import default_alerts, default_method, weights_from, with_weights
-from lazos.results import Table, measure_sources
+from lazos.results import Table, jsonable, measure_sources
 from lazos.web.downloads import JSON, download, wanted_format
 from lazos.web.errors import about, problem_responses
 from lazos.web.listing import DOWNLOAD_CONTENT, Cursor, Limit, Sort, json_response, list_route, respond, with_format
@@ -52,7 +52,8 @@ def answer(request: Request, result: Any, body: dict[str, Any], measures: pd.Dat
     """An analysis as JSON (its to_dict(): the body, the date, its sources and citation) or as a
     download: the scores (or with ``explain`` the indicators), each row with its sources' ids."""
     if wanted_format(request) == JSON:
-        return json_response(body)
+        notes = getattr(result, "coverage", ())  # partial datasets its indicators rest on (lazos.results.Coverage)
+        return json_response({**body, "coverage": jsonable(notes)} if notes and "coverage" not in body else body)
     per_measure = measure_sources(measures)
     if explain:
         frame = measures.drop(columns=["inputs"], errors="ignore").assign(sources=per_measure)
