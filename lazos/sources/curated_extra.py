@@ -33,13 +33,20 @@ def read_rows(path: Path, columns: list[str], what: str, ctx: Context) -> list[d
     """The file's rows as text cells, each with its row number (``_row``, header = 1).
 
     The header must be exactly ``columns`` (in any order): a missing or an unexpected
-    column stops the import, and a file with none of them is another dataset's.
+    column stops the import, and a header that differs in several columns each way is
+    another file's.
     """
     if not path.is_file():
         fail("missing-file", "file not found", path)
     header = [h.strip() for h in parse_csv_line(head_lines(path, 1, ctx.encoding)[0])]
-    if not set(columns) & set(header):
-        fail("unknown-layout", f"not {what}: expected the columns {', '.join(columns)}", path, 1)
+    missing, unexpected = set(columns) - set(header), set(header) - set(columns)
+    if not set(columns) & set(header) or (len(missing) >= 3 and len(unexpected) >= 3):  # another file's header
+        fail(
+            "unknown-layout",
+            f"not {what}: expected the columns {', '.join(columns)}, found {', '.join(header)}",
+            path,
+            1,
+        )
     errors = [DataError("missing-column", "the column is missing", str(path), 1, c) for c in columns if c not in header]
     errors += [
         DataError("unexpected-column", f"the column is not one of {what}'s", str(path), 1, c)
@@ -208,3 +215,28 @@ def qualifier(row: dict[str, Any]) -> str:
     if APPROXIMATE.search(row["detail"]):
         return "approximate"
     return "exact"
+
+
+# ---------------------------------------------------------------------------- code lists
+
+
+def stage_code_lists(
+    staging: Staging, ctx: Context, label: str, *, kinds: tuple[str, ...] = (), indicators: tuple[str, ...] = ()
+) -> None:
+    """Stage the event kinds and indicators the file's rows need (Lazos's own code lists,
+    sources/reference/) where the database and the run do not hold them yet: a database
+    built before these kinds existed can still import the file."""
+    from lazos.sources import reference
+
+    lists = reference.contribution().rows
+    for resource, table, column, wanted in (
+        ("event_kinds", "event_kind", "kind", kinds),
+        ("indicators", "indicator", "indicator", indicators),
+    ):
+        held = ctx.stored(table, column) | {r[column] for r in staging.rows(resource)}
+        missing = [r for r in lists[resource] if r[column] in wanted and r[column] not in held]
+        if set(wanted) - held - {r[column] for r in missing}:
+            raise ValidationError(
+                [DataError("unknown-reference", f"Lazos's code lists lack {sorted(set(wanted) - held)}", label)]
+            )
+        staging.add_rows(resource, missing, label)

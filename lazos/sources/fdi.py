@@ -37,6 +37,7 @@ from lazos.sources.curated_extra import (
     page_source,
     qualifier,
     read_rows,
+    stage_code_lists,
 )
 from lazos.store.staging import Staging
 
@@ -219,6 +220,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     observations, details, pages = read(path, ctx)
     claim_sources(staging, ctx, indicators=INDICATORS)
     label = str(path)
+    stage_code_lists(staging, ctx, label, indicators=INDICATORS)
     compilation = compilation_source(
         COMPILATION, "Lazos curated Chinese direct investment by LAC destination", path, "2026-12"
     )

@@ -42,6 +42,7 @@ from lazos.sources.curated_extra import (
     page_source,
     qualifier,
     read_rows,
+    stage_code_lists,
 )
 from lazos.store.staging import Staging
 
@@ -373,6 +374,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     reader.run()
     claim_sources(staging, ctx, kinds=EVENT_KINDS, indicators=INDICATORS)
     label = str(path)
+    stage_code_lists(staging, ctx, label, kinds=EVENT_KINDS, indicators=INDICATORS)
     compilation = compilation_source(COMPILATION, "Lazos curated people-to-people ties (China–LAC)", path, "2026-12")
     staging.add_rows("sources", [compilation, *reader.sources.values()], label)
     staging.add_rows("observations", reader.observations, label)

@@ -38,6 +38,7 @@ from lazos.sources.curated_extra import (
     confidence,
     page_source,
     read_rows,
+    stage_code_lists,
 )
 from lazos.store.staging import Staging
 
@@ -167,6 +168,7 @@ def stage(path: Path, staging: Staging, ctx: Context) -> str:
     rows, pages = events(path, ctx)
     claim_sources(staging, ctx, kinds=tuple(KINDS.values()))
     label = str(path)
+    stage_code_lists(staging, ctx, label, kinds=tuple(KINDS.values()))
     staging.add_rows(
         "sources",
         [compilation_source(COMPILATION, "Lazos curated record of LAC sovereign debt events", path, "2026-12"), *pages],
