@@ -126,16 +126,54 @@ def _alert(
     }
 
 
+def _newly_crossed(
+    value: float, previous: float, above: Thresholds | None, below: Thresholds | None
+) -> tuple[str, float] | None:
+    """The worst severity whose threshold the value passes and the previous year's value did not."""
+    for severity in ("severe", "warning"):
+        if above is not None and (t := getattr(above, severity)) is not None and value > t >= previous:
+            return severity, t
+        if below is not None and (t := getattr(below, severity)) is not None and value < t <= previous:
+            return severity, t
+    return None
+
+
+def _estimates(points: list[Any]) -> str:
+    """Which of the figures are a publisher's estimates or projections, as the explanation says it."""
+    years = [str(p.year) for p in points if getattr(p, "estimate", False)]
+    if not years:
+        return ""
+    return f"; {' and '.join(years)}: {'an estimate' if len(years) == 1 else 'estimates'}, not yet an outturn"
+
+
 def _level(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str) -> list[dict[str, Any]]:
+    """A value beyond a threshold: every year it is (``crossing: false``), or only the year it
+    passes it, the year before being on the other side (``crossing: true``). A year that has not
+    ended by the as-of date (today, by default) raises nothing: its figure is a projection."""
+    points = facts.series.get((country, None, rule.indicator or ""), {})
+    today = facts.as_of or date.today()
+    last = today.year if today >= end_of(today.year) else today.year - 1
+    _, unit = facts.indicator_info.get(rule.indicator or "", ("", ""))
     out = []
-    for year, p in sorted(facts.series.get((country, None, rule.indicator or ""), {}).items()):
-        if year < rules.first_year:
+    for year, p in sorted(points.items()):
+        if year < rules.first_year or year > last:
             continue
-        hit = _crossed(p.value, rule.above, rule.below)
+        prev = points.get(year - 1)
+        if rule.crossing:
+            hit = _newly_crossed(p.value, prev.value, rule.above, rule.below) if prev is not None else None
+            shown = [prev, p] if prev is not None else [p]
+        else:
+            hit = _crossed(p.value, rule.above, rule.below)
+            shown = [p]
         if hit:
-            inputs = [series_input(facts, country, rule.indicator or "", p)]
+            inputs = [series_input(facts, country, rule.indicator or "", q) for q in shown]  # estimates marked
+            fields: dict[str, Any] = {"estimate": _estimates(shown)}
+            if prev is not None:
+                fields |= {"previous": quantity(prev.value, unit), "previous_period": str(year - 1)}
             out.append(
-                _alert(facts, rules, rid, rule, country, str(year), end_of(year), hit[0], p.value, hit[1], inputs)
+                _alert(
+                    facts, rules, rid, rule, country, str(year), end_of(year), hit[0], p.value, hit[1], inputs, **fields
+                )
             )
     return out
 

@@ -332,6 +332,7 @@ class AlertRule(Strict):
     denominator: list[SeriesRef] = []
     scale: float = 1.0
     invert: bool = False
+    crossing: bool = False  # level only: fire in the year the value passes a threshold, not every year beyond it
     above: Thresholds | None = None
     below: Thresholds | None = None
     min_drop: Thresholds | None = None
