@@ -70,7 +70,10 @@ def test_the_registry_is_the_list_of_sources_an_unknown_one_is_told():
     assert connector("wdi") is REGISTRY["wdi"]
     with pytest.raises(LazosError) as info:
         connector("nope")
-    assert str(info.value) == "unknown source 'nope' (choose from curated, wdi, wgi, gcdf, trade, comtrade, cameo, weo)"
+    assert str(info.value) == (
+        "unknown source 'nope' (choose from curated, sovereign, people, fdi, wdi, wgi, gcdf, trade, comtrade, "
+        "cameo, weo)"
+    )
 
 
 def test_a_connector_without_an_api_is_not_fetched(db_copy):
