@@ -181,7 +181,7 @@ def empty_context(con: duckdb.DuckDBPyConnection) -> tuple[Staging, Context]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="counts bytes read through Linux's /proc/self/io")
-@pytest.mark.parametrize("source", ["wdi", "wgi", "trade", "gcdf", "cameo", "comtrade"])
+@pytest.mark.parametrize("source", ["wdi", "wgi", "trade", "gcdf", "cameo", "comtrade", "weo"])
 def test_a_file_of_another_dataset_is_refused_from_its_first_bytes(tmp_path, source):
     path = wrong_file(tmp_path, source)
     mod = connector(source)

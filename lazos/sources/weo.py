@@ -45,6 +45,7 @@ from lazos.sources.base import Connector, Context, origin_of, raw_file_source
 from lazos.sources.common import file_sha256
 from lazos.sources.rawfiles import (
     SIGNATURES,
+    SNIFF_BYTES,
     check_text_final_line_break,
     fail,
     read_sheet,
@@ -278,7 +279,9 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         )
 
 
-def _check_header(header: list[str], path: Path) -> tuple[dict[str, int], list[tuple[int, int]]]:
+def _check_header(
+    header: list[str], path: Path, encoding: str | None = None
+) -> tuple[dict[str, int], list[tuple[int, int]]]:
     """The positions of the WEO columns and of the year columns; a file with none of the WEO
     columns is another dataset's, one missing some is named column by column."""
     header = [h.strip() for h in header]
@@ -288,7 +291,8 @@ def _check_header(header: list[str], path: Path) -> tuple[dict[str, int], list[t
         fail(
             "unknown-layout",
             "not a WEO by-countries file: expected the columns " + ", ".join(ID_COLUMNS) + ", the years and "
-            f"{ESTIMATES} (its header starts {header[:4]}); the by-country-groups file is not read",
+            f"{ESTIMATES} (its header starts {header[:4]}); the by-country-groups file is not read"
+            + (f"; read as {encoding}: is that the file's encoding?" if encoding else ""),
             path,
             1,
         )
@@ -303,15 +307,30 @@ def _check_header(header: list[str], path: Path) -> tuple[dict[str, int], list[t
     return {c: header.index(c) for c in wanted}, years
 
 
+def _first_line(path: Path, head: bytes, encoding: str | None) -> str:
+    """The header line, from the file's first bytes (a file of another dataset is refused unread)."""
+    codec = encoding or wide_encoding(head) or "utf-8-sig"
+    try:
+        codec = codecs.lookup(codec).name
+    except LookupError:
+        fail("unknown-encoding", f"unknown encoding {encoding!r}", path)
+    try:
+        text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head, final=False)
+    except UnicodeError as exc:  # UTF-16 without its byte-order mark
+        fail("encoding-error", f"not valid {encoding or codec} ({exc})", path, 1)
+    return text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+
+
 def _records(path: Path, encoding: str | None) -> tuple[str, str | None, list[tuple[int, list[Any]]]]:
     """(layout, encoding, numbered rows, header first) of a data file."""
-    data = path.read_bytes()
-    if not data.strip():
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head.strip():
         fail("blank-file", "the file is empty", path)
-    if data.startswith(b"PK\x03\x04"):
+    if head.startswith(b"PK\x03\x04"):
         _, header, rows = read_sheet(path, None)
         return "workbook", None, [(1, header), *((n, r) for n, r in enumerate(rows, start=2))]
-    kind = next((what for magic, what in SIGNATURES.items() if data.startswith(magic)), None)
+    kind = next((what for magic, what in SIGNATURES.items() if head.startswith(magic)), None)
     if kind:
         fail(
             "binary-file",
@@ -319,10 +338,15 @@ def _records(path: Path, encoding: str | None) -> tuple[str, str | None, list[tu
             path,
             1,
         )
-    text, codec = _decode(path, data, encoding)
-    check_text_final_line_break(text, path)
-    first = text.split("\n", 1)[0]
+    first = _first_line(path, head, encoding)
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    try:
+        header = next(csv.reader([first], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        header = first.split(delimiter)
+    _check_header(header, path, encoding)
+    text, codec = _decode(path, path.read_bytes(), encoding)
+    check_text_final_line_break(text, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     out: list[tuple[int, list[Any]]] = []
     try:
@@ -497,7 +521,7 @@ def stage(
     years: tuple[int, int] | None = None,
 ) -> str:
     """Stage a WEO data file (or the DSD workbook); ``subjects`` and ``years`` keep a part of it."""
-    if path.is_file() and path.read_bytes()[:4] == b"PK\x03\x04" and _is_dsd(path):
+    if _is_dsd(path):
         return stage_dsd(path, staging, ctx)
     weo = read(path, ctx.encoding)
     vintage = ctx.given_vintage() or weo.vintage
@@ -633,8 +657,14 @@ def stage(
 
 
 def _is_dsd(path: Path) -> bool:
+    """Whether the file is the DSD workbook (a workbook with a CONCEPT sheet)."""
     from python_calamine import CalamineWorkbook
 
+    if not path.is_file():
+        return False
+    with path.open("rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":
+            return False
     try:
         return "CONCEPT" in CalamineWorkbook.from_path(str(path)).sheet_names
     except Exception:  # not a workbook calamine reads: the data reader names the problem
