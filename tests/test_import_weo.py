@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import stage_file, three_country_store
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_fuzz_readers import CELLS
 
 import lazos
 from lazos.errors import ValidationError
@@ -426,3 +431,30 @@ def test_a_version_6_database_upgrades_keeping_its_observation_details_and_accep
         con.execute("INSERT INTO observation_detail VALUES ('ARG', NULL, 'x', '2025', 's', 'guess', 'high', "
                     "NULL, NULL, NULL, 2)")  # fmt: skip
     con.close()
+
+
+# ----------------------------------------------------------------------------- fuzzing
+
+WEO_HEADER = [*weo.ID_COLUMNS, "2023", "2024", weo.ESTIMATES]
+WEO_CELLS = st.one_of(
+    CELLS,
+    st.sampled_from(["ARG", "CHN", "UVK", "GGXWDG_NGDP", "n/a", "--", "1,234.5", "2023", "Billions", "colÛn", ""]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_arbitrary_weo_files_give_errors_not_crashes(data):
+    """A WEO header over rows holding anything, tab- or comma-separated, with or without a footer."""
+    delimiter = data.draw(st.sampled_from([",", "\t"]), label="delimiter")
+    width = st.lists(WEO_CELLS, min_size=len(WEO_HEADER) - 1, max_size=len(WEO_HEADER) + 1)
+    rows = data.draw(st.lists(width, max_size=4), label="rows")
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([WEO_HEADER, *rows])
+    if data.draw(st.booleans(), label="footer"):
+        out.write('"International Monetary Fund, World Economic Outlook Database, April 2025"\n')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "WEO.xls"
+        path.write_bytes(out.getvalue().encode(data.draw(st.sampled_from(["utf-8", "utf-16"]), label="encoding"),
+                                               errors="replace"))  # fmt: skip
+        stage_file(three_country_store(), weo, path)
