@@ -84,12 +84,13 @@ def test_sovereign_file_imports_every_row_as_one_event_with_its_page(imported, s
         "SELECT e.event_id, e.country, e.kind, e.detail, e.confidence, s.kind, s.url FROM event e "
         "JOIN source s USING (source_id) WHERE e.retired_at IS NULL AND e.kind LIKE 'sovereign%'",
     )
-    assert len(events) == 51 == len({e[0] for e in events})
+    # the file's 51 rows and the two ends of spells Lazos's review adds (sovereign.ADDITIONS)
+    assert len(events) == 53 == len({e[0] for e in events})
     assert Counter(e[2] for e in events) == {
-        "sovereign_restructuring": 18,
+        "sovereign_restructuring": 19,
         "sovereign_default": 16,
         "sovereign_missed_payment": 11,
-        "sovereign_default_exit": 6,
+        "sovereign_default_exit": 7,
     }
     assert len({e[1] for e in events}) == 12
     assert {e[5] for e in events} == {"web_page"} and all(e[6].startswith("http") for e in events)
@@ -375,4 +376,4 @@ def test_hostile_text_in_a_detail_stays_inert(shared_data, db_copy, tmp_path):
         "UNION ALL SELECT title FROM source) WHERE t LIKE '%<script>%' OR t LIKE '%DROP TABLE%' OR t LIKE '%{{7*7}}%'",
     )
     assert stored == [(0,)]
-    assert rows(db_copy, "SELECT count(*) FROM event WHERE kind LIKE 'sovereign%'") == [(51,)]
+    assert rows(db_copy, "SELECT count(*) FROM event WHERE kind LIKE 'sovereign%'") == [(53,)]

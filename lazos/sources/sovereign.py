@@ -73,6 +73,35 @@ SAME_EVENT = {
     "BRB|restructuring_agreed|2018-11": ("BRB|restructuring_agreed|2018-10", "CBC gives October 2018"),
 }
 PAIRED = set(SAME_EVENT) | {target for target, _ in SAME_EVENT.values()}
+# Reviewed: the ends of two spells in default that the file leaves open, each read by Lazos on
+# the page cited (found with the same search as the file's rows). Without them Jamaica would
+# stay in default from its 2013 debt exchange and Belize from 2006 to its 2013 exchange.
+ADDITIONS = [
+    {
+        "iso3": "JAM",
+        "event": "exit_from_default",
+        "date": "2013-03-06",
+        "instrument": "bonds",
+        "detail": "Added by Lazos's review: S&P raised Jamaica out of default to CCC+ after the National Debt "
+        "Exchange was completed (the file has the 2013-02-12 default only).",
+        "source_url": "http://www.reuters.com/article/jamaica-ratings-sandp-idUSL1N0BYE4020130306",
+        "source_title": "UPDATE 1-S&P raises Jamaica sovereign rating out of default",
+        "source_publisher": "Reuters",
+        "quote": "",
+    },
+    {
+        "iso3": "BLZ",
+        "event": "restructuring_agreed",
+        "date": "2007-02-20",
+        "instrument": "bonds",
+        "detail": "Added by Lazos's review: the exchange launched on 18 Dec 2006 concluded on 20 Feb 2007 (S&P, "
+        "as reposted); the file's 2006-08 row says a restructuring followed in early 2007.",
+        "source_url": "http://ambergriscaye.com/forum/ubbthreads.php/topics/259566/standard-poors-rates-belize-debt-b.html",
+        "source_title": 'Standard & Poor\'s Rates Belize Debt "B" with a stable outlook',
+        "source_publisher": "Standard & Poor's (forum repost)",
+        "quote": "",
+    },
+]
 
 
 def _row_name(r: dict[str, Any]) -> str:
@@ -82,6 +111,8 @@ def _row_name(r: dict[str, Any]) -> str:
 def events(path: Path, ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The file's events and the sources they cite; every problem in one error."""
     rows = read_rows(path, COLUMNS, "the curated sovereign events file (sovereign_events.csv)", ctx)
+    present = {_row_name(r) for r in rows}
+    rows += [{**a, "_row": None} for a in ADDITIONS if _row_name(a) not in present]  # the file may add them later
     errors: list[DataError] = []
     by_name = {_row_name(r): r for r in rows}
     for name, (target, words) in SAME_EVENT.items():
@@ -154,6 +185,8 @@ def events(path: Path, ctx: Context) -> tuple[list[dict[str, Any]], list[dict[st
                 "source_id": page["source_id"],
                 "note": "Another source dates this event differently; the rows share one event key."
                 if _row_name(r) in PAIRED
+                else "Added by Lazos's review of the file (lazos/sources/sovereign.py ADDITIONS)."
+                if r["_row"] is None
                 else None,
                 "_row": r["_row"],
             }
