@@ -202,6 +202,9 @@ class DefaultCap(Strict):
     starts: list[str]
     ends: list[str]
     max_grade: str
+    # and, for ``after_years`` years after a spell in default ended, at most ``after_max_grade``
+    after_years: int = Field(default=0, ge=0)
+    after_max_grade: str | None = None
 
 
 class ExchangeRegime(Strict):
@@ -284,8 +287,9 @@ class Method(Strict):
         grades = [g.grade for g in self.risk.grades]
         if self.opportunities.manageable_grade not in grades:
             raise ValueError(f"opportunities.manageable_grade must be one of {', '.join(grades)}")
-        if self.risk.default_cap is not None and self.risk.default_cap.max_grade not in grades:
-            raise ValueError(f"risk.default_cap.max_grade must be one of {', '.join(grades)}")
+        cap = self.risk.default_cap
+        if cap is not None and any(g not in grades for g in (cap.max_grade, cap.after_max_grade or cap.max_grade)):
+            raise ValueError(f"risk.default_cap grades must be among {', '.join(grades)}")
         return self
 
     def stand_ins(self) -> dict[str, list[tuple[str, float]]]:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from lazos.analytics.facts import Facts
-from lazos.analytics.measures import in_default
+from lazos.analytics.measures import default_spells, end_of, in_default
 from lazos.analytics.method import Method
 from lazos.analytics.scoring import composite, dimension_scores, evaluate
 from lazos.formatting import quantity
@@ -59,6 +59,28 @@ def describe(row: dict) -> str:
     return f"{row['indicator']} {quantity(row['raw'], row['unit'])}{year}: {row['score']:.2f}"
 
 
+def _default_cap(facts: Facts, cap: Any, country: str, year: int) -> tuple[str, str] | None:
+    """The highest grade a sovereign's default record allows in the year, and why: ``max_grade``
+    in default at any time in the year; ``after_max_grade`` within ``after_years`` of the end
+    of a spell in default."""
+    spell = in_default(facts, country, year, cap.starts, cap.ends)
+    if spell is not None:
+        begun, ended = spell
+        until = f"to {ended.date}" if ended is not None else "not ended"
+        return cap.max_grade, f"in default during {year} (from {begun.date}, {until}): graded at most {cap.max_grade}"
+    if not cap.after_years or cap.after_max_grade is None:
+        return None
+    ended_spells = [s for s in default_spells(facts, country, cap.starts, cap.ends) if s[1] is not None]
+    recent = [s for s in ended_spells if s[1].end <= end_of(year) and s[1].end.year > year - cap.after_years]
+    if not recent:
+        return None
+    begun, ended = recent[-1]
+    return cap.after_max_grade, (
+        f"out of default since {ended.date} (in default from {begun.date}), less than {cap.after_years} years: "
+        f"graded at most {cap.after_max_grade}"
+    )
+
+
 def _confidence(dims: pd.DataFrame, part: Any, keys: list[tuple[str, int]]) -> list[str | None]:
     """high: every dimension scored, each on at least ``high_coverage`` of its weight; low: a
     dimension not scored (its core missing, or too little of it measured); medium otherwise."""
@@ -95,17 +117,13 @@ def compute(facts: Facts, method: Method, years: list[int], countries: list[str]
     if part.default_cap is not None:
         cap = part.default_cap
         for i, (country, year) in enumerate(keys):
-            spell = in_default(facts, country, int(year), cap.starts, cap.ends)
             grade = scores.at[i, "grade"]
-            if spell is None or not isinstance(grade, str):
+            found = _default_cap(facts, cap, country, int(year))
+            if found is None or not isinstance(grade, str):
                 continue
-            begun, ended = spell
-            until = f"to {ended.date}" if ended is not None else "not ended"
-            scores.at[i, "grade"] = part.capped(grade, cap.max_grade)
-            scores.at[i, "cap"] = (
-                f"in default during {year} (from {begun.date}, {until}): graded at most {cap.max_grade}"
-                + (f" (the score alone gives {grade})" if grade != scores.at[i, "grade"] else "")
-            )
+            limit, why = found
+            scores.at[i, "grade"] = part.capped(grade, limit)
+            scores.at[i, "cap"] = why + (f" (the score alone gives {grade})" if grade != scores.at[i, "grade"] else "")
     scores["confidence"] = _confidence(dims, part, keys)
     scored = measures[measures["score"].notna()].sort_values(["country", "year", "score", "indicator"])
     scored = scored.assign(driver=[describe(r) for r in scored.to_dict("records")])

@@ -66,8 +66,12 @@ def evaluate(
                 for iname, spec in dim.indicators.items():
                     if spec.regime is not None and fixed is not None and (spec.regime == "fixed") != fixed[0]:
                         m = Measured(None, NOT_APPLICABLE, note=f"for {spec.regime} exchange rates; {fixed[1]}")
-                    elif spec.regime is not None and fixed is None:
-                        m = Measured(None, "missing", note="the exchange-rate regime is unknown (no official rate)")
+                    elif spec.regime is not None and fixed is None:  # one of the pair stands for both
+                        m = (
+                            Measured(None, "missing", note="the exchange-rate regime is unknown (no official rate)")
+                            if spec.regime == "floating"
+                            else Measured(None, NOT_APPLICABLE, note="the exchange-rate regime is unknown")
+                        )
                     else:
                         m = measure(facts, spec, country, year)
                     found.append((iname, spec, m))

@@ -130,6 +130,7 @@ SNAPSHOT_SUBJECTS = (
     "GGXONLB_NGDP",
     "GGR_NGDP",
     "GGX_NGDP",
+    "BCA",
     "BCA_NGDPD",
     "PCPIPCH",
     "PCPIEPCH",
