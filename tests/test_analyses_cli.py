@@ -15,8 +15,9 @@ def test_index_explain_tells_where_a_score_comes_from(cli):
     result = cli("index", "--year", "2022", "--country", "argentina", "--explain")
     assert result.code == 0, result.err
     out = result.out
-    assert "Argentina (ARG), 2022: composite 66.5, rank 4" in out
-    assert "composite = (1×15.17 + 1×14.78 + 1×5.35 + 1×17.91) / 4 × 5 = 66.5 of 100" in out
+    assert "Argentina (ARG), 2022: composite 62.5, rank 2" in out
+    assert "Rank 2 of 33 in 2022" in out and "By dimension (0-20): policy 16.6" in out
+    assert "composite = (1×16.57 + 1×15.56 + 1×7.83 + 1×17.96 + 1×4.57) / 5 × 5 = 62.5 of 100" in out
     assert "bri_mou_signed 2022-02-06" in out  # the MoU that gives the BRI score, with its source
     assert "goods_imports_cif ↔ CHN 2022" in out
     assert "https://" in out and "not measured" in out
@@ -65,8 +66,24 @@ def test_risk_for_one_country_names_its_drivers_and_history(cli):
     assert result.code == 0, result.err
     assert "Grade BB" in result.out and "Weakest: exchange_rate" in result.out
     assert "Grades by year:" in result.out
-    explained = cli("risk", "VEN", "--year", "2023", "--explain")
+    assert "Grades by year:" in result.out and "2020 B," in result.out  # in default in 2020: B at best
+    explained = cli("risk", "CUB", "--year", "2023", "--explain")
     assert "not rated" in explained.out and "external_debt" in explained.out
+    ecuador = cli("risk", "ECU", "--year", "2020")
+    assert "Grade B," in ecuador.out and "Cap: in default during 2020 (from 2020-03-27, to 2020-08-31)" in ecuador.out
+
+
+def test_mexicos_index_rank_is_explained(cli):
+    result = cli("index", "--year", "2022", "--country", "MEX", "--explain")
+    assert result.code == 0, result.err
+    out = " ".join(result.out.split())
+    assert "Rank 12 of 33 in 2022" in out
+    assert "trade 9.7 (rank 6 of 28" in out and "Points lost most on: people.direct_flights" in out
+    sizes = cli("index", "--year", "2022", "--size-check", "--format", "json")
+    data = json.loads(sizes.out)["size_check"]
+    mex = next(r for r in data["ranks"] if r["country"] == "MEX")
+    assert (mex["rank_method"], mex["rank_intensity_only"], mex["rank_size_only"]) == (12, 22, 8)
+    assert data["spearman_with_method"]["intensity_only"] > 0.9
 
 
 def test_alerts_since_and_json(cli):

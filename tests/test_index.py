@@ -104,23 +104,42 @@ def test_missing_values_are_reported_never_scored_as_zero(index):
     assert ven["composite"] > 0
 
 
-def test_people_to_people_bonds_are_listed_as_not_measured_with_reasons(index):
-    people = index.measures[index.measures["dimension"] == "people"]
-    assert (people["status"] == "not_measured").all()
-    assert (people["weight"] == 0).all() and people["note"].str.len().gt(0).all()
-    assert index.scores["people"].isna().all()
+def test_people_to_people_bonds_are_scored_for_at_least_25_states(index):
+    latest = index.scores[index.scores["year"] == 2023]
+    assert latest["people"].notna().sum() >= 25
+    people = index.measures[(index.measures["dimension"] == "people") & (index.measures["year"] == 2023)]
+    unmeasured = people[people["status"] == "not_measured"]
+    assert set(unmeasured["indicator"]) == {"scholarships", "tourism", "sister_cities"}
+    assert (unmeasured["weight"] == 0).all() and unmeasured["note"].str.len().gt(0).all()
+    bra = people[people["country"] == "BRA"].set_index("indicator")
+    assert bra.loc["confucius_institutes", "raw"] == 11  # 11 stated for 2022 (14 only from 2025-09)
+    gtm = people[people["country"] == "GTM"].set_index("indicator")  # no institute in Guatemala: a census zero
+    assert (
+        gtm.loc["confucius_institutes", "raw"] == 0
+        and "none stated means none" in gtm.loc["confucius_institutes", "note"]
+    )
 
 
 def test_removing_gdp_makes_ratio_indicators_missing_not_zero(facts):
     changed = copy.copy(facts)
     changed.series = dict(facts.series)
-    changed.series[("PER", None, "NY.GDP.MKTP.CD")] = {
-        y: p for y, p in facts.series[("PER", None, "NY.GDP.MKTP.CD")].items() if y < 2015
-    }
+    for code in ("NY.GDP.MKTP.CD", "NGDPD"):
+        changed.series[("PER", None, code)] = {y: p for y, p in facts.series[("PER", None, code)].items() if y < 2015}
     m = connectivity.compute(changed, METHOD, [2022], ["PER"]).measures.set_index("indicator")
     assert m.loc["trade_to_gdp", "status"] == "missing" and pd.isna(m.loc["trade_to_gdp", "score"])
     assert m.loc["infrastructure_finance", "status"] == "missing"
     assert m.loc["trade_share", "status"] == "measured"  # does not need GDP
+
+
+def test_the_imf_weo_stands_in_for_gdp_where_the_world_bank_has_none(facts):
+    changed = copy.copy(facts)
+    changed.series = dict(facts.series)
+    changed.series[("PER", None, "NY.GDP.MKTP.CD")] = {}
+    m = connectivity.compute(changed, METHOD, [2022], ["PER"]).measures.set_index("indicator")
+    assert m.loc["trade_to_gdp", "status"] == "measured"
+    gdp = [i for i in m.loc["trade_to_gdp", "inputs"] if i.get("stands_in_for") == "NY.GDP.MKTP.CD"]
+    assert gdp and gdp[0]["indicator"] == "NGDPD" and gdp[0]["source_id"].startswith("imf-weo-2025-04")
+    assert "read from NGDPD for NY.GDP.MKTP.CD" in m.loc["trade_to_gdp", "note"]
 
 
 def test_the_same_inputs_give_the_same_outputs(handle, index):
@@ -210,7 +229,7 @@ def test_sensitivity_is_reproducible_and_bounded(handle):
     pd.testing.assert_series_equal(a.spearman, b.spearman)
     s = a.summary()
     assert -1 <= s["spearman_min"] <= s["spearman_p05"] <= s["spearman_median"] <= 1
-    assert s["dimensions"] == ["policy", "facilities", "trade", "finance"]
+    assert s["dimensions"] == ["policy", "facilities", "trade", "finance", "people"]
     ranks = a.ranks
     assert (ranks["best_rank"] <= ranks["median_rank"]).all() and (ranks["median_rank"] <= ranks["worst_rank"]).all()
 
@@ -219,8 +238,10 @@ def test_an_index_as_of_a_date_uses_only_what_was_published_by_then(handle):
     early = handle.connectivity_index(year=2019, as_of="2020-06-30")
     assert early.method.version == METHOD.version
     series = [i for items in early.measures["inputs"] for i in items if i["kind"] == "series"]
-    # The embedded WDI and trade vintages were published from 2024 on: none is visible in 2020.
-    assert series == []
+    # The embedded WDI and trade vintages were published from 2024 on: none is visible in 2020
+    # (the IMF's April 2020 WEO and the counts of Confucius Institutes stated by then are).
+    assert series and not [i for i in series if i["source_id"].startswith("wb-") or i["partner"] == "CHN"]
+    assert {i["indicator"] for i in series} <= {"confucius_institutes", *METHOD.stand_ins()["NY.GDP.MKTP.CD"][0][:1]}
     assert early.scores["trade"].isna().all()
     assert early.scores["policy"].notna().all()
 

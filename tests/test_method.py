@@ -89,7 +89,7 @@ def test_weights_files_are_checked(tmp_path):
     unmeasured = write(tmp_path, {"indicators": {"people": {"tourism": 1}}}, "u.yaml")
     with pytest.raises(MethodError, match=r"people\.tourism is not measured"):
         with_weights(method, read_weights(unmeasured))
-    nothing = write(tmp_path, {"policy": 0, "facilities": 0, "trade": 0, "finance": 0}, "z.yaml")
+    nothing = write(tmp_path, {"policy": 0, "facilities": 0, "trade": 0, "finance": 0, "people": 0}, "z.yaml")
     with pytest.raises(MethodError, match="no weight to any measured dimension"):
         with_weights(method, read_weights(nothing))
     with pytest.raises(MethodError, match="cannot read the weights file"):

@@ -34,17 +34,23 @@ def test_scores_and_grades_stay_within_the_scale(rating):
     rated = s[s["grade"].notna()]
     assert set(rated["grade"]) <= set(GRADES)
     for row in rated.itertuples():
-        assert METHOD.risk.grade(row.score) == row.grade
+        by_score = METHOD.risk.grade(row.score)
+        assert row.grade == by_score if not row.cap else row.grade == METHOD.risk.capped(by_score, row.grade)
 
 
-def test_a_grade_rests_on_every_dimension_and_says_which_is_missing(rating):
+def test_a_grade_needs_four_dimensions_and_says_which_is_missing(rating):
     s = rating.scores
     unrated = s[s["grade"].isna()]
     assert not unrated.empty
     assert (unrated["not_scored"].str.len() > 0).all()
-    ven = s[(s["country"] == "VEN") & (s["year"] == 2023)].iloc[0]
-    assert pd.isna(ven["grade"]) and "debt_solvency" in ven["not_scored"]
-    assert "inflation" in ven["missing"] and "external_debt" in ven["missing"]
+    assert (unrated["dimensions_scored"] < 4).all()
+    cub = s[(s["country"] == "CUB") & (s["year"] == 2023)].iloc[0]
+    # Cuba is not in the IMF WEO and the World Bank publishes neither its recent GDP nor its debt
+    assert pd.isna(cub["grade"]) and "debt_solvency" in cub["not_scored"] and "economic_base" in cub["not_scored"]
+    assert "public_debt" in cub["missing"] and "gdp" in cub["missing"]
+    assert cub["confidence"].startswith("low: ") and "no indicator of its core" in cub["confidence"]
+    four = s[(s["dimensions_scored"] == 4) & s["grade"].notna()]
+    assert not four.empty and four["confidence"].str.startswith("low: ").all()
 
 
 def test_missing_indicators_are_named_and_not_scored(rating):

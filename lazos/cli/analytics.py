@@ -214,6 +214,8 @@ def index(
         payload = with_coverage(result.to_dict(explain=explain, dimension=dimension), result)
         if sens is not None:
             payload["sensitivity"] = sens.to_dict()
+        if sizes is not None:
+            payload["size_check"] = sizes.to_dict()
         emit_json(payload)
         return
     title = f"{part.label}, {year} (method {method.version})"
@@ -452,6 +454,8 @@ def risk(
         grade = r["grade"] if isinstance(r["grade"], str) else f"not rated: {r['not_scored']} could not be scored"
         lines = [
             f"Grade {grade}" + ("" if plain(r["score"]) is None else f", score {r['score']:.2f} (1 = lowest risk)"),
+            *([f"Cap: {r['cap']}"] if r["cap"] else []),
+            f"Confidence: {r['confidence']}",
             *[
                 f"{d.label}: " + ("not scored" if plain(r[k]) is None else f"{r[k]:.2f}")
                 for k, d in part.dimensions.items()
@@ -475,7 +479,13 @@ def risk(
         for line in lines:
             console.print(Text(line), soft_wrap=True)
     scale = " ".join(f"{g.grade} ≥ {g.min:g}" for g in part.grades)
-    console.print(Text(f"Grades: {scale}. A grade needs all {part.min_dimensions} dimensions scored.", style="dim"))
+    console.print(
+        Text(
+            f"Grades: {scale}. A grade needs at least {part.min_dimensions} dimensions scored; "
+            "one on fewer than all is low-confidence.",
+            style="dim",
+        )
+    )
     unmeasured = [f"{k}" for d in part.dimensions.values() for k, i in d.indicators.items() if not i.measured]
     console.print(Text(f"Not measured yet (no sourced data): {', '.join(unmeasured)}.", style="dim"), soft_wrap=True)
     print_coverage(result)
