@@ -25,7 +25,7 @@ def test_confidence_comes_before_exactness(db):
 
 
 def test_event_dates_in_conflict_keep_the_best_sourced_one(db):
-    events = db.events(country="ARG", kind="diplomatic_relations_established", include_alternatives=True).frame
+    events = db.events(country="ARG", kind="diplomatic_relations_switched", include_alternatives=True).frame
     assert len(events) == 4
     headline = events[events["is_headline"]]
     assert list(headline["date"]) == ["1972-02-19"]

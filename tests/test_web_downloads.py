@@ -25,7 +25,6 @@ LISTS = [
 ]
 
 
-
 def with_suffix(path: str, suffix: str) -> str:
     base, _, query = path.partition("?")
     return f"{base}.{suffix}" + (f"?{query}" if query else "")

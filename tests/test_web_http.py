@@ -119,7 +119,7 @@ def test_an_unknown_id_is_a_404_naming_it_with_suggestions(client, path, paramet
         ("/api/v1/projects?amount_min=nan", "amount_min", "finite number"),
         ("/api/v1/projects?q=%20%2C", "q", "no words"),
         ("/api/v1/projects?year_from=twenty", "year_from", "valid integer"),
-        ("/api/v1/observations?indicator=gdp", "indicator", "did you mean 'NY.GDP.MKTP.CD'"),
+        ("/api/v1/observations?indicator=gdp", "indicator", "did you mean 'NGDPD'"),
         ("/api/v1/observations?partner=Narnia", "partner", "unknown country"),
         ("/api/v1/events?as_of=2022-13", "as_of", "month 13"),
         ("/api/v1/events?as_of=2022-02-30", "as_of", "day 30 does not exist"),
