@@ -59,12 +59,11 @@ def series_input(
         "source": facts.source_label(point.source_id),
         "source_url": facts.source_url(point.source_id),
     }
-    if read != indicator:
-        out["stands_in_for"] = indicator
-        if point.scale != 1:
-            out["label"] = f"{name} × {point.scale:g}"
-    if point.estimate:
-        out["estimate"] = True
+    # Every input has the same keys (a table of inputs, e.g. a Parquet download, needs one shape).
+    out["stands_in_for"] = indicator if read != indicator else None
+    out["estimate"] = point.estimate
+    if read != indicator and point.scale != 1:
+        out["label"] = f"{name} × {point.scale:g}"
     return out
 
 
@@ -336,6 +335,8 @@ def _stated_input(facts: Facts, country: str, indicator: str, s: Any) -> dict[st
         "source_id": s.source_id,
         "source": facts.source_label(s.source_id),
         "source_url": facts.source_url(s.source_id),
+        "stands_in_for": None,
+        "estimate": False,
     }
 
 
@@ -389,10 +390,10 @@ def default_spells(facts: Facts, country: str, starts: list[str], ends: list[str
     return spells
 
 
-def in_default(facts: Facts, country: str, year: int, starts: list[str], ends: list[str]) -> tuple[Any, Any] | None:
-    """The spell in default the country was in at some time during the year, if any."""
+def spell_during(spells: list[tuple[Any, Any]], year: int) -> tuple[Any, Any] | None:
+    """Of ``default_spells``, the one the country was in at some time during the year, if any."""
     first, last = date(year, 1, 1), end_of(year)
-    for begun, ended in default_spells(facts, country, starts, ends):
+    for begun, ended in spells:
         if begun.end <= last and (ended is None or ended.end >= first):
             return begun, ended
     return None
@@ -404,15 +405,15 @@ RECORD_START = 2001  # Lazos's record of sovereign defaults (curated/sovereign_e
 def default_years(facts: Facts, spec: Indicator, country: str, year: int) -> Measured:
     """Years from the end of the country's latest spell in default to the end of the year (0
     while in default during the year); with none recorded, the years the record covers."""
-    spell = in_default(facts, country, year, spec.kinds, spec.resets)
+    spells = default_spells(facts, country, spec.kinds, spec.resets)
+    spell = spell_during(spells, year)
     if spell is not None:
         begun, ended = spell
         until = f"until {ended.date} ({ended.kind})" if ended is not None else "not ended by the end of the year"
         note = f"in default during {year}: from {begun.date} ({begun.kind}), {until}"
         inputs = [event_input(facts, e) for e in spell if e is not None]
         return Measured(0.0, MEASURED, year, inputs, note)
-    past = [s for s in default_spells(facts, country, spec.kinds, spec.resets) if s[1] is not None]
-    past = [s for s in past if s[1].end <= end_of(year)]
+    past = [s for s in spells if s[1] is not None and s[1].end <= end_of(year)]
     if past:
         begun, ended = past[-1]
         years = (end_of(year) - ended.end).days / 365.25

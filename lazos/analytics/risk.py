@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from lazos.analytics.facts import Facts
-from lazos.analytics.measures import default_spells, end_of, in_default
+from lazos.analytics.measures import default_spells, spell_during
 from lazos.analytics.method import Method
 from lazos.analytics.scoring import composite, dimension_scores, evaluate
 from lazos.formatting import quantity
@@ -63,15 +63,15 @@ def _default_cap(facts: Facts, cap: Any, country: str, year: int) -> tuple[str, 
     """The highest grade a sovereign's default record allows in the year, and why: ``max_grade``
     in default at any time in the year; ``after_max_grade`` within ``after_years`` of the end
     of a spell in default."""
-    spell = in_default(facts, country, year, cap.starts, cap.ends)
+    spells = default_spells(facts, country, cap.starts, cap.ends)
+    spell = spell_during(spells, year)
     if spell is not None:
         begun, ended = spell
         until = f"to {ended.date}" if ended is not None else "not ended"
         return cap.max_grade, f"in default during {year} (from {begun.date}, {until}): graded at most {cap.max_grade}"
     if not cap.after_years or cap.after_max_grade is None:
         return None
-    ended_spells = [s for s in default_spells(facts, country, cap.starts, cap.ends) if s[1] is not None]
-    recent = [s for s in ended_spells if s[1].end <= end_of(year) and s[1].end.year > year - cap.after_years]
+    recent = [s for s in spells if s[1] is not None and year - cap.after_years < s[1].end.year <= year]
     if not recent:
         return None
     begun, ended = recent[-1]
