@@ -615,7 +615,7 @@ def opportunities(
         if fmt is Format.csv:
             emit(_explain_frame(result.measures) if explain else result.scores, fmt)
         else:
-            emit_json(result.to_dict(explain=explain))
+            emit_json(with_coverage(result.to_dict(explain=explain), result))
         return
     out = Table(title=f"{method.opportunities.label}, {year} (method {method.version})", title_justify="left")
     for c in ("Country", "Need", *needs, "Risk", "Quadrant", "Opportunity", "China's infrastructure projects"):
