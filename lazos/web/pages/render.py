@@ -28,6 +28,7 @@ from lazos.web.pages.i18n import HTML_LANG, LANG_NAMES, LANGS, Formatter, transl
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
+
 def N_(message: str) -> str:
     """Marks text for the catalogs where it is written (pybabel extracts N_), translated where shown."""
     return message
