@@ -20,180 +20,37 @@ import itertools
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
+from lazos.documents.claim import Claim
+from lazos.documents.dating import ClaimIndex, Dating, claims_lag
+from lazos.documents.finders import counts, durations, money, multiples, percent, physical
+from lazos.documents.finders.base import CJK_ANY, Number, product
+from lazos.documents.finders.candidates import find_numbers, has_candidates
+from lazos.documents.finders.counts import (
+    ZH_MORE,
+    ZH_MORE_COUNTED,
+)
+from lazos.documents.finders.money import inherit_currency, resolve_pesos_by_document, resolved_unit
+from lazos.documents.finders.ranges import RANGE_GAP, factor_of, range_claim
 from lazos.documents.lexicon import (
-    alternation,
-    currency_of_prefix,
-    currency_prefix_re,
-    figure_words,
     lexicon,
     qualifier_kind,
     vocabulary,
 )
 from lazos.documents.numbers import (
-    ZH_NUMERAL,
     decimal_comma_evidence,
-    decimals_of,
-    parse_digits,
-    parse_words,
-    parse_zh_numeral,
 )
 from lazos.documents.periods import Period, find_periods
 from lazos.documents.places import Place, codes_in_order, find_places
 from lazos.documents.text import Paragraph, cjk_share, detect_language, pair_translations, paragraphs, sentences
+from lazos.documents.what import CLAUSE_SPLIT, LOOK_BACK, ZH_CLAUSE_SPLIT, subject_of, what_of
 
 EXTRACTOR_VERSION = "1.3.0"  # bump whenever claims change: re-ingesting re-reads them
 
-_DIGITS = re.compile(r"(?<![0-9A-Za-z_])\d+(?:[.,]\d+)*(?:[\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
-_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
-_YEAR_DOT = re.compile(r"((?:19|20)\d\d)\.(\d{1,2})")
-_NEW_SENTENCE = re.compile(r"\s+[A-Z“\"(]|\s*$")
-_YEAR_LIKE = re.compile(r"(?:1[89]\d\d|20\d\d|2100)")
-_BRACKET_CLOSE = re.compile(r"\d*\]")
-_LETTERS = re.compile(r"[A-Za-z²]+")
-_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b|\.?[ºª°](?!C)")
-_DATE_PART_AFTER = re.compile(r"\s*(?:月|日|号|世纪|century|centuries|siglo|século)", re.IGNORECASE)
-_CJK_ANY = re.compile(r"[\u3400-\u9fff]")
 _ZH_PARTIAL = re.compile(r"\s*(?:上半年|下半年|第[一二三四]季度|前\S{1,3}个?月|\d{1,2}\s*[-—至~]\s*\d{1,2}\s*月)")
-_ZH_FRACTION = re.compile(
-    r"(?P<den>[一二三四五六七八九十百千]+|\d+)\s*分之\s*(?P<num>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|\d+(?:\.\d+)?)"
-)
-_LIST_MARKER = re.compile(r"^\s*(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}[.)](?=\s)|[IVXLC]{1,5}[.)](?=\s)|[a-z][.)](?=\s))")
-_TIME = re.compile(r"^\d{1,2}:\d{2}")
-_MONTHS_ALL = (
-    r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
-    r"septiembre|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|"
-    r"outubro|novembro|dezembro"
-)
-_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS_ALL})\.?\s+(?:\d{{1,2}}\s*(?:-|–|to|and|y|e|al|a)\s*)?$", re.IGNORECASE)
-_MONTH_AFTER = re.compile(
-    rf"(?:\s*(?:-|–|to|and|y|e|al|a)\s*\d{{1,2}})?\s+(?:de\s+)?(?:{_MONTHS_ALL})\b", re.IGNORECASE
-)
-_ZH_STOP = "，。；：、,.;:！？!?（）()《》“”\"'「」【】[]\n"
-_ZH_COUNT_STOP = set("的在和与及为是了将等由于对从向到至并而或中")
-_ZH_VERBS = [
-    "同比增长",
-    "同比下降",
-    "增长至",
-    "增加至",
-    "增至",
-    "增长到",
-    "下降至",
-    "降至",
-    "达到",
-    "突破",
-    "超过",
-    "约为",
-    "累计",
-    "总额为",
-    "为",
-    "达",
-    "占",
-    "增长",
-    "增加",
-    "下降",
-    "减少",
-    "实现",
-    "约",
-    "近",
-    "逾",
-    "超",
-]
-_EN_VERBS = (
-    r"reached|reaching|exceeded|exceeding|surpassed|topped|totaled|totalled|totaling|totalling|amounted|amounting|"
-    r"was|were|is|are|stood|stands|hit|rose|rising|grew|growing|increased|increasing|fell|falling|dropped|declined|"
-    r"decreased|climbed|jumped|soared|slumped|accounted|accounting|represented|representing|received|invested|"
-    r"provided|attracted|generated|created|signed|worth|valued|cost|costing|raised|lent|loaned|disbursed|"
-    r"committed|pledged|announced|estimated|expected|projected|to|by|of|at|with|about|around|nearly|almost"
-)
-_ES_VERBS = (
-    r"alcanzó|alcanzaron|alcanza|superó|superaron|supera|sumó|sumaron|suma|totalizó|ascendió|asciende|"
-    r"fue|fueron|es|son|era|llegó|llegaron|llega|creció|crecieron|aumentó|aumentaron|cayó|cayeron|bajó|"
-    r"disminuyó|representó|representa|recibió|invirtió|otorgó|prestó|generó|creó|firmó|registró|"
-    r"a|de|en|con|por|hasta|unos|unas"
-)
-_PT_VERBS = (
-    r"alcançou|alcançaram|atingiu|atingiram|superou|superaram|somou|somaram|totalizou|foi|foram|é|são|era|"
-    r"chegou|chegaram|cresceu|cresceram|aumentou|aumentaram|caiu|caíram|diminuiu|representou|representa|"
-    r"recebeu|investiu|concedeu|emprestou|gerou|criou|assinou|registrou|registrou|a|de|em|com|por|até"
-)
-_SUBJECT_VERB = {
-    "en": re.compile(rf"\b(?:{_EN_VERBS})\b", re.IGNORECASE),
-    "es": re.compile(rf"\b(?:{_ES_VERBS})\b", re.IGNORECASE),
-    "pt": re.compile(rf"\b(?:{_PT_VERBS})\b", re.IGNORECASE),
-}
-_DETERMINERS = re.compile(
-    r"^(?:the|a|an|its|their|his|her|this|that|these|those|el|la|los|las|un|una|su|sus|este|esta|"
-    r"o|os|as|um|uma|seu|sua|seus|suas|este|esta)\s+",
-    re.IGNORECASE,
-)
-_COUNT_STOP = {lang: set(words.split()) for lang, words in lexicon()["count_stopwords"].items()}
-_COUNT_CONNECT = {"es": {"de", "del"}, "pt": {"de", "do", "da", "dos", "das"}, "en": {"of"}}
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-_DEFINITE = {
-    lang: re.compile(rf"\b(?:{words})\s+$", re.IGNORECASE)
-    for lang, words in {
-        "en": "the|these|those|both",
-        "es": "los|las|estos|estas|ambos|ambas",
-        "pt": "os|as|estes|estas|ambos|ambas",
-    }.items()
-}
-_OF_YEAR = re.compile(r"\s+(?:of|de|do|del|da)\s+(?:(?:the\s+)?year\b|(?:el\s+|o\s+)?año\b|(?:1[89]|20)\d\d)", re.I)
-_PERIOD_WORDS = re.compile(
-    r"(?:\b(?:first|last|past|next|previous|following|recent|coming|primeros|primeras|últimos|últimas|"
-    r"próximos|próximas|pasados|primeiros|primeiras|próximos|passados|últimos)\s+)$|(?:前|后|近|过去|未来)\s*$",
-    re.IGNORECASE,
-)
-
-
-@dataclass
-class Claim:
-    start: int
-    end: int
-    text: str
-    value: float
-    unit: str
-    what: str
-    period: str | None
-    countries: list[str]
-    lang: str
-    qualifier: str = "exact"
-    kind: str = ""
-    paragraph: int = 0
-    decimals: int = 0
-    context_start: int = 0  # the sentence the claim is in
-    context_end: int = 0
-    partial_period: bool = False  # the figure covers part of its period ("January to May 2021")
-    translation: int | None = None  # index of the same claim in the paired translation
-    _scaled: bool = field(default=False, repr=False)  # had a scale word ("12 billion")
-    _counted: bool = field(default=False, repr=False)  # named the thing counted ("12 projects")
-
-    def record(self, doc: str) -> dict[str, Any]:
-        """The claim in the `lazos extract --format jsonl` shape."""
-        return {
-            "doc": doc,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "value": self.value,
-            "unit": self.unit,
-            "what": self.what,
-            "period": self.period,
-            "countries": self.countries,
-            "lang": self.lang,
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("_scaled", None)
-        out.pop("_counted", None)
-        return out
 
 
 @dataclass
@@ -222,7 +79,7 @@ def extract(text: str) -> Extraction:
         if in_notes and _NOTE_MARKER.match(text, p.start, p.end):
             continue  # "1 Based on customs data...", "[2] fDi Markets..."
         in_notes = False  # running text again
-        if not any(_has_candidates(text, p.start, p.end, lang) for lang in _languages_of(p.lang)):
+        if not any(has_candidates(text, p.start, p.end, lang) for lang in _languages_of(p.lang)):
             continue
         if _is_reference(text[p.start : p.end]):
             continue
@@ -233,12 +90,12 @@ def extract(text: str) -> Extraction:
             opens = find_periods(text, s, e, lang)
             inherited = _carried(text, s, previous, previous_frame, bool(opens), lang)
             frame_at_end = _frames_of(text, s, e, lang, opens)[-1][1] if opens else None
-            if _has_candidates(text, s, e, lang):
+            if has_candidates(text, s, e, lang):
                 votes = evidence.get(lang, 0)
                 decimal_comma = votes > 0 or (votes == 0 and lang in ("es", "pt"))
                 claims.extend(_sentence_claims(text, s, e, p, lang, decimal_comma, opens, inherited))
             previous, previous_frame = opens, frame_at_end
-    _resolve_pesos_by_document(text, paras, claims)
+    resolve_pesos_by_document(text, paras, claims)
     _link_translations(claims, paras)
     return Extraction(text, paras, claims)
 
@@ -260,26 +117,6 @@ def _sentence_language(text: str, s: int, e: int, lang: str) -> str:
     return found if found in ("en", "es", "pt") else lang
 
 
-def _resolve_pesos_by_document(text: str, paras: list[Paragraph], claims: list[Claim]) -> None:
-    """Pesos in a sentence that names no country: the country the document names most among
-    those that use pesos (an article about Argentina), else Mexico's."""
-    if not any(c.unit == "PESO" for c in claims):
-        return
-    by_country = lexicon()["peso_by_country"]
-    named = [
-        code
-        for p in paras
-        if not p.noise
-        for place in find_places(text, p.start, p.end, p.lang)
-        for code in place.codes
-        if code in by_country
-    ]
-    fallback = by_country[max(set(named), key=named.count)] if named else "MXN"
-    for c in claims:
-        if c.unit == "PESO":
-            c.unit = fallback
-
-
 def _decimal_comma_evidence(text: str, paras: list[Paragraph]) -> dict[str, int]:
     """Votes for the decimal comma per language: a side-by-side English and Spanish document
     writes 485.8 in one and 485,8 in the other."""
@@ -288,30 +125,6 @@ def _decimal_comma_evidence(text: str, paras: list[Paragraph]) -> dict[str, int]
         if not p.noise:
             by_lang.setdefault(p.lang, []).append(text[p.start : p.end])
     return {lang: decimal_comma_evidence("\n".join(chunks)) for lang, chunks in by_lang.items()}
-
-
-_DIGIT_OR_ZH = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿半倍番]")
-_LATIN_TOKEN = re.compile(r"[^\W\d_]+")
-
-
-@cache
-def _trigger_words(lang: str) -> frozenset[str]:
-    """First words of number words, fractions and multiples: a sentence without any (and
-    without digits) cannot hold a claim, and is skipped cheaply."""
-    return frozenset(re.split(r"[\s\-]+", w)[0] for w in figure_words(lang))
-
-
-@cache
-def _trigger_re(lang: str) -> re.Pattern[str]:
-    return re.compile(alternation(list(_trigger_words(lang)), latin=True), re.IGNORECASE)
-
-
-def _has_candidates(text: str, s: int, e: int, lang: str) -> bool:
-    if _DIGIT_OR_ZH.search(text, s, e):
-        return True
-    if lang == "zh":
-        return False
-    return _trigger_re(lang).search(text, s, e) is not None
 
 
 _NOTE_MARKER = re.compile(r"\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?\s|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*|†)")
@@ -435,17 +248,6 @@ def _first_true(lo: int, hi: int, test: Any) -> int:
 # ---------------------------------------------------------------------------- one sentence
 
 
-@dataclass
-class _Number:
-    start: int  # the number itself
-    end: int
-    value: float
-    kind: str  # digits, zh, words, fraction, multiple
-    decimals: int = 0
-    is_year_like: bool = False
-    word_one: bool = False  # "one", "un", "um": a number only with a unit
-
-
 class _HasSpan(Protocol):
     @property
     def start(self) -> int: ...
@@ -455,13 +257,9 @@ class _HasSpan(Protocol):
 
 _Span = TypeVar("_Span", bound=_HasSpan)
 
-# How far back a figure's subject is read at most: its clause usually starts much nearer; this
-# keeps a sentence of thousands of figures without a comma linear.
-_LOOK_BACK = 500
-
 
 @dataclass
-class _Sentence:
+class Sentence:
     """A sentence in its language, with the positions its figures look back to, found once."""
 
     text: str
@@ -470,26 +268,26 @@ class _Sentence:
     lang: str
     periods: list[Period]  # sorted, not overlapping
     period_starts: list[int]
-    breaks: list[int]  # where a clause may start (``_subject``'s clause breaks end)
+    breaks: list[int]  # where a clause may start (``subject``'s clause breaks end)
     citations: list[re.Match[str]]
     citation_starts: list[int]
 
     @classmethod
-    def of(cls, text: str, s: int, e: int, lang: str, periods: list[Period]) -> _Sentence:
+    def of(cls, text: str, s: int, e: int, lang: str, periods: list[Period]) -> Sentence:
         if lang == "zh":
-            breaks = [m.end() for m in _ZH_CLAUSE_SPLIT.finditer(text, s, e)]
-        else:  # read in the sentence alone, as _subject reads the text before a figure
-            breaks = [s + m.end() for m in _CLAUSE_SPLIT.finditer(text[s:e])]
+            breaks = [m.end() for m in ZH_CLAUSE_SPLIT.finditer(text, s, e)]
+        else:  # read in the sentence alone, as subject reads the text before a figure
+            breaks = [s + m.end() for m in CLAUSE_SPLIT.finditer(text[s:e])]
         citations = list(_CITATION.finditer(text, s, e))
         starts = [m.start() for m in citations]
         return cls(text, s, e, lang, periods, [p.start for p in periods], breaks, citations, starts)
 
     def clause_floor(self, start: int) -> int:
-        """Where the text before ``start`` can be cut without changing the clause _subject finds
+        """Where the text before ``start`` can be cut without changing the clause subject finds
         in it: the end of the last clause break before ``start`` (a break that ends right at it is
-        left to _subject, which reads it with nothing after it), and at most _LOOK_BACK back."""
+        left to subject, which reads it with nothing after it), and at most LOOK_BACK back."""
         i = (bisect_right if self.lang == "zh" else bisect_left)(self.breaks, start) - 1
-        return max(self.breaks[i] if i >= 0 else self.s, start - _LOOK_BACK, self.s)
+        return max(self.breaks[i] if i >= 0 else self.s, start - LOOK_BACK, self.s)
 
     def period_around(self, start: int, end: int) -> Period | None:
         """The period that contains [start, end), if any."""
@@ -514,14 +312,14 @@ def _sentence_claims(
     periods: list[Period],
     inherited: Period | None,
 ) -> list[Claim]:
-    if lang != "zh" and _CJK_ANY.search(text, s, e) and cjk_share(text[s:e]) > 0.3:
+    if lang != "zh" and CJK_ANY.search(text, s, e) and cjk_share(text[s:e]) > 0.3:
         lang = "zh"
         periods = find_periods(text, s, e, lang)
-    numbers = _numbers(text, s, e, lang, decimal_comma, para)
+    numbers = find_numbers(text, s, e, lang, decimal_comma, para)
     if not numbers:
         return []
     places = find_places(text, s, e, lang)
-    sentence = _Sentence.of(text, s, e, lang, periods)
+    sentence = Sentence.of(text, s, e, lang, periods)
     claims: list[Claim] = []
     consumed_until = s
     made: dict[int, Claim | None] = {}  # a number's claim, read once (ranges look one ahead)
@@ -539,19 +337,19 @@ def _sentence_claims(
             nxt = numbers[i + 1]
             partner = claim_at(i + 1)
             if partner is not None:
-                claim = _range_claim(text, num, partner, nxt, lang)
+                claim = range_claim(text, num, partner, nxt, lang)
         elif claim is not None and claim.kind == "money" and not claim._scaled and i + 1 < len(numbers):
             # "US$10 and 15 billion", "US$1.5-2 billion": the first amount takes the second's scale
             nxt = numbers[i + 1]
             gap = text[claim.end : nxt.start]
-            partner = claim_at(i + 1) if _RANGE_GAP.fullmatch(gap) else None
+            partner = claim_at(i + 1) if RANGE_GAP.fullmatch(gap) else None
             if (
                 partner is not None
                 and partner._scaled
                 and (partner.unit == claim.unit or (partner.unit == "count" and not partner._counted))
                 and nxt.value
             ):
-                claim.value = _product(num.value, _factor_of(partner, nxt))
+                claim.value = product(num.value, factor_of(partner, nxt))
         if claim is None:
             continue
         claim.paragraph = para.n
@@ -561,7 +359,7 @@ def _sentence_claims(
     return claims
 
 
-def _date_and_place(sentence: _Sentence, claims: list[Claim], places: list[Place], inherited: Period | None) -> None:
+def _date_and_place(sentence: Sentence, claims: list[Claim], places: list[Place], inherited: Period | None) -> None:
     """Each claim's period and countries, from the periods and places of its sentence.
 
     Everything a claim looks up here is indexed once per sentence (claims, periods, places and
@@ -571,15 +369,15 @@ def _date_and_place(sentence: _Sentence, claims: list[Claim], places: list[Place
     places = _outside(places, claims)
     clauses = _clauses(text, s, e, lang)
     frames = _frames_of(text, s, e, lang, free_periods, clauses)
-    _inherit_currency(claims)
+    inherit_currency(claims)
     clause_starts = [cs for cs, _ in clauses]
     clause_of = [_clause_index(clauses, clause_starts, c.start) for c in claims]
     named = _Named(text, places, clauses)
     countries = [named.countries_for(index) for index in clause_of]
     # Pesos and ¥ are resolved by the countries; the period of a claim is chosen seeing the claims
     # before it resolved and those after it not yet (as when this was done claim by claim).
-    resolved = [_resolved_unit(c, codes) for c, codes in zip(claims, countries, strict=True)]
-    dating = _Dating(text, s, e, lang, free_periods, _ClaimIndex(text, claims, resolved))
+    resolved = [resolved_unit(c, codes) for c, codes in zip(claims, countries, strict=True)]
+    dating = Dating(text, s, e, lang, free_periods, ClaimIndex(text, claims, resolved))
     for k, c in enumerate(claims):
         index = clause_of[k]
         clause = clauses[index] if clauses else (s, e)
@@ -607,10 +405,10 @@ def _clause_index(clauses: list[tuple[int, int]], starts: list[int], pos: int) -
 def _outside(spans: list[_Span], claims: list[Claim]) -> list[_Span]:
     """The spans (sorted, not overlapping each other) that overlap no claim.
 
-    Claims end in increasing order and each starts at most ``_lag(claims)`` before the one
+    Claims end in increasing order and each starts at most ``lag(claims)`` before the one
     before it ends, so only a few claims around a span need looking at."""
     ends = [c.end for c in claims]
-    lag = _lag(claims)
+    lag = claims_lag(claims)
     out = []
     for x in spans:
         k = bisect_right(ends, x.start)  # the first claim ending after the span starts
@@ -625,12 +423,6 @@ def _outside(spans: list[_Span], claims: list[Claim]) -> list[_Span]:
         if not overlaps:
             out.append(x)
     return out
-
-
-def _lag(claims: list[Claim]) -> int:
-    """How far a claim starts before the previous one ends, at most (a currency sign or
-    "multiplied by" read before a number can reach back over the claim before it)."""
-    return max([0, *(a.end - b.start for a, b in itertools.pairwise(claims))])
 
 
 def _countries_of_a_list(
@@ -762,16 +554,6 @@ _CITATION = re.compile(r"\([^()]{0,120}\)")
 _CITED = re.compile(r",\s*(?:1[89]|20)\d\d\b|\bp{1,2}\.\s*\d|et al\.|\beds?\.")
 
 
-def _inherit_currency(claims: list[Claim]) -> None:
-    """'US$485.8 billion in 2022, up from 12 billion in 2000': the second amount is in dollars too."""
-    last_currency = None
-    for c in claims:
-        if c.kind == "money":
-            last_currency = c.unit
-        elif c.unit == "count" and last_currency and c._scaled and not c._counted:
-            c.unit, c.kind = last_currency, "money"
-
-
 _FRAME_LEAD = re.compile(
     r"\s*(?:[\"“(]\s*)?(?:(?:specifically|moreover|meanwhile|además|asimismo|ademais)\s*,\s*)?"
     r"(?:in|by|as\s+of|since|during|at\s+the\s+end\s+of|from|until|through|en|em|hasta|desde|durante|"
@@ -833,459 +615,108 @@ _SAME_PERIOD = re.compile(
 )
 
 
-def _resolved_unit(c: Claim, codes: list[str]) -> str:
-    """Currencies named by a sign or word several countries use: pesos, ¥ (yuan or yen)."""
-    if c.unit == "CNY" and ("¥" in c.text or "￥" in c.text) and "JPN" in codes and "CHN" not in codes:
-        return "JPY"
-    if c.unit == "PESO":
-        by_country = lexicon()["peso_by_country"]
-        return next((by_country[x] for x in codes if x in by_country), "PESO")  # else by document
-    return c.unit
-
-
-def _numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Paragraph) -> list[_Number]:
-    out: list[_Number] = []
-    vocab = vocabulary(lang)
-    for m in _DIGITS.finditer(text, s, e):
-        raw = m.group()
-        start, end = m.span()
-        # "2022.3 In": a year and a footnote marker; "0.1%.1 In": a marker after a percent sign.
-        fm = _YEAR_DOT.fullmatch(raw)
-        if fm and _NEW_SENTENCE.match(text, end, end + 3):
-            raw, end = fm.group(1), start + 4
-        if _is_marker(text, start, end, para):
-            continue
-        value = parse_digits(raw, decimal_comma)
-        if value is None:
-            continue
-        year_like = bool(_YEAR_LIKE.fullmatch(raw))
-        if _negative_sign(text, s, start):
-            start, value, year_like = start - 1, -value, False  # "fell to -0.5%", "−2.1%"
-        out.append(_Number(start, end, value, "digits", decimals_of(raw, decimal_comma), year_like))
-    if lang == "zh":
-        for m in _ZH_FRACTION.finditer(text, s, e):
-            den = parse_zh_numeral(m.group("den")) if not m.group("den").isdigit() else float(m.group("den"))
-            numer = m.group("num")
-            top = float(numer) if _DECIMAL.fullmatch(numer) else parse_zh_numeral(numer)
-            if den and top is not None:
-                out.append(_Number(m.start(), m.end(), top * 100 / den, "fraction"))
-        for m in ZH_NUMERAL.finditer(text, s, e):
-            surface = m.group()
-            if (surface[0] in "万亿" or (surface[0] in "百千" and len(surface) == 1)) or text[
-                max(0, m.start() - 1) : m.start()
-            ] == "第":
-                continue  # 百年 (a century, an idiom), 亿 after a lost number; 第六: an ordinal (百亿 is a number)
-            if surface[0] == "十" and len(surface) == 1 and text[m.end() : m.end() + 1] == "分":
-                continue  # 十分: "very"
-            value = parse_zh_numeral(surface)
-            if value is not None:
-                out.append(_Number(m.start(), m.end(), value, "zh"))
-    if lang != "zh" and vocab.scale_re is not None:
-        for m in _scale_alone_re(lang).finditer(text, s, e):
-            if vocab.scale_re.match(text, m.end(), e) and not _after_number(text, s, m.start(), lang):
-                value = lexicon()["scale_alone"][lang][_WS.sub(" ", m.group().lower())]
-                out.append(_Number(m.start(), m.end(), value, "words"))
-    has_words = lang == "zh" or _trigger_re(lang).search(text, s, e) is not None
-    if vocab.words_re is not None and has_words:
-        for m in _word_numbers(vocab.words_re, text, s, e, lang):
-            kind = m.lastgroup
-            surface = _WS.sub(" ", m.group().lower()) if lang != "zh" else m.group()
-            if kind == "frac":
-                before = text[max(s, m.start() - 12) : m.start()]
-                if vocab.fraction_stop_re is not None and vocab.fraction_stop_re.search(before):
-                    continue
-                if lang == "en" and _OF_THE_YEAR.match(text, m.end(), m.end() + 20):
-                    continue
-                out.append(_Number(m.start(), m.end(), vocab.fraction_words[surface], "fraction"))
-            elif kind == "mult":
-                out.append(_Number(m.start(), m.end(), vocab.multiple_words[surface], "multiple"))
-            elif kind == "num" and lang != "zh":
-                words = [w for w in _WORD_SPLIT.split(surface) if w not in ("and", "y", "e")]
-                value = parse_words(words, vocab.number_units, vocab.number_tens, vocab.number_hundred)
-                if value is not None:
-                    one = len(words) == 1 and words[0] in vocab.article_one
-                    out.append(_Number(m.start(), m.end(), value, "words", word_one=one))
-    out.sort(key=lambda n: (n.start, -(n.end - n.start)))
-    return out
-
-
-def _word_numbers(words_re: re.Pattern[str], text: str, s: int, e: int, lang: str) -> Iterator[re.Match[str]]:
-    """Matches of a language's number-word pattern, like ``words_re.finditer``.
-
-    In the Latin-script languages every match starts with a word from ``_trigger_words``,
-    so the pattern is tried only where such a word starts: much faster than letting the
-    regex engine try its large alternation at every character.
-    """
-    if lang == "zh":
-        yield from words_re.finditer(text, s, e)
-        return
-    triggers = _trigger_words(lang)
-    done = s
-    for token in _LATIN_TOKEN.finditer(text, s, e):
-        if token.start() < done or token.group().lower() not in triggers:
-            continue
-        m = words_re.match(text, token.start(), e)
-        if m:
-            done = m.end()
-            yield m
-
-
-@cache
-def _labels() -> re.Pattern[str]:
-    """Words after which a number is a label, in any of the Latin-script languages."""
-    words = [w for lang in ("en", "es", "pt") for w in lexicon()["label_words"].get(lang, [])]
-    return re.compile("(?:" + alternation(words, latin=True) + r")\s*$", re.IGNORECASE)
-
-
-def _negative_sign(text: str, s: int, start: int) -> bool:
-    """A minus sign glued to a number, after a space or a bracket, and not between two
-    numbers ("3 -4%" is read as a range, "COVID-19" never reaches here)."""
-    if start - 1 < s or text[start - 1] not in "-−":
-        return False
-    before = text[max(s, start - 3) : start - 1]
-    if before and before[-1] not in " (\t\n":
-        return False
-    return not _ANY_DIGIT.search(before.rstrip()[-1:] or " ") and not before.rstrip().endswith("%")
-
-
-def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
-    """Footnote markers, list numbering, labels, ordinals, identifiers, times and superscripts."""
-    before = text[max(0, start - 12) : start]
-    after = text[end : end + 6]
-    prev = text[start - 1] if start > 0 else " "
-    nxt = text[end] if end < len(text) else " "
-    # Footnote marker glued to a word or a sign, before a space: "stock.4 From", "%.1 In", "text,12".
-    if (
-        start >= 2
-        and prev in ".,;:"
-        and (text[start - 2].isalpha() or text[start - 2] in '%)”"’]')
-        and (not nxt.isalnum())
-    ):
-        return True
-    if prev == "[" and _BRACKET_CLOSE.match(text, end, end + 4):
-        return True  # [12]
-    if nxt in _SUPERSCRIPTS or prev in _SUPERSCRIPTS:
-        return True
-    if prev in "+×*=/" or nxt in "+×*=" or (nxt == "/" and text[end + 1 : end + 2].isdigit()):
-        return True  # a formula or a label: "1+3+6", "3×3", "24/7"
-    # Letters glued on either side: G20, 5G, COVID-19 (but 5GW, 10km and $5bn are quantities).
-    if prev == "-" and start >= 2 and text[start - 2].isalpha():
-        return True
-    if nxt.isalpha() and nxt.isascii():
-        tail = _LETTERS.match(text, end, end + 12)
-        word = tail.group() if tail else ""
-        units = lexicon()["units"]["symbols"]
-        if word not in units and word.lower() not in ("bn", "mn", "m", "k", "b", "tn", "st", "nd", "rd", "th", "x"):
-            return True
-    if _ORDINAL_AFTER.match(after):
-        return True  # ordinals: 6th, 6º, 6.ª
-    if prev == "第" or text[max(0, start - 2) : start].strip() == "第":
-        return True
-    if _DATE_PART_AFTER.match(after):
-        return True  # a date part (2 月, 6 日) or a century (21 世纪)
-    if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text[end : end + 16]):
-        return True  # a day of a month: "April 12 to 15", "12 de abril"
-    if _TIME.match(text[start : end + 3]) or (prev == ":" and start >= 2 and text[start - 2].isdigit()):
-        return True
-    # List numbering at the start of a paragraph: (1) 1. II.
-    if start - para.start < 6 and _LIST_MARKER.match(text[para.start : end + 2]):
-        return True
-    # A label: Article 5, Table 2, No. 3, pp. 45, Vol. 12.
-    if _labels().search(before):
-        return True
-    return bool(_URL_BEFORE.search(before) or (prev == "/" and _SLASH_AFTER.match(text, end, end + 4)))
-
-
 # ---------------------------------------------------------------------------- building a claim
 
 
-def _claim(sentence: _Sentence, num: _Number) -> Claim | None:
+def _claim(sentence: Sentence, num: Number) -> Claim | None:
+    """The claim a number makes, if any: each finder reads its kind of quantity in turn."""
     text, s, e, lang = sentence.text, sentence.s, sentence.e, sentence.lang
     vocab = vocabulary(lang)
-    value, decimals = num.value, num.decimals
-    start, pos = num.start, num.end
+    value, start, pos = num.value, num.start, num.end
     qualifier = "exact"
-    currency: str | None = None
-    scale = 1.0
-    kind = ""
-    unit = ""
 
     if num.kind == "fraction":
         return _finish(sentence, num, num.start, num.end, value, "percent", "fraction", lang, qualifier)
     if num.kind == "multiple":
         return _finish(sentence, num, num.start, num.end, value, "times", "multiple", lang, qualifier)
-
-    if vocab.multiple_before_re is not None:
-        mb = vocab.multiple_before_re.search(text[max(s, start - 40) : start])
-        if mb:
-            first = max(s, start - 40) + mb.start("m")
-            return _finish(sentence, num, first, num.end, value, "times", "multiple", lang, qualifier)
-    # Left: a currency before the number (US$, R$, €, RMB), a qualifier, a percent prefix.
-    left = text[max(s, start - 12) : start]
-    cm = currency_prefix_re().search(left)
-    if cm and num.kind == "digits":
-        currency = currency_of_prefix(cm.group("cur"))
-        start = start - (len(left) - cm.start("cur"))
-
-    right_limit = min(e, pos + 80)
-    if lang == "zh" and _ZH_TENTHS.match(text, pos, right_limit) and 0 < value < 10 and num.kind in ("zh", "digits"):
-        # 三成, 近五成: tenths (成为 "become" and the like are excluded by the pattern)
+    first = multiples.before(vocab, text, s, num)
+    if first is not None:
+        return _finish(sentence, num, first, num.end, value, "times", "multiple", lang, qualifier)
+    prefix = money.currency_before(text, s, num)
+    currency = prefix[1] if prefix else None
+    if prefix:
+        start = prefix[0]
+    limit = min(e, pos + 80)
+    if lang == "zh" and percent.zh_tenths(text, num, limit):
         claim = _finish(sentence, num, start, pos + 1, value * 10, "percent", "percent", lang, qualifier)
         if claim is not None:
             claim.qualifier = _qualifier_before(text, s, start, lang) or "exact"
         return claim
-    # Chinese: 多/余 after the number, then a scale (亿, 万), then 多/余 again.
-    if lang == "zh":
-        m = _ZH_MORE.match(text, pos, right_limit)
+    if lang == "zh":  # 多/余 after the number, then a scale (亿, 万), then 多/余 again
+        m = ZH_MORE.match(text, pos, limit)
         if m:
-            pos = m.end()
-            qualifier = "lower_bound"
-    # A scale word: billion, millones, mil millones, 亿.
-    if vocab.any_scale_re is not None:
-        m = vocab.any_scale_re.match(text, pos, right_limit)
-        unit_here = vocab.unit_re.match(text, pos, right_limit) if m and lang == "zh" else None
-        if unit_here is not None and unit_here.end() > m.end():
-            m = None  # 兆瓦, 千瓦, 千米: a unit whose first character is also a scale word
-        if m and not (lang == "zh" and num.kind == "zh" and text[num.end - 1] in "万亿"):
-            word = _WS.sub(" ", m.group().strip().lower())
-            scale = vocab.any_scales[word]
-            pos = m.end()
-            kind = "scaled"
-    if scale == 1.0 and vocab.scale_abbr_re is not None and (currency or lang == "en"):
-        m = vocab.scale_abbr_re.match(text, pos, right_limit)
-        if (
-            m
-            and (currency or m.group().strip().lower() in ("bn", "mn", "tn"))
-            and not text[m.end() : m.end() + 1].isalpha()
-        ):
-            scale = vocab.scale_abbr[m.group().strip().lower()]
-            pos = m.end()
-            kind = "scaled"
+            pos, qualifier = m.end(), "lower_bound"
+    scale, pos = money.scale_after(vocab, text, num, pos, limit, currency)
+    scaled = scale != 1.0
     if lang == "zh":
-        m = _ZH_MORE.match(text, pos, right_limit)
-        if (m and not _ZH_MORE_COUNTED.match(text, pos, right_limit)) or (m and kind == "scaled"):
-            pos = m.end()
-            qualifier = "lower_bound"
-    # What the number measures.
-    cur = vocab.currency_word_re.match(text, pos, right_limit)
-    if cur and (lang == "zh" or not text[cur.end() : cur.end() + 1].isalpha()):
-        currency = vocab.currency_words.get(_currency_key(cur.group(), lang)) or currency
-        pos = cur.end()
+        m = ZH_MORE.match(text, pos, limit)
+        if m and (scaled or not ZH_MORE_COUNTED.match(text, pos, limit)):
+            pos, qualifier = m.end(), "lower_bound"
+    after = money.currency_after(vocab, text, pos, limit)
+    if after:
+        currency, pos = after[0] or currency, after[1]
+
     if currency:
-        unit, kind = currency, "money"
-        value = _product(value, scale)
+        unit, kind, value = currency, "money", product(value, scale)
     else:
-        if kind == "scaled" and lang != "zh":
-            link = _OF_LINK.match(text, pos, right_limit)
-            linked = vocab.unit_re.match(text, link.end(), right_limit) if link else None
-            if linked and linked.group("word"):
-                pos = link.end()  # "2,3 millones de toneladas"
-        pm = vocab.percent_re.match(text, pos, right_limit)
-        um = vocab.unit_re.match(text, pos, right_limit) if not pm else None
-        dm = vocab.duration_re.match(text, pos, right_limit) if not (pm or um) else None
-        mm = vocab.multiple_after_re.match(text, pos, right_limit) if not (pm or um or dm) else None
-        if pm:
-            unit, kind, pos = "percent", "percent", pm.end()
-            value = _product(value, scale)
-        elif um and _unit_ok(um, num, text, right_limit):
-            u, factor = _unit_of(um, vocab)
-            if u == "m" and um.group("sym") == "m" and (kind == "scaled" or not text[pos : pos + 1].isspace()):
+        if scaled and lang != "zh":
+            pos = physical.linked(vocab, text, pos, limit)
+        found = None
+        if (end := percent.after(vocab, text, pos, limit)) is not None:
+            unit, kind, pos, value = "percent", "percent", end, product(value, scale)
+        elif (found := physical.after(vocab, text, pos, limit, num, scaled)) is not None:
+            if not found[0]:
                 return None  # "5m" without currency: an abbreviation we cannot read safely
-            unit, kind, pos = u, "physical", um.end()
-            value = _product(value, scale, factor)
-        elif dm and not (num.is_year_like and lang == "zh"):
-            word = _WS.sub(" ", dm.group().strip().lower())
-            u, factor = vocab.duration_words[word]
-            calendar = _PERIOD_WORDS.search(text[max(s, num.start - 14) : num.start]) and _OF_YEAR.match(
-                text[dm.end() : dm.end() + 16]
-            )
-            if num.is_year_like or calendar:
+            unit, kind, pos, value = found[0], "physical", found[2], product(value, scale, found[1])
+        elif (found := durations.after(vocab, text, s, pos, limit, num)) is not None:
+            if not found[0]:
                 return None  # "the first eleven months of 2019": a period, not a quantity
-            unit, kind, pos = u, "duration", dm.end()
-            value = _product(value, scale, factor)
-        elif mm:
-            unit, kind, pos = "times", "multiple", mm.end()
-            value = _product(value, scale)
-            if lang == "zh" and _ZH_GREW_BY.search(text, max(s, start - 5), start):
-                value += 1  # 增长两倍: grew by two times, to three times the start
+            unit, kind, pos, value = found[0], "duration", found[2], product(value, scale, found[1])
+        elif (end := multiples.after(vocab, text, pos, limit)) is not None:
+            unit, kind, pos, value = "times", "multiple", end, product(value, scale)
+            if lang == "zh" and multiples.zh_grew_by(text, s, start):
+                value += 1
         else:
-            unit, kind = "count", "count" if kind != "scaled" else "scaled"
-            value = _product(value, scale)
-    if num.is_year_like and kind in ("count",):
+            unit, kind, value = "count", "count" if not scaled else "scaled", product(value, scale)
+    if num.is_year_like and kind == "count":
         return None  # a year used as a date
     around = sentence.period_around(num.start, num.end)
     if around is not None and around.kind != "year":
         return None  # part of a date, a month or a range of years
-    if num.is_year_like and kind == "money" and scale == 1.0 and not cm:
+    if num.is_year_like and kind == "money" and not scaled and not prefix:
         return None  # "2022 美元兑...": a year before a currency name, not an amount
     if num.is_year_like and around is not None and kind in ("count", "scaled", "duration"):
         return None
-    if num.word_one and kind in ("count",):
+    if num.word_one and kind == "count":
         return None  # "one of the largest", "un acuerdo"
-    definite = _DEFINITE.get(lang)
-    before = text[max(s, num.start - 6) : num.start]
-    if num.kind == "words" and kind == "count" and definite is not None and definite.search(before):
-        return None  # "the two sides", "los dos países": a reference, not a quantity
-    if num.kind == "words" and kind == "count":
-        surface = text[num.start : num.end]
-        following = _FOLLOWING_WORD.match(text, num.end, num.end + 30)
-        if surface[0].isupper() and num.start > s + 2 and following and following.group(1)[0].isupper():
-            return None  # a name: "the Five Connectivities"
-        if text[max(s, num.start - 1) : num.start] in ("“", '"', "‘", "«"):
-            return None  # a quoted name: the “three tough battles”
-        if surface.lower() in ("zero", "cero") or (following and following.group(1).lower() == "sum"):
-            return None  # "zero-sum"
-    if lang == "zh" and kind == "count" and not _zh_counted(text, pos, right_limit, num):
-        reached = _REACHED.search(text[max(s, start - 6) : start]) and not _SPACE_DIGIT.match(text, pos, pos + 3)
-        if not (num.kind == "digits" and not num.is_year_like and reached):
-            return None
-    end = pos
+    if num.kind == "words" and kind == "count" and counts.word_reference(text, s, num, lang):
+        return None
+    if lang == "zh" and kind == "count" and counts.zh_uncounted(text, s, start, pos, limit, num):
+        return None
     what = ""
     counted = False
     if kind in ("count", "scaled"):
-        noun = _counted_noun(text, pos, right_limit, lang)
+        noun = counts.counted_noun(text, pos, limit, lang)
         counted = noun is not None
         if noun is None:
-            reached = _REACHED.search(text[max(s, start - 16) : start]) or _PART_OF.match(text, pos, right_limit)
-            if kind == "count" and not (reached and not num.is_year_like):
+            if kind == "count" and not (counts.bare_count(text, s, start, pos, limit) and not num.is_year_like):
                 return None  # a bare number: a label, a score, a code
-            what = _subject(text, sentence.clause_floor(start), start, lang)
+            what = subject_of(text, sentence.clause_floor(start), start, lang)
         else:
             what = noun
-        kind = "count"
-        unit = "count"
-    claim = _finish(sentence, num, start, end, value, unit, kind, lang, qualifier, decimals=decimals, what=what)
+        kind = unit = "count"
+    claim = _finish(sentence, num, start, pos, value, unit, kind, lang, qualifier, decimals=num.decimals, what=what)
     if claim is not None:
-        claim._scaled = scale != 1.0
+        claim._scaled = scaled
         claim._counted = counted
-    if claim is not None and claim.qualifier == "exact":
-        claim.qualifier = _qualifier_before(text, s, start, lang) or _qualifier_after(text, end, e, lang) or "exact"
+        if claim.qualifier == "exact":
+            claim.qualifier = _qualifier_before(text, s, start, lang) or _qualifier_after(text, pos, e, lang) or "exact"
     return claim
 
 
-def _product(*factors: float | Decimal) -> float:
-    """A product of decimal numbers as written: 2699.7 × 10^8 is 269970000000.0, not the
-    binary 269969999999.99997, and 8,3 GW is 8300000000.0 W."""
-    out = Decimal(1)
-    for f in factors:
-        out *= f if isinstance(f, Decimal) else Decimal(repr(f))
-    return float(out)
-
-
-def _currency_key(surface: str, lang: str) -> str:
-    return _LEADING_OF.sub("", _WS.sub(" ", surface.strip().lower()))
-
-
-def _unit_ok(m: re.Match[str], num: _Number, text: str, limit: int) -> bool:
-    sym = m.group("sym")
-    if sym in ("t", "m", "W", "ha") and m.group().startswith(" "):
-        nxt = text[m.end() : m.end() + 1]
-        return not nxt.isalpha()  # "5 t" yes, "5 tons" (word) handled, "5 the" no
-    return True
-
-
-def _unit_of(m: re.Match[str], vocab: Any) -> tuple[str, float]:
-    symbols = lexicon()["units"]["symbols"]
-    if m.group("sym"):
-        u, f = symbols[m.group("sym")]
-        return u, float(f)
-    key = _WS.sub(" ", m.group("word").strip().lower()) if vocab.lang != "zh" else m.group("word").strip()
-    u, f = vocab.unit_words[key]
-    return u, float(f)
-
-
-def _zh_counted(text: str, pos: int, limit: int, num: _Number) -> bool:
-    """A Chinese numeral counts something only with a classifier after it (三个国家, 十一项)."""
-    classifiers = _classifiers()
-    if num.kind == "zh":
-        classifiers = classifiers - {"国"}  # 两国: "the two countries"
-    nxt = _ZH_NEXT_CHAR.match(text, pos, limit)
-    if num.value == 1 and text[num.start : num.end] == "一":
-        return False  # 一个 is usually an article
-    return bool(nxt) and nxt.group(1) in classifiers
-
-
-def _counted_noun(text: str, pos: int, limit: int, lang: str) -> str | None:
-    """The thing counted after a number: '192 infrastructure projects', '11 个国家'."""
-    rest = text[pos:limit]
-    if lang == "zh":
-        m = _zh_classifier_re().match(rest)
-        tail = rest[m.end() :] if m else rest
-        if not (m and m.group(2)) and not _CJK_ANY.match(tail):
-            return None
-        noun = []
-        for ch in tail:
-            if ch in _ZH_STOP or ch.isdigit() or ch.isspace() or ch in _ZH_COUNT_STOP:
-                break
-            noun.append(ch)
-            if len(noun) >= 8:
-                break
-        word = "".join(noun)
-        if m and m.group(2) and not word:
-            return m.group(2)
-        return word or None
-    words: list[str] = []
-    stop = _COUNT_STOP.get(lang, set())
-    connect = _COUNT_CONNECT.get(lang, set())
-    last_end = 0
-    plural_at = None
-    for m in _WORD.finditer(rest):
-        gap = rest[last_end : m.start()]
-        if gap.strip() and gap.strip() not in ("-",):
-            break
-        w = m.group()
-        lw = w.lower()
-        coordinated = lw in ("and", "y", "e") and plural_at is None and words and words[-1][0].isupper()
-        if lw in stop and not (lw in connect and plural_at is not None and len(words) < 4) and not coordinated:
-            break  # but "Latin American and Caribbean countries" goes on to its noun
-        if plural_at is not None and lw not in connect and words[-1].lower() not in connect:
-            break  # the noun phrase ended at its plural head ("countries agreed")
-        words.append(w)
-        last_end = m.end()
-        if plural_at is None and _plural(lw, lang):
-            plural_at = len(words)
-        if len(words) >= 6:
-            break
-    if (
-        plural_at is not None
-        and len(words) > plural_at
-        and words[plural_at].lower() in connect
-        and len(words) == plural_at + 2
-    ):
-        pass  # "proyectos de infraestructura": keep the complement
-    elif plural_at is not None:
-        words = words[:plural_at]
-    else:
-        words = words[:1]
-    while words and words[-1].lower() in connect:
-        words.pop()
-    if not words:
-        return None
-    if words[0].lower() in _month_words(lang):
-        return None
-    return " ".join(words)
-
-
-def _plural(word: str, lang: str) -> bool:
-    if lang == "en":
-        return (word.endswith("s") and not word.endswith(("ss", "us", "is"))) or word in (
-            "people",
-            "children",
-            "staff",
-            "personnel",
-        )
-    return word.endswith("s") and len(word) > 3
-
-
-def _month_words(lang: str) -> set[str]:
-    from lazos.documents.periods import _months
-
-    return set(_months(lang)) if lang != "zh" else set()
-
-
 def _finish(
-    sentence: _Sentence,
-    num: _Number,
+    sentence: Sentence,
+    num: Number,
     start: int,
     end: int,
     value: float,
@@ -1298,7 +729,7 @@ def _finish(
     what: str = "",
 ) -> Claim | None:
     if not what:
-        what = _what(sentence, start, end, kind)
+        what = what_of(sentence, start, end, kind)
     return Claim(
         start=start,
         end=end,
@@ -1340,388 +771,4 @@ def _qualifier_after(text: str, end: int, e: int, lang: str) -> str | None:
 # ---------------------------------------------------------------------------- what, period
 
 
-def _what(sentence: _Sentence, start: int, end: int, kind: str) -> str:
-    text, s, e, lang = sentence.text, sentence.s, sentence.e, sentence.lang
-    after = text[end : min(e, end + 120)]
-    if kind == "percent":
-        if lang == "zh":
-            before = text[max(s, start - _LOOK_BACK) : start]
-            m = _ZH_SHARE_OF.search(before)
-            if m:
-                return m.group(1).strip()
-        else:
-            m = _PERCENT_OF.match(after)
-            if m:
-                return _trim_words(m.group(1), 6, lang, keep="first")
-            noun = _counted_noun(text, end, min(e, end + 60), lang) if lang != "zh" else None
-            if noun and noun.lower() not in ("year-on-year", "year", "annually"):
-                return noun
-    return _subject(text, sentence.clause_floor(start), start, lang)
-
-
-_CLAUSE_SPLIT = re.compile(
-    r"[;:()]|,\s+(?=\D)|—|–\s|\b(?:while|whereas|but|mientras|pero|enquanto|mas)\b", re.IGNORECASE
-)
-_FRAME = re.compile(
-    r"^\s*(?:(?:specifically|in\s+addition|moreover|furthermore|meanwhile|at\s+the\s+same\s+time|"
-    r"in|by|as\s+of|since|during|from|until|en|em|a|al|desde|hasta|até|durante|además|ademais|asimismo)\b[^,]{0,40},\s*)+",
-    re.IGNORECASE,
-)
-_ACTION_VERBS = re.compile(
-    r"\b(?:invested|lent|loaned|exported|imported|provided|received|attracted|disbursed|pledged|committed|donated|"
-    r"invirtió|prestó|exportó|importó|otorgó|recibió|donó|investiu|emprestou|exportou|importou|concedeu|recebeu|doou)\b",
-    re.IGNORECASE,
-)
-
-
-def _subject(text: str, floor: int, start: int, lang: str) -> str:
-    """What a figure measures, from the words before it: 'China–Latin America trade exceeded'.
-
-    ``floor`` is where its clause may start at the earliest (``_Sentence.clause_floor``)."""
-    before = text[floor:start]
-    if lang == "zh":
-        clause = _ZH_CLAUSE_SPLIT.split(before)[-1]
-        clause = _ZH_YEAR_PHRASE.sub("", clause)
-        clause = _ZH_NUMBER_START.split(clause, maxsplit=1)[0] if _ANY_DIGIT.search(clause) else clause
-        changed = True
-        while changed:
-            changed = False
-            for verb in _ZH_VERBS:
-                if clause.rstrip().endswith(verb):
-                    clause = clause.rstrip()[: -len(verb)]
-                    changed = True
-        return clause.strip()[-12:]
-    clause = _CLAUSE_SPLIT.split(before)[-1]
-    clause = _NUMBER_START.split(clause, maxsplit=1)[0]
-    clause = _FRAME.sub("", clause)
-    verb = _SUBJECT_VERB.get(lang)
-    words = clause.strip()
-    if verb is not None:
-        action = _ACTION_VERBS.search(words)
-        parts = list(verb.finditer(words))
-        if action is not None:
-            words = words[: action.end()]
-        elif parts:
-            first = parts[0]
-            head = words[: first.start()].strip() if first.start() > 0 else ""
-            words = head or _trailing_verb_re(lang).sub("", words).strip()
-    return _trim_words(words, 8, lang)
-
-
-_YEARS_ZH = r"(?:1[89]\d\d|20\d\d)\s*年(?:\s*\d{1,2}\s*月)?(?:底|末|初|以来|上半年|下半年|前)?|(?:1[89]\d\d|20\d\d)"
-
-# Patterns used on every sentence, compiled once.
-_WS = re.compile(r"\s+")
-_ANY_DIGIT = re.compile(r"\d")
-_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
-_WORD_SPLIT = re.compile(r"[\s\-]+")
 _NOTE_START = re.compile(r"^\s*\[\d+\]\s")
-_OF_THE_YEAR = re.compile(r"\s+(?:of\s+)?(?:the\s+|a\s+)?(?:year|century|decade)", re.IGNORECASE)
-_URL_BEFORE = re.compile(r"(?:https?://|www\.|@)\S*$")
-_SLASH_AFTER = re.compile(r"\S*/\S")
-_ZH_MORE = re.compile(r"\s*(多|余)")
-_ZH_MORE_COUNTED = re.compile(r"\s*(多|余)(?:个|项|家|名|位|次|座|条|份|种)")
-_ZH_NEXT_CHAR = re.compile(r"\s*(?:多|余)?\s*(.)")
-_OF_LINK = re.compile(r"\s+(?:de|of)(?=\s)", re.IGNORECASE)
-_FOLLOWING_WORD = re.compile(r"[\s-]+(\w+)")
-_SPACE_DIGIT = re.compile(r"\s*\d")
-_LEADING_OF = re.compile(r"^(?:de|of)\s+")
-_ZH_SHARE_OF = re.compile(r"占([^，。；、]{1,20}?)的?\s*(?:比重|比例|份额)?\s*(?:为|达|约)?\s*$")
-_PERCENT_OF = re.compile(r"\s+(?:of|de|del|do|da|dos|das)\s+([^,.;:()]{3,80})", re.IGNORECASE)
-_ZH_CLAUSE_SPLIT = re.compile(r"[，。；、,;:：]")
-_ZH_YEAR_PHRASE = re.compile(rf"(?:截至|截止|自|从|在|于)?\s*(?:{_YEARS_ZH})")
-_ZH_NUMBER_START = re.compile(r"[\d.%]")
-_NUMBER_START = re.compile(r"\d|US\$|U\.S\.\s?\$|R\$|€|\$")
-_HARD_STOP = re.compile(r"[;；。]")
-_STOP_COST = 40  # a period across a semicolon dates the claim only when nothing nearer does
-_SINCE_BEFORE = re.compile(r"(?:\bsince|\bdesde|\bdepuis|\bdes\s+de|自|从)\s*$", re.IGNORECASE)
-_ZH_GREW_BY = re.compile(r"(?:增长|增加|提高|提升|扩大|上升|上涨)了?\s*$")
-# A count whose noun is elsewhere: "22 of the 33 countries", "thirteen of them", "quinze são de frango".
-_PART_OF = re.compile(
-    r"\s+(?:of\s+(?:them|these|those|which|the\s+\d[\d,.]*)\b|de\s+(?:ellos|ellas|estos|estas|los\s+cuales|las\s+cuales)\b|"
-    r"de\s+(?:los|las)\s+\d[\d.,]*|deles\b|delas\b|d[oa]s\s+quais\b|d[oa]s\s+\d[\d.,]*|(?:são|eram|son|eran)\s+de\b)",
-    re.IGNORECASE,
-)
-_ZH_TENTHS = re.compile(r"成(?![为立功本员果交都长绩熟就品分型效形])")
-_COMPARED = re.compile(r"[\s,]*(?:of|de|do|da|than|que)\b", re.IGNORECASE)
-
-
-_DIGITS_BEFORE = re.compile(r"\d[\d.,]*\s*$")
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
-
-
-def _after_number(text: str, s: int, start: int, lang: str) -> bool:
-    """Whether a number (digits or a number word) comes right before ``start``: "dos mil"."""
-    before = text[max(s, start - 16) : start]
-    if _DIGITS_BEFORE.search(before):
-        return True
-    word = _WORD_BEFORE.search(before)
-    return bool(word) and word.group(1).lower() in _trigger_words(lang)
-
-
-@cache
-def _scale_alone_re(lang: str) -> re.Pattern[str]:
-    return re.compile(alternation(list(lexicon()["scale_alone"].get(lang, {})), latin=True), re.IGNORECASE)
-
-
-@cache
-def _classifiers() -> frozenset[str]:
-    return frozenset(lexicon()["classifiers"])
-
-
-@cache
-def _zh_classifier_re() -> re.Pattern[str]:
-    return re.compile(r"\s*(多|余)?\s*([" + "".join(lexicon()["classifiers"]) + r"])?")
-
-
-@cache
-def _trailing_verb_re(lang: str) -> re.Pattern[str]:
-    return re.compile(_SUBJECT_VERB[lang].pattern + r"\s*$", re.IGNORECASE)
-
-
-def _trim_words(phrase: str, limit: int, lang: str, keep: str = "last") -> str:
-    phrase = _WS.sub(" ", phrase).strip(" ,.;:\"“”'’")
-    while True:
-        new = _DETERMINERS.sub("", phrase)
-        if new == phrase:
-            break
-        phrase = new
-    words = phrase.split(" ")
-    if len(words) <= limit:
-        return phrase
-    return " ".join(words[:limit] if keep == "first" else words[-limit:])
-
-
-_WINDOW_BEFORE = 200  # a period further before a claim costs more than any chosen period may
-_WINDOW_AFTER = 220  # ... and further after it (the cost of a period right after can be 20 below its distance)
-_ZH_NEAR = 30  # in Chinese, a period at least this far before costs 30 plus the claims between
-
-
-class _Dating:
-    """Chooses each claim's period among the periods of its sentence (``period_for``)."""
-
-    def __init__(self, text: str, s: int, e: int, lang: str, periods: list[Period], claims: _ClaimIndex) -> None:
-        self.text, self.lang, self.periods, self.claims = text, lang, periods, claims
-        self.starts = [p.start for p in periods]
-        self.ends = [p.end for p in periods]  # periods do not overlap: sorted too
-        self.stops = [m.start() for m in _HARD_STOP.finditer(text, s, e)]
-        self.weight = 40 if lang == "zh" else 60
-
-    def period_for(self, k: int, frame: Period | None, clause: tuple[int, int]) -> Period | None:
-        """The period nearest to claim ``k`` in its sentence, not claimed by a nearer claim.
-
-        Chinese puts the time before what it dates; the other languages put it before or
-        right after ("reached US$ 485.8 billion in 2022"). Each period has a cost (its distance,
-        the claims of other units in between, a clause or a semicolon between...) and the first
-        of the cheapest wins, if it costs at most 200. Only the periods that can win are looked
-        at (those near the claim, the frame, and in Chinese the cheapest of those further before),
-        and costed from the one that may cost least until the rest cannot beat the best so far.
-        """
-        ranked = sorted(
-            (self._least_cost(k, self.periods[i], frame, clause), i) for i in self._candidates(k, frame, clause)
-        )
-        best, best_cost = -1, math.inf
-        for least, i in ranked:
-            if least > min(best_cost, 200):
-                break  # this one and the rest cost more than the best so far
-            cost = self._cost(k, self.periods[i], frame, clause)
-            if cost < best_cost or (cost == best_cost and i < best):
-                best, best_cost = i, cost
-        if best < 0 or best_cost > 200:
-            return None
-        return self.periods[best]
-
-    def _least_cost(self, k: int, p: Period, frame: Period | None, clause: tuple[int, int]) -> float:
-        """What ``_cost`` gives at least, from the distance alone."""
-        c = self.claims.claims[k]
-        if p is frame and p.end <= c.start:
-            return 25.0
-        if p.end <= c.start:
-            least = min(c.start - p.end, _ZH_NEAR) if self.lang == "zh" else c.start - p.end
-        else:
-            least = p.start - c.end + (100 if self.lang == "zh" else -20)
-        if p is not frame and not (clause[0] <= p.start < clause[1]):
-            least += 120
-        return least
-
-    def _cost(self, k: int, p: Period, frame: Period | None, clause: tuple[int, int]) -> float:
-        c, text, lang = self.claims.claims[k], self.text, self.lang
-        if p is frame and p.end <= c.start:
-            cost = 25.0
-        elif p.end <= c.start:
-            distance = c.start - p.end
-            between = self.weight * self.claims.others_between(p.end, c.start, k)
-            if lang == "zh" and distance >= _ZH_NEAR:
-                cost = 30 + between  # what the min() below gives: the other term is at least this
-            else:
-                cost = distance + between
-                if self._stop_between(p.end, c.start):
-                    cost += _STOP_COST
-                if _SINCE_BEFORE.search(text, max(0, p.start - 12), p.start):
-                    cost += 60  # "desde 1992, produjo ... en 2023": a starting point dates nothing
-                if lang == "zh":
-                    cost = min(cost, 30 + between)  # Chinese puts the time first
-        else:
-            distance = p.start - c.end
-            between = self.weight * self.claims.others_between(c.end, p.start, k)
-            gap = text[c.end : p.start]
-            cost = distance + between + (100 if lang == "zh" else 40)
-            if lang != "zh" and _ATTACHED.fullmatch(gap) and not (c.kind == "multiple" and _COMPARED.match(gap)):
-                cost = distance - 20 + between
-            if self._stop_between(c.end, p.start):
-                cost += _STOP_COST
-        if p is not frame and not (clause[0] <= p.start < clause[1]):
-            cost += 120  # a period in another clause
-        return cost
-
-    def _stop_between(self, a: int, b: int) -> bool:
-        i = bisect_left(self.stops, a)
-        return i < len(self.stops) and self.stops[i] < b
-
-    def _candidates(self, k: int, frame: Period | None, clause: tuple[int, int]) -> set[int]:
-        """Indices of periods that include the cheapest one (the rest cost more, or over 200).
-
-        A period costs at least its distance to the claim (less 20 right after it), except the
-        frame and, in Chinese, a period before the claim (30 plus the claims of other units in
-        between, plus 120 outside the claim's clause: the nearer, the cheaper)."""
-        c = self.claims.claims[k]
-        found = set(
-            range(bisect_left(self.ends, c.start - _WINDOW_BEFORE), bisect_right(self.starts, c.end + _WINDOW_AFTER))
-        )
-        if frame is not None:
-            i = bisect_left(self.starts, frame.start)
-            if i < len(self.periods) and self.periods[i] is frame:
-                found.add(i)
-        if self.lang == "zh":
-            last = bisect_right(self.ends, c.start - _ZH_NEAR) - 1  # the nearest of those further before
-            if last >= 0 and self.periods[last] is frame:
-                last -= 1
-            if last >= 0:
-                first = self._first_as_cheap(k, last, clause)
-                found.update(i for i in (first, first + 1) if i <= last)  # the next one if the first is the frame
-        return found
-
-    def _first_as_cheap(self, k: int, last: int, clause: tuple[int, int]) -> int:
-        """The first period before ``last`` that costs (as a period further before) what ``last``
-        costs: the cost only grows with the distance, so a bisection finds it."""
-        c = self.claims.claims[k]
-
-        def cost(i: int) -> int:
-            p = self.periods[i]
-            outside = 0 if clause[0] <= p.start < clause[1] else 120
-            return self.weight * self.claims.others_between(p.end, c.start, k) + outside
-
-        target = cost(last)
-        lo, hi = 0, last
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if cost(mid) == target:
-                hi = mid
-            else:
-                lo = mid + 1
-        return lo
-
-
-class _ClaimIndex:
-    """The claims of a sentence, to count the claims between two positions in log time.
-
-    Claims come in the order of their numbers, and a number is read only after the claim before
-    it ends, so their ends strictly increase; a claim starts at most ``lag`` characters before
-    the one before it ends (a currency sign or "multiplied by" before its number)."""
-
-    def __init__(self, text: str, claims: list[Claim], resolved: list[str]) -> None:
-        self.claims = claims
-        self.ends = [c.end for c in claims]
-        self.lag = _lag(claims)
-        # Claims in brackets after another ("RMB 10 billion (about 1.5 billion dollars)") never count.
-        self.counts = [not _parenthetical(text, c) for c in claims]
-        self.total = list(itertools.accumulate(self.counts, initial=0))
-        # Units as read, and as resolved (pesos, ¥): claim k sees those before it resolved.
-        self.read = [c.unit for c in claims]
-        self.resolved = resolved
-        self.by_read: dict[str, list[int]] = {}
-        self.by_resolved: dict[str, list[int]] = {}
-        for j in range(len(claims)):
-            if self.counts[j]:
-                self.by_read.setdefault(self.read[j], []).append(j)
-                self.by_resolved.setdefault(resolved[j], []).append(j)
-
-    def others_between(self, a: int, b: int, k: int) -> int:
-        """Claims that lie within [a, b], not in brackets, of another unit than claim ``k``.
-
-        Claims between a claim and a period usually own it, except a coordinated list
-        ("86% and 95%", "5,000 scholarships and 3,000 training opportunities")."""
-        ends = self.ends
-        hi = bisect_right(ends, b)  # claims [0, hi) end by b
-        lo = bisect_right(ends, a)  # claims before lo end by a, so start before it
-        sure = max(lo, bisect_left(ends, a + self.lag) + 1)  # claims from here on start after a
-        n = sum(1 for j in range(lo, min(sure, hi)) if self.claims[j].start >= a and self._counts(j, k))
-        if hi > sure:
-            n += self._count(sure, hi, k)
-        return n
-
-    def _unit(self, j: int, k: int) -> str:
-        return self.resolved[j] if j < k else self.read[j]
-
-    def _counts(self, j: int, k: int) -> bool:
-        return j != k and self.counts[j] and self._unit(j, k) != self.read[k]
-
-    def _count(self, i: int, h: int, k: int) -> int:
-        """``_counts`` over claims [i, h)."""
-        unit = self.read[k]
-        same = _count_in(self.by_resolved.get(unit, []), i, min(h, k)) + _count_in(
-            self.by_read.get(unit, []), max(i, k + 1), h
-        )
-        itself = 1 if i <= k < h and self.counts[k] else 0
-        return self.total[h] - self.total[i] - same - itself
-
-
-def _count_in(indices: list[int], i: int, h: int) -> int:
-    """How many of the sorted ``indices`` are in [i, h)."""
-    return max(0, bisect_left(indices, h) - bisect_left(indices, i))
-
-
-# A bare number after these is a count of what the sentence is about ("... had joined to 21").
-_REACHED = re.compile(
-    r"(?:\b(?:to|reached|reaching|totaled|totalled|numbered|hit|about|around|approximately|nearly|more\s+than|"
-    r"over|some|alcanzó|alcanzaron|llegó\s+a|ascendió\s+a|unos|unas|aproximadamente|cerca\s+de|más\s+de|"
-    r"atingiu|chegou\s+a|subiu\s+para|mais\s+de)|达到|增至|增加到|增长到|超过|突破|逾|约)\s*$",
-    re.IGNORECASE,
-)
-_ATTACHED = re.compile(
-    r"[\s,]*(?:year-on-year\s+)?(?:in|en|em|during|durante|for|para|of|de|do|del|da|by|at\s+the\s+end\s+of|a\s+finales\s+de|"
-    r"no\s+final\s+de|as\s+of|hasta|até|since|desde)\s+(?:the\s+(?:year\s+|end\s+of\s+)?|el\s+año\s+|o\s+ano\s+(?:de\s+)?)?",
-    re.IGNORECASE,
-)
-_RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|a|y|e|and|至|到|~)\s*(?:US\$|\$|R\$)?\s*$", re.IGNORECASE)
-
-
-def _parenthetical(text: str, c: Claim) -> bool:
-    """A claim in brackets right after another one: "RMB 10 billion (about 1.5 billion dollars)"."""
-    return "(" in text[max(0, c.start - 10) : c.start] and ")" in text[c.end : c.end + 3]
-
-
-def _factor_of(claim: Claim, num: _Number) -> Decimal:
-    """What a claim's scale and unit multiplied its number by ("15 billion": 10^9)."""
-    return Decimal(repr(claim.value)) / Decimal(repr(num.value)) if num.value else Decimal(1)
-
-
-def _range_claim(text: str, num: _Number, partner: Claim, partner_num: _Number, lang: str) -> Claim | None:
-    """'10-15%', '2 a 3 millones', '3 至 5 年': a bare first number takes the second's unit and scale."""
-    if not _RANGE_GAP.fullmatch(text[num.end : partner_num.start]) or (partner.unit == "count" and not partner.what):
-        return None
-    factor = _factor_of(partner, partner_num)
-    return Claim(
-        start=num.start,
-        end=num.end,
-        text=text[num.start : num.end],
-        value=_product(num.value, factor),
-        unit=partner.unit,
-        what=partner.what,
-        period=None,
-        countries=[],
-        lang=lang,
-        qualifier="exact",
-        kind=partner.kind,
-        decimals=num.decimals,
-    )

@@ -1,0 +1,36 @@
+"""Durations: "seven years", "14 anos", "25 meses", "十年", "九个月".
+
+Duration words and their length are in lexicon.yaml (``durations``); a number before them
+that is part of a calendar period ("the first eleven months of 2019") is not a duration."""
+
+from __future__ import annotations
+
+import re
+
+from lazos.documents.finders.base import WS, Number
+from lazos.documents.lexicon import Vocabulary
+
+OF_YEAR = re.compile(r"\s+(?:of|de|do|del|da)\s+(?:(?:the\s+)?year\b|(?:el\s+|o\s+)?año\b|(?:1[89]|20)\d\d)", re.I)
+
+
+PERIOD_WORDS = re.compile(
+    r"(?:\b(?:first|last|past|next|previous|following|recent|coming|primeros|primeras|últimos|últimas|"
+    r"próximos|próximas|pasados|primeiros|primeiras|próximos|passados|últimos)\s+)$|(?:前|后|近|过去|未来)\s*$",
+    re.IGNORECASE,
+)
+
+
+def after(vocab: Vocabulary, text: str, s: int, pos: int, limit: int, num: Number) -> tuple[str, float, int] | None:
+    """(unit, factor, end) of a duration word right after the number; ``("", 0, end)`` when the
+    number and the word are a calendar period, not a quantity; None when there is none."""
+    m = vocab.duration_re.match(text, pos, limit)
+    if m is None or (num.is_year_like and vocab.lang == "zh"):
+        return None
+    word = WS.sub(" ", m.group().strip().lower())
+    unit, factor = vocab.duration_words[word]
+    calendar = PERIOD_WORDS.search(text[max(s, num.start - 14) : num.start]) and OF_YEAR.match(
+        text[m.end() : m.end() + 16]
+    )
+    if num.is_year_like or calendar:
+        return "", 0.0, m.end()
+    return unit, float(factor), m.end()
