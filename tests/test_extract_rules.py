@@ -130,7 +130,7 @@ MULTIPLES_AND_DURATIONS = [
     ("出口额是2010年的两倍。", "两倍", 2, "times"),
     ("Over seven years, investment doubled.", "seven years", 7, "year"),
     ("A obra levou 14 anos.", "14 anos", 14, "year"),
-    ("Negotiations on the free trade agreement took 14 months.", "14 months", 14, "month"),
+    ("Negotiations on the free trade agreement took 14 months.", "14 months", 14 / 12, "year"),
 ]
 
 RANGES = [
@@ -163,7 +163,7 @@ def test_counts_of_things_in_digits_and_in_words(text, span, value, unit):
 
 
 @pytest.mark.parametrize(("text", "span", "value", "unit"), MULTIPLES_AND_DURATIONS)
-def test_multiples_are_factors_and_durations_keep_their_unit(text, span, value, unit):
+def test_multiples_are_factors_and_durations_are_in_years(text, span, value, unit):
     assert_claim(text, span, value, unit)
 
 

@@ -46,9 +46,10 @@ from lazos.documents.numbers import (
 from lazos.documents.periods import Period, find_periods
 from lazos.documents.places import Place, codes_in_order, find_places
 from lazos.documents.text import Paragraph, cjk_share, detect_language, pair_translations, paragraphs, sentences
+from lazos.documents.traditional import to_simplified
 from lazos.documents.what import CLAUSE_SPLIT, LOOK_BACK, ZH_CLAUSE_SPLIT, subject_of, what_of
 
-EXTRACTOR_VERSION = "1.3.0"  # bump whenever claims change: re-ingesting re-reads them
+EXTRACTOR_VERSION = "1.4.0"  # bump whenever claims change: re-ingesting re-reads them
 
 _ZH_PARTIAL = re.compile(r"\s*(?:上半年|下半年|第[一二三四]季度|前\S{1,3}个?月|\d{1,2}\s*[-—至~]\s*\d{1,2}\s*月)")
 
@@ -64,7 +65,13 @@ class Extraction:
 
 
 def extract(text: str) -> Extraction:
-    """Every claim in a text, in order, with paragraphs (languages, translation pairs)."""
+    """Every claim in a text, in order, with paragraphs (languages, translation pairs).
+
+    Traditional Chinese is read through its simplified form, character for character
+    (traditional.py): offsets are the same, and each claim's text is the original's."""
+    original = text
+    if CJK_ANY.search(text):
+        text = to_simplified(text)
     paras = paragraphs(text)
     pair_translations(text, paras)
     evidence = _decimal_comma_evidence(text, paras)
@@ -97,7 +104,13 @@ def extract(text: str) -> Extraction:
             previous, previous_frame = opens, frame_at_end
     resolve_pesos_by_document(text, paras, claims)
     _link_translations(claims, paras)
-    return Extraction(text, paras, claims)
+    if text is not original:
+        for c in claims:
+            c.text = original[c.start : c.end]
+            at = text.find(c.what, c.context_start, c.context_end) if c.what else -1
+            if at >= 0:  # what is measured, in the characters it was written in
+                c.what = original[at : at + len(c.what)]
+    return Extraction(original, paras, claims)
 
 
 def _languages_of(lang: str) -> tuple[str, ...]:
@@ -655,6 +668,8 @@ def _claim(sentence: Sentence, num: Number) -> Claim | None:
     after = money.currency_after(vocab, text, pos, limit)
     if after:
         currency, pos = after[0] or currency, after[1]
+    if currency is None and scaled and lang == "en" and (us := money.bare_us(text, s, num)) is not None:
+        currency, start = "USD", us  # "US 489 billion"
 
     if currency:
         unit, kind, value = currency, "money", product(value, scale)
@@ -688,7 +703,9 @@ def _claim(sentence: Sentence, num: Number) -> Claim | None:
     if num.is_year_like and around is not None and kind in ("count", "scaled", "duration"):
         return None
     if num.word_one and kind == "count":
-        return None  # "one of the largest", "un acuerdo"
+        noun = counts.counted_noun(text, pos, limit, lang)
+        if not counts.numeral_one(text, s, num, noun, lang):
+            return None  # "one of the largest", "un acuerdo"
     if num.kind == "words" and kind == "count" and counts.word_reference(text, s, num, lang):
         return None
     if lang == "zh" and kind == "count" and counts.zh_uncounted(text, s, start, pos, limit, num):

@@ -113,7 +113,7 @@ def vocabulary(lang: str) -> Vocabulary:
     percent_words = lx["percent"].get(lang, [])
     units = {**lx["units"]["symbols"]}
     unit_words = _fold(lx["units"]["words"].get(lang, {}))
-    durations = _fold(lx["durations"].get(lang, {}))
+    durations = {k: (u, _ratio(f)) for k, (u, f) in _fold(lx["durations"].get(lang, {})).items()}
     mult_words = _fold(lx["multiples"]["words"].get(lang, {}))
     mult_after = lx["multiples"]["after"].get(lang, [])
     mult_before = lx["multiples"].get("before", {}).get(lang, [])

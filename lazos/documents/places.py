@@ -15,6 +15,7 @@ import pycountry
 from babel import Locale
 
 from lazos.documents.lexicon import lexicon, trie
+from lazos.documents.traditional import to_simplified
 
 # Names that are also common words or other things in running text.
 _AMBIGUOUS = {
@@ -62,7 +63,11 @@ def _names(lang: str) -> dict[str, tuple[str, ...]]:
     for code, by_lang in lx["regions"].items():
         for word in by_lang.get(lang, []):
             out[word if lang == "zh" else word.lower()] = (code,)
-    if lang == "zh":
+    if lang == "zh":  # Taiwan's names (宏都拉斯, 瓜地馬拉), read as the extractor reads them: simplified
+        for alpha2, name in Locale.parse("zh_Hant").territories.items():
+            country = pycountry.countries.get(alpha_2=alpha2) if len(alpha2) == 2 and alpha2.isalpha() else None
+            if country is not None:
+                out.setdefault(to_simplified(name), (country.alpha_3,))
         for pair, codes in lx["zh_pairs"].items():
             out[pair] = tuple(codes)
         for stop in lx["zh_name_stops"]:

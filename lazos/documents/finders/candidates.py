@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from lazos.documents.finders import percent
 from lazos.documents.finders.base import WS, Number
 from lazos.documents.finders.percent import ZH_FRACTION
 from lazos.documents.lexicon import alternation, figure_words, lexicon, vocabulary
@@ -108,6 +109,10 @@ def find_numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para
         if _negative_sign(text, s, start):
             start, value, year_like = start - 1, -value, False  # "fell to -0.5%", "−2.1%"
         out.append(Number(start, end, value, "digits", decimals_of(raw, decimal_comma), year_like))
+    if lang in ("es", "pt"):
+        out.extend(_compounds(text, s, e))
+    if lang != "zh":
+        out.extend(percent.proportions(text, s, e, lang))
     if lang == "zh":
         for m in ZH_FRACTION.finditer(text, s, e):
             den = parse_zh_numeral(m.group("den")) if not m.group("den").isdigit() else float(m.group("den"))
@@ -278,3 +283,19 @@ def _after_number(text: str, s: int, start: int, lang: str) -> bool:
 @cache
 def _scale_alone_re(lang: str) -> re.Pattern[str]:
     return re.compile(alternation(list(lexicon()["scale_alone"].get(lang, {})), latin=True), re.IGNORECASE)
+
+
+# Mexico and Central America write thousands of millions in two groups: "171 mil 854 millones"
+# (171,854 million) and "413 millones 800 mil" (413.8 million). Read as one number each.
+_THOUSANDS_THEN = re.compile(r"(?<![\d.,])(\d{1,3})\s+mil\s+(\d{1,3})(?![\d.,]?\d)(?=\s)", re.IGNORECASE)
+_MILLIONS_THEN = re.compile(
+    r"(?<![\d.,])(\d{1,3})\s+(?:millones|millón|milhões|milhão)\s+(\d{1,3})\s+mil\b(?!\s+mil)", re.IGNORECASE
+)
+
+
+def _compounds(text: str, s: int, e: int) -> Iterator[Number]:
+    """ "171 mil 854" (then "millones", a currency or a noun) and "413 millones 800 mil"."""
+    for m in _THOUSANDS_THEN.finditer(text, s, e):
+        yield Number(m.start(), m.end(), float(int(m.group(1)) * 1000 + int(m.group(2))), "digits")
+    for m in _MILLIONS_THEN.finditer(text, s, e):
+        yield Number(m.start(), m.end(), float(int(m.group(1)) * 1_000_000 + int(m.group(2)) * 1000), "digits")

@@ -195,3 +195,48 @@ def zh_uncounted(text: str, s: int, start: int, pos: int, limit: int, num: Numbe
 def bare_count(text: str, s: int, start: int, pos: int, limit: int) -> bool:
     """A number with no noun after it that still counts: "reached 21", "22 of them"."""
     return bool(REACHED.search(text[max(s, start - 16) : start]) or PART_OF.match(text, pos, limit))
+
+
+_ONE_BEFORE = re.compile(r"\b(?:the|this|that|any|no|every|each|which|at|for|on|from|to|by|than|with)\s+$", re.I)
+_ONE_IDIOMS = frozenset(
+    [
+        "another",
+        "other",
+        "hand",
+        "side",
+        "way",
+        "thing",
+        "point",
+        "time",
+        "day",
+        "reason",
+        "example",
+        "sense",
+        "place",
+        "more",
+        "less",
+        "such",
+        "single",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "half",
+        "quarter",
+        "third",
+        "and",
+        "or",
+        "by",
+    ]
+)
+
+
+def numeral_one(text: str, s: int, num: Number, noun: str | None, lang: str) -> bool:
+    """English "one" before the thing it counts is a figure ("one data centre in Argentina"): unlike
+    "un", "um" or "a" it is never an article. Not after "the", "at", "no"... nor in idioms ("one
+    hand", "one another")."""
+    if lang != "en" or text[num.start : num.end].lower() != "one" or not noun:
+        return False
+    if _ONE_BEFORE.search(text, max(s, num.start - 8), num.start):
+        return False
+    return noun.split(" ")[0].lower() not in _ONE_IDIOMS

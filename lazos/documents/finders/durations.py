@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from lazos.documents.finders import physical
 from lazos.documents.finders.base import WS, Number
 from lazos.documents.lexicon import Vocabulary
 
@@ -23,7 +24,7 @@ PERIOD_WORDS = re.compile(
 def after(vocab: Vocabulary, text: str, s: int, pos: int, limit: int, num: Number) -> tuple[str, float, int] | None:
     """(unit, factor, end) of a duration word right after the number; ``("", 0, end)`` when the
     number and the word are a calendar period, not a quantity; None when there is none."""
-    m = vocab.duration_re.match(text, pos, limit)
+    m = vocab.duration_re.match(text, physical.fused(text, pos, num), limit)  # "a 25-year concession"
     if m is None or (num.is_year_like and vocab.lang == "zh"):
         return None
     word = WS.sub(" ", m.group().strip().lower())

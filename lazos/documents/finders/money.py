@@ -104,3 +104,12 @@ def currency_after(vocab: Vocabulary, text: str, pos: int, limit: int) -> tuple[
     if m is None or (vocab.lang != "zh" and text[m.end() : m.end() + 1].isalpha()):
         return None
     return vocab.currency_words.get(currency_key(m.group(), vocab.lang)), m.end()
+
+
+_BARE_US = re.compile(r"(?<![A-Za-z.])US\s?$")
+
+
+def bare_us(text: str, s: int, num: Number) -> int | None:
+    """Where "US" starts in "US 489 billion" (dollars written without their sign), if it is there."""
+    m = _BARE_US.search(text, max(s, num.start - 4), num.start)
+    return m.start() if m else None

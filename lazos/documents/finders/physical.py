@@ -44,10 +44,17 @@ def after(
 ) -> tuple[str, float, int] | None:
     """(unit, factor, end) of a unit right after the number; ``("", 0, end)`` for "5m" with no
     currency (million or metres: not read); None when there is none."""
-    m = vocab.unit_re.match(text, pos, limit)
+    m = vocab.unit_re.match(text, fused(text, pos, num), limit)
     if m is None or not unit_ok(m, num, text, limit):
         return None
     unit, factor = unit_of(m, vocab)
     if unit == "m" and m.group("sym") == "m" and (scaled or not text[pos : pos + 1].isspace()):
         return "", 0.0, m.end()
     return unit, factor, m.end()
+
+
+def fused(text: str, pos: int, num: Number) -> int:
+    """Past the hyphen of a quantity fused to its unit: "a 1,100-ha site", "a 70-metre dam"."""
+    if num.kind == "digits" and text[pos : pos + 1] == "-" and text[pos + 1 : pos + 2].isalpha():
+        return pos + 1
+    return pos
