@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import statistics
 import sys
 import time
@@ -33,12 +34,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# --extractor DIR scores another checkout's extractor on these labels (the first scoring of a new
+# set is made with the extractor as it was before any change made for it).
+_OTHER = sys.argv[sys.argv.index("--extractor") + 1] if "--extractor" in sys.argv else None
+sys.path.insert(0, str(Path(_OTHER).resolve() if _OTHER else ROOT))
 
 from lazos.documents.evaluation import Tally, load_labels, score  # noqa: E402
 from lazos.documents.extract import extract  # noqa: E402
 
 DEVSET = ROOT / "tests" / "devset"
+REALSET = ROOT / "tests" / "realset"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -49,10 +54,28 @@ class LabelledText:
     text: str
     labels_path: Path
     lang: str | None
+    group: str | None = None  # for real articles: en, es-mxca, es-south, es-other, pt, zh-Hans, zh-Hant
 
 
-def labelled_texts() -> list[LabelledText]:
+def real_articles(split: str) -> list[LabelledText]:
+    """The real-article excerpts of one split ("dev" or "test"), as listed in tests/realset/manifest.csv."""
     out = []
+    with (REALSET / "manifest.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["split"] != split:
+                continue
+            path = REALSET / "articles" / row["file"]
+            labels = path.with_name(path.name.replace(".txt", ".expected.jsonl"))
+            out.append(
+                LabelledText(f"real-{split}", path.name, path.read_text("utf-8"), labels, row["lang"], row["group"])
+            )
+    return out
+
+
+def labelled_texts(test_split: bool = False) -> list[LabelledText]:
+    """Every labelled set; the real articles' test split only when asked (it is scored once per
+    release, and its misses are never printed)."""
+    out = real_articles("dev") + (real_articles("test") if test_split else [])
     for f in sorted(DEVSET.glob("passages_*.txt")):
         labels = f.with_suffix(".expected.jsonl")
         out.append(LabelledText("passages", f.name, f.read_text("utf-8"), labels, f.stem[-2:]))
@@ -110,24 +133,41 @@ def main() -> None:
     parser.add_argument("--scaling", action="store_true", help="only the time against figures in one paragraph")
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000])
     parser.add_argument("--shape", choices=["dated", "undated"], default="dated")
+    parser.add_argument("--test-split", action="store_true", help="also score the real articles' test split")
+    parser.add_argument("--real-only", action="store_true", help="only the real articles (no throughput)")
+    parser.add_argument("--extractor", help="a checkout whose extractor is scored (default: this one)")
     args = parser.parse_args()
     if args.scaling:
         scaling(args.sizes, args.shape, args.runs)
         return
-    texts = labelled_texts()
+    texts = labelled_texts(args.test_split)
+    if args.real_only:
+        texts = [t for t in texts if t.set_name.startswith("real-")]
     by_set: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    by_group: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     overall: dict[str, Tally] = defaultdict(Tally)
+    shown: dict[str, Tally] = defaultdict(Tally)  # errors may be shown for every set but the test split
     for item in texts:
         labels = load_labels(item.text, item.labels_path, item.lang)
         found = extract(item.text).claims
         for lang, t in score(item.text, found, labels, item.name).items():
             by_set[item.set_name][lang].add(t)
+            if item.set_name.startswith("real-"):
+                by_set[item.set_name]["all"].add(t)
+            if item.group:
+                by_group[item.set_name][item.group].add(t)
             overall[lang].add(t)
+            if item.set_name != "real-test":
+                shown[lang].add(t)
     for set_name, tallies in by_set.items():
         print_table(f"Lazos extractor, {set_name} ({sum(1 for t in texts if t.set_name == set_name)} texts)", tallies)
+        if set_name in by_group:
+            print_table(f"Lazos extractor, {set_name} by variety", by_group[set_name])
     print_table("Lazos extractor, all labelled sets", overall)
+    if args.real_only:
+        return
     if args.show_errors:
-        for lang, t in sorted(overall.items()):
+        for lang, t in sorted(shown.items()):
             for line in t.misses:
                 print(f"  {lang} MISS  {line}")
             for line in t.extras:
@@ -141,7 +181,12 @@ def main() -> None:
     # The labelled passages and held-out articles are far denser in figures than real articles
     # (a claim every ~100 bytes against ~450 in the reference articles), so density is shown.
     groups: dict[str, list[str]] = {"all labelled texts": [t.text for t in texts]}
+    groups["real articles, both splits (text only, not scored here)"] = [
+        t.text for t in real_articles("dev") + real_articles("test")
+    ]
     for t in texts:
+        if t.set_name.startswith("real-"):
+            continue
         groups.setdefault(f"{t.lang} passages and held-out articles" if t.lang else "reference articles", []).append(
             t.text
         )

@@ -71,7 +71,7 @@ def extract(text: str) -> Extraction:
     (traditional.py): offsets are the same, and each claim's text is the original's."""
     original = text
     if CJK_ANY.search(text):
-        text = to_simplified(text)
+        text = _ZH_DIGIT_YEAR.sub(lambda m: m.group().translate(_ZH_DIGITS), to_simplified(text))
     paras = paragraphs(text)
     pair_translations(text, paras)
     evidence = _decimal_comma_evidence(text, paras)
@@ -99,7 +99,8 @@ def extract(text: str) -> Extraction:
             frame_at_end = _frames_of(text, s, e, lang, opens)[-1][1] if opens else None
             if has_candidates(text, s, e, lang):
                 votes = evidence.get(lang, 0)
-                decimal_comma = votes > 0 or (votes == 0 and lang in ("es", "pt"))
+                # No evidence in Spanish or Portuguese: "1,300" and "1.300" are thousands (None).
+                decimal_comma = True if votes > 0 else False if votes < 0 or lang not in ("es", "pt") else None
                 claims.extend(_sentence_claims(text, s, e, p, lang, decimal_comma, opens, inherited))
             previous, previous_frame = opens, frame_at_end
     resolve_pesos_by_document(text, paras, claims)
@@ -111,6 +112,12 @@ def extract(text: str) -> Extraction:
             if at >= 0:  # what is measured, in the characters it was written in
                 c.what = original[at : at + len(c.what)]
     return Extraction(original, paras, claims)
+
+
+# Years written digit by digit in Chinese numerals (二〇二四年, Taiwan's press): read as 2024年,
+# the same length, so that they are dates, not "2024 years".
+_ZH_DIGIT_YEAR = re.compile(r"(?<![〇零一二三四五六七八九十百千万亿两])[一二][〇零一二三四五六七八九]{3}(?=\s*年)")
+_ZH_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
 def _languages_of(lang: str) -> tuple[str, ...]:
@@ -321,7 +328,7 @@ def _sentence_claims(
     e: int,
     para: Paragraph,
     lang: str,
-    decimal_comma: bool,
+    decimal_comma: bool | None,
     periods: list[Period],
     inherited: Period | None,
 ) -> list[Claim]:
@@ -660,14 +667,17 @@ def _claim(sentence: Sentence, num: Number) -> Claim | None:
         if m:
             pos, qualifier = m.end(), "lower_bound"
     scale, pos = money.scale_after(vocab, text, num, pos, limit, currency)
+    if scale == 1.0 and (both := money.scale_with_currency(vocab, text, pos, limit)) is not None:
+        scale, currency, pos = both  # "682 mdd": millions of dollars
     scaled = scale != 1.0
     if lang == "zh":
         m = ZH_MORE.match(text, pos, limit)
         if m and (scaled or not ZH_MORE_COUNTED.match(text, pos, limit)):
             pos, qualifier = m.end(), "lower_bound"
     after = money.currency_after(vocab, text, pos, limit)
-    if after:
-        currency, pos = after[0] or currency, after[1]
+    if after:  # 元 after 新台幣 stays Taiwan dollars
+        currency = currency if (currency and money.generic(after[2])) else after[0] or currency
+        pos = after[1]
     if currency is None and scaled and lang == "en" and (us := money.bare_us(text, s, num)) is not None:
         currency, start = "USD", us  # "US 489 billion"
 
@@ -709,6 +719,8 @@ def _claim(sentence: Sentence, num: Number) -> Claim | None:
     if num.kind == "words" and kind == "count" and counts.word_reference(text, s, num, lang):
         return None
     if lang == "zh" and kind == "count" and counts.zh_uncounted(text, s, start, pos, limit, num):
+        return None
+    if lang == "zh" and counts.zh_not_a_figure(text, s, num) and kind in ("count", "money", "duration", "scaled"):
         return None
     what = ""
     counted = False

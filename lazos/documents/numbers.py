@@ -41,8 +41,11 @@ _DOT_THOUSANDS_COMMA = re.compile(r"\d\.\d{3},\d")
 _COMMA_THOUSANDS_POINT = re.compile(r"\d,\d{3}\.\d")
 
 
-def parse_digits(token: str, decimal_comma: bool) -> float | None:
-    """A digit string with grouping and a decimal mark; ``decimal_comma`` settles "1.234"/"1,234".
+def parse_digits(token: str, decimal_comma: bool | None) -> float | None:
+    """A digit string with grouping and a decimal mark; ``decimal_comma`` settles "1.234"/"1,234":
+    True reads 1.234, False 1,234 as decimals; None (a Spanish or Portuguese text that gives no
+    evidence either way) reads both as thousands, as nobody writes a decimal to three places
+    before "millones" ("1,300 millones" in Mexico and Peru, "1.300 millones" in Argentina).
 
     Returns None for strings that are not one number ("1.2.3,4,5").
     """
@@ -61,7 +64,7 @@ def parse_digits(token: str, decimal_comma: bool) -> float | None:
             return float(t.replace(",", "."))  # "1,500" with a decimal comma is 1.5
         return float(t.replace(",", ""))
     if _GROUPED_DOT.match(t):  # only dots, in groups of three
-        if t.count(".") == 1 and not decimal_comma:
+        if t.count(".") == 1 and decimal_comma is False:
             return float(t)  # "4.858" with a decimal point is 4.858
         return float(t.replace(".", ""))
     if _PLAIN.match(t):
@@ -69,7 +72,7 @@ def parse_digits(token: str, decimal_comma: bool) -> float | None:
     return None
 
 
-def decimals_of(token: str, decimal_comma: bool) -> int:
+def decimals_of(token: str, decimal_comma: bool | None) -> int:
     """How many decimals a written number gives (its precision): "485.8" has 1."""
     t = token.strip()
     mark = "," if decimal_comma else "."

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from lazos.documents.finders import percent
-from lazos.documents.finders.base import WS, Number
+from lazos.documents.finders.base import CJK_ANY, WS, Number
 from lazos.documents.finders.percent import ZH_FRACTION
 from lazos.documents.lexicon import alternation, figure_words, lexicon, vocabulary
 from lazos.documents.numbers import ZH_NUMERAL, decimals_of, parse_digits, parse_words, parse_zh_numeral
@@ -90,7 +90,7 @@ def has_candidates(text: str, s: int, e: int, lang: str) -> bool:
     return trigger_re(lang).search(text, s, e) is not None
 
 
-def find_numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para: Paragraph) -> list[Number]:
+def find_numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool | None, para: Paragraph) -> list[Number]:
     out: list[Number] = []
     vocab = vocabulary(lang)
     for m in _DIGITS.finditer(text, s, e):
@@ -128,12 +128,17 @@ def find_numbers(text: str, s: int, e: int, lang: str, decimal_comma: bool, para
                 continue  # 百年 (a century, an idiom), 亿 after a lost number; 第六: an ordinal (百亿 is a number)
             if surface[0] == "十" and len(surface) == 1 and text[m.end() : m.end() + 1] == "分":
                 continue  # 十分: "very"
+            if _DATE_PART_AFTER.match(text, m.end(), m.end() + 4) or _short_year(text, m.start(), m.end()):
+                continue  # 十一日, 十二月: parts of a date; 二五年十二月: the year 2025 written short
             value = parse_zh_numeral(surface)
             if value is not None:
                 out.append(Number(m.start(), m.end(), value, "zh"))
     if lang != "zh" and vocab.scale_re is not None:
         for m in _scale_alone_re(lang).finditer(text, s, e):
-            if vocab.scale_re.match(text, m.end(), e) and not _after_number(text, s, m.start(), lang):
+            follows = vocab.scale_re.match(text, m.end(), e) or (
+                m.group().lower() == "mil" and vocab.percent_re.match(text, m.end(), e)  # "mil por ciento"
+            )
+            if follows and not _after_number(text, s, m.start(), lang):
                 value = lexicon()["scale_alone"][lang][WS.sub(" ", m.group().lower())]
                 out.append(Number(m.start(), m.end(), value, "words"))
     has_words = lang == "zh" or trigger_re(lang).search(text, s, e) is not None
@@ -213,11 +218,14 @@ def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
         and (not nxt.isalnum())
     ):
         return True
+    if prev == "-" and _YEAR_HYPHEN.search(text, max(0, start - 8), start):
+        return True  # the month or day of a date: "2023-03", "2023-03-15"
     if prev == "[" and _BRACKET_CLOSE.match(text, end, end + 4):
         return True  # [12]
     if nxt in _SUPERSCRIPTS or prev in _SUPERSCRIPTS:
         return True
-    if prev in "+×*=/" or nxt in "+×*=" or (nxt == "/" and text[end + 1 : end + 2].isdigit()):
+    formula_before = prev in "+×*=/" and not (prev == "/" and CJK_ANY.match(text, start - 2))  # 亿元/4.5万亿比索
+    if formula_before or nxt in "+×*=" or (nxt == "/" and text[end + 1 : end + 2].isdigit()):
         return True  # a formula or a label: "1+3+6", "3×3", "24/7"
     # Letters glued on either side: G20, 5G, COVID-19 (but 5GW, 10km and $5bn are quantities).
     if prev == "-" and start >= 2 and text[start - 2].isalpha():
@@ -241,8 +249,8 @@ def _is_marker(text: str, start: int, end: int, para: Paragraph) -> bool:
     # List numbering at the start of a paragraph: (1) 1. II.
     if start - para.start < 6 and _LIST_MARKER.match(text[para.start : end + 2]):
         return True
-    # A label: Article 5, Table 2, No. 3, pp. 45, Vol. 12.
-    if _labels().search(before):
+    # A label: Article 5, Table 2, No. 3, pp. 45, Vol. 12 (not "etapa 200 mil hectares": a quantity).
+    if _labels().search(before) and not _quantity_follows(text, end, para.lang):
         return True
     return bool(_URL_BEFORE.search(before) or (prev == "/" and _SLASH_AFTER.match(text, end, end + 4)))
 
@@ -288,6 +296,7 @@ def _scale_alone_re(lang: str) -> re.Pattern[str]:
 # Mexico and Central America write thousands of millions in two groups: "171 mil 854 millones"
 # (171,854 million) and "413 millones 800 mil" (413.8 million). Read as one number each.
 _THOUSANDS_THEN = re.compile(r"(?<![\d.,])(\d{1,3})\s+mil\s+(\d{1,3})(?![\d.,]?\d)(?=\s)", re.IGNORECASE)
+_MIL_THEN = re.compile(r"(?<![\w.,])mil\s+(\d{1,3}(?:\.\d{1,2})?)(?![\d.,]?\d)(?=\s)", re.IGNORECASE)
 _MILLIONS_THEN = re.compile(
     r"(?<![\d.,])(\d{1,3})\s+(?:millones|millón|milhões|milhão)\s+(\d{1,3})\s+mil\b(?!\s+mil)", re.IGNORECASE
 )
@@ -297,5 +306,29 @@ def _compounds(text: str, s: int, e: int) -> Iterator[Number]:
     """ "171 mil 854" (then "millones", a currency or a noun) and "413 millones 800 mil"."""
     for m in _THOUSANDS_THEN.finditer(text, s, e):
         yield Number(m.start(), m.end(), float(int(m.group(1)) * 1000 + int(m.group(2))), "digits")
+    for m in _MIL_THEN.finditer(text, s, e):  # "mil 800 millones", "mil 682.7 millones", "mil 500 MW"
+        if not _after_number(text, s, m.start(), "es"):
+            yield Number(m.start(), m.end(), 1000 + float(m.group(1)), "digits")
     for m in _MILLIONS_THEN.finditer(text, s, e):
         yield Number(m.start(), m.end(), float(int(m.group(1)) * 1_000_000 + int(m.group(2)) * 1000), "digits")
+
+
+_YEAR_HYPHEN = re.compile(r"(?:19|20)\d\d-(?:\d\d-)?$")
+
+
+def _quantity_follows(text: str, end: int, lang: str) -> bool:
+    """A scale word, a unit or a percent sign right after a number: it is a quantity, not a label."""
+    vocab = vocabulary(lang if lang in ("en", "es", "pt", "zh") else "en")
+    limit = min(len(text), end + 40)
+    return any(
+        r is not None and r.match(text, end, limit) for r in (vocab.any_scale_re, vocab.unit_re, vocab.percent_re)
+    )
+
+
+# "二五年十二月": a year written as its last two digits, before a month.
+_ZH_SHORT_YEAR = re.compile(r"[一二][〇零一二三四五六七八九]年(?=[一二三四五六七八九十]{1,2}月)")
+
+
+def _short_year(text: str, start: int, end: int) -> bool:
+    m = _ZH_SHORT_YEAR.match(text, start)
+    return m is not None and m.end() == end + 1

@@ -41,8 +41,8 @@ DEFINITE = {
 def zh_counted(text: str, pos: int, limit: int, num: Number) -> bool:
     """A Chinese numeral counts something only with a classifier after it (三个国家, 十一项)."""
     classifiers = zh_classifiers()
-    if num.kind == "zh":
-        classifiers = classifiers - {"国"}  # 两国: "the two countries"
+    if num.kind == "zh" and text[num.start - 1 : num.start] != "等":
+        classifiers = classifiers - {"国"}  # 两国: "the two countries" (but 等五国: "five countries, among them")
     nxt = _ZH_NEXT_CHAR.match(text, pos, limit)
     if num.value == 1 and text[num.start : num.end] == "一":
         return False  # 一个 is usually an article
@@ -143,9 +143,17 @@ SPACE_DIGIT = re.compile(r"\s*\d")
 
 
 # A count whose noun is elsewhere: "22 of the 33 countries", "thirteen of them", "quinze são de frango".
+_SMALL_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
+    r"dois|duas|três|quatro|sete|oito|nove|dez"
+)
 PART_OF = re.compile(
-    r"\s+(?:of\s+(?:them|these|those|which|the\s+\d[\d,.]*)\b|de\s+(?:ellos|ellas|estos|estas|los\s+cuales|las\s+cuales)\b|"
-    r"de\s+(?:los|las)\s+\d[\d.,]*|deles\b|delas\b|d[oa]s\s+quais\b|d[oa]s\s+\d[\d.,]*|(?:são|eram|son|eran)\s+de\b)",
+    r"\s+(?:of\s+(?:them|these|those|which|the\s+(?:\d[\d,.]*|" + _SMALL_WORDS + r"))\b|"
+    r"de\s+(?:ellos|ellas|estos|estas|los\s+cuales|las\s+cuales)\b|"
+    r"de\s+(?:los|las)\s+(?:\d[\d.,]*|" + _SMALL_WORDS + r")\b|deles\b|delas\b|d[oa]s\s+quais\b|"
+    r"d[oa]s\s+(?:\d[\d.,]*|" + _SMALL_WORDS + r")\b|(?:são|eram|son|eran)\s+de\b|"
+    # "Seven more are under construction"
+    r"more\s+(?:are|were|is|will|have|had)\b|más\s+(?:están|estaban|serán|fueron)\b)",
     re.IGNORECASE,
 )
 
@@ -164,7 +172,8 @@ def _zh_classifier_re() -> re.Pattern[str]:
 REACHED = re.compile(
     r"(?:\b(?:to|reached|reaching|totaled|totalled|numbered|hit|about|around|approximately|nearly|more\s+than|"
     r"over|some|alcanzó|alcanzaron|llegó\s+a|ascendió\s+a|unos|unas|aproximadamente|cerca\s+de|más\s+de|"
-    r"atingiu|chegou\s+a|subiu\s+para|mais\s+de)|达到|增至|增加到|增长到|超过|突破|逾|约)\s*$",
+    r"atingiu|chegou\s+a|subiu\s+para|mais\s+de|stood\s+at|stands\s+at|standing\s+at|another|mais|outros|outras|"
+    r"otros|otras)|达到|增至|增加到|增长到|超过|突破|逾|约)\s*$",
     re.IGNORECASE,
 )
 
@@ -197,7 +206,12 @@ def bare_count(text: str, s: int, start: int, pos: int, limit: int) -> bool:
     return bool(REACHED.search(text[max(s, start - 16) : start]) or PART_OF.match(text, pos, limit))
 
 
-_ONE_BEFORE = re.compile(r"\b(?:the|this|that|any|no|every|each|which|at|for|on|from|to|by|than|with)\s+$", re.I)
+_ONE_BEFORE = re.compile(
+    r"\b(?:the|this|that|any|no|every|each|which|at|for|on|from|to|by|than|with|another|but)\s+$", re.I
+)
+_ONE_AFTER = re.compile(
+    r"\s+(?:still|more|came|comes|is|was|has|had|will|would|can|could|that|which|who|we|they|it|he|she|\w+ly)\b", re.I
+)
 _ONE_IDIOMS = frozenset(
     [
         "another",
@@ -237,6 +251,16 @@ def numeral_one(text: str, s: int, num: Number, noun: str | None, lang: str) -> 
     hand", "one another")."""
     if lang != "en" or text[num.start : num.end].lower() != "one" or not noun:
         return False
-    if _ONE_BEFORE.search(text, max(s, num.start - 8), num.start):
+    if _ONE_BEFORE.search(text, max(s, num.start - 8), num.start) or _ONE_AFTER.match(text, num.end):
         return False
     return noun.split(" ")[0].lower() not in _ONE_IDIOMS
+
+
+_ZH_REFERENCE = re.compile(r"(?:这|那|此|该|上述|前述|这些|那些)\s*$")
+_ZH_VAGUE = re.compile(r"(?:数|几|若干)$")
+
+
+def zh_not_a_figure(text: str, s: int, num: Number) -> bool:
+    """这三种 ("these three kinds") refers; 数百万, 几十 ("millions", "dozens") are no figure."""
+    before = text[max(s, num.start - 3) : num.start]
+    return bool(_ZH_REFERENCE.search(before) or _ZH_VAGUE.search(before))

@@ -32,6 +32,29 @@ def after(vocab: Vocabulary, text: str, s: int, pos: int, limit: int, num: Numbe
     calendar = PERIOD_WORDS.search(text[max(s, num.start - 14) : num.start]) and OF_YEAR.match(
         text[m.end() : m.end() + 16]
     )
-    if num.is_year_like or calendar:
+    if num.is_year_like or calendar or _RELATIVE_BEFORE.search(text, max(s, num.start - 12), num.start):
         return "", 0.0, m.end()
+    if _RELATIVE_AFTER.match(text, m.end(), limit):
+        return "", 0.0, m.end()  # "hace diez años", "five years ago", "前一年", "五年前": a time, not a length
+    if PERIOD_WORDS.search(text, max(s, num.start - 14), num.start) or _WITHIN.search(
+        text, max(s, num.start - 14), num.start
+    ):
+        return (
+            "",
+            0.0,
+            m.end(),
+        )  # "the past five years", "los próximos diez años", "en 21 años": the period a figure covers
     return unit, float(factor), m.end()
+
+
+_RELATIVE_BEFORE = re.compile(r"(?:\b(?:hace|há|faz)\s+|(?:前|上|去|今|明|次|每|同|这|那|该)\s*)$", re.IGNORECASE)
+_RELATIVE_AFTER = re.compile(
+    r"\s*(?:ago\b|atrás\b|antes\b|after\b|later\b|before\b|más\s+tarde\b|después\b|depois\b|mais\s+tarde\b|"
+    r"seguintes\b|siguientes\b|following\b|前|以前|之前|以来|后)",
+    re.IGNORECASE,
+)
+# "en un año", "em um ano", "within five years": the period a figure covers ("se terminó en 25 meses" is a length).
+_WITHIN = re.compile(
+    r"(?:\b(?:in|en|em)\s+(?:un|uno|una|um|uma|a)\s+|\b(?:within|dentro\s+de|nos|nas)\s+(?:(?:un|una|um|uma|a)\s+)?)$",
+    re.IGNORECASE,
+)

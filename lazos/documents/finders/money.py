@@ -8,10 +8,12 @@ countries the sentence, or else the document, names."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from lazos.documents.claim import Claim
+from lazos.documents.finders import physical
 from lazos.documents.finders.base import WS, Number
-from lazos.documents.lexicon import Vocabulary, currency_of_prefix, currency_prefix_re, lexicon
+from lazos.documents.lexicon import Vocabulary, alternation, currency_of_prefix, currency_prefix_re, lexicon
 from lazos.documents.places import find_places
 from lazos.documents.text import Paragraph
 
@@ -78,10 +80,10 @@ def scale_after(
     vocab: Vocabulary, text: str, num: Number, pos: int, limit: int, currency: str | None
 ) -> tuple[float, int]:
     """(scale, end) of a scale word or abbreviation after the number: "billion", "mil millones",
-    "亿", "bn"; (1.0, pos) when there is none."""
+    "亿", "bn", or fused with a hyphen ("a 130-million-strong country"); (1.0, pos) when there is none."""
     lang = vocab.lang
     if vocab.any_scale_re is not None:
-        m = vocab.any_scale_re.match(text, pos, limit)
+        m = vocab.any_scale_re.match(text, physical.fused(text, pos, num), limit)
         unit_here = vocab.unit_re.match(text, pos, limit) if m and lang == "zh" else None
         if unit_here is not None and unit_here.end() > m.end():
             m = None  # 兆瓦, 千瓦, 千米: a unit whose first character is also a scale word
@@ -98,12 +100,14 @@ def scale_after(
     return 1.0, pos
 
 
-def currency_after(vocab: Vocabulary, text: str, pos: int, limit: int) -> tuple[str | None, int] | None:
-    """(currency, end) of a currency word after the number (and its scale): "dólares", "美元"."""
+def currency_after(vocab: Vocabulary, text: str, pos: int, limit: int) -> tuple[str | None, int, str] | None:
+    """(currency, end, word) of a currency word after the number (and its scale): "dólares", "美元"."""
+    if text[pos : pos + 1] == "-" and text[pos + 1 : pos + 2].isalpha():
+        pos += 1  # "a 70-billion-yuan fund"
     m = vocab.currency_word_re.match(text, pos, limit)
     if m is None or (vocab.lang != "zh" and text[m.end() : m.end() + 1].isalpha()):
         return None
-    return vocab.currency_words.get(currency_key(m.group(), vocab.lang)), m.end()
+    return vocab.currency_words.get(currency_key(m.group(), vocab.lang)), m.end(), m.group()
 
 
 _BARE_US = re.compile(r"(?<![A-Za-z.])US\s?$")
@@ -113,3 +117,24 @@ def bare_us(text: str, s: int, num: Number) -> int | None:
     """Where "US" starts in "US 489 billion" (dollars written without their sign), if it is there."""
     m = _BARE_US.search(text, max(s, num.start - 4), num.start)
     return m.start() if m else None
+
+
+@cache
+def _scale_currency_re(lang: str) -> re.Pattern[str] | None:
+    words = lexicon().get("scale_currency", {}).get(lang)
+    return re.compile(r"\s?(" + alternation(list(words), latin=True) + ")", re.IGNORECASE) if words else None
+
+
+def scale_with_currency(vocab: Vocabulary, text: str, pos: int, limit: int) -> tuple[float, str, int] | None:
+    """(scale, currency, end) of an abbreviation that is both: "682 mdd", "mil 682 mdd"."""
+    pattern = _scale_currency_re(vocab.lang)
+    m = pattern.match(text, pos, limit) if pattern is not None else None
+    if m is None or text[m.end() : m.end() + 1].isalpha():
+        return None
+    scale, currency = lexicon()["scale_currency"][vocab.lang][m.group(1).lower()]
+    return float(scale), currency, m.end()
+
+
+def generic(word: str) -> bool:
+    """A currency word that yields to a sign or code before the number (元 after 新台幣)."""
+    return word.strip() in lexicon().get("generic_currency_words", [])
