@@ -161,6 +161,8 @@ def test_small_counts_in_words_are_claims(text, span, value):
         "It is one of the largest ports in the region.",
         "On the one hand, trade grew; on the other, investment fell.",
         "They met one another in Lima.",
+        "Figures and markup in one report",
+        "In one study, trade with China grew.",
         "Firmaron un acuerdo con China.",
         "Assinaram um acordo com a China.",
     ],

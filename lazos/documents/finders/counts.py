@@ -241,6 +241,17 @@ _ONE_IDIOMS = frozenset(
         "and",
         "or",
         "by",
+        # the text or occasion spoken of ("in one report"), not a thing counted
+        "report",
+        "study",
+        "article",
+        "statement",
+        "interview",
+        "occasion",
+        "case",
+        "instance",
+        "respect",
+        "word",
     ]
 )
 
