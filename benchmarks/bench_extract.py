@@ -164,8 +164,6 @@ def main() -> None:
         if set_name in by_group:
             print_table(f"Lazos extractor, {set_name} by variety", by_group[set_name])
     print_table("Lazos extractor, all labelled sets", overall)
-    if args.real_only:
-        return
     if args.show_errors:
         for lang, t in sorted(shown.items()):
             for line in t.misses:
@@ -174,6 +172,8 @@ def main() -> None:
                 print(f"  {lang} EXTRA {line}")
             for line in t.wrong_values:
                 print(f"  {lang} VALUE {line}")
+    if args.real_only:
+        return
 
     # Throughput, one core: all texts together, then each language's texts alone (Chinese
     # takes three bytes a character in UTF-8, so its MB/s are not comparable with the others).

@@ -69,6 +69,7 @@ UNITS_AS_TYPED = [
     ("The two plants add 50 MW and 20 Mw.", "20 Mw", 20e6, "W"),
     ("Trade with China reached US 489 billion last year.", "US 489 billion", 489e9, "USD"),
     ("Exports of 1.1 million barrels a day went to China.", "1.1 million barrels", 1.1e6, "bbl"),
+    ("La central generará 8 mil 600 GW/hora al año.", "8 mil 600 GW/hora", 8.6e12, "Wh"),
 ]
 
 
@@ -143,10 +144,26 @@ def test_each_figure_of_a_change_has_its_own_year(text, periods):
     assert {span: got.get(span) for span in periods} == periods
 
 
+PERIOD_A_FIGURE_COVERS = [
+    "As exportações somaram US$ 58,60 bilhões em um ano.",
+    "Em um ano, as vendas subiram de US$ 63,4 bilhões para US$ 67 bilhões.",
+    "Evitará la emisión de 94.5 millones de toneladas de CO2 en 21 años.",
+    "Exports grew 12% in one year.",
+]
+
+
+@pytest.mark.parametrize("text", PERIOD_A_FIGURE_COVERS)
+def test_in_a_period_after_a_figure_is_the_period_it_covers_not_a_duration(text):
+    assert not [c for c in claims(text) if c[2] == "year"]
+
+
 SMALL_COUNTS = [
     ("The company said Huawei opened one data centre in Argentina in 2023.", "one", 1),
     ("A BYD tem três fábricas no Brasil.", "três", 3),
     ("China firmó dos acuerdos con Uruguay.", "dos", 2),
+    ("The structures are two of the five turbines of the dam.", "five", 5),
+    ("Son dos de las tres plantas que componen el proyecto.", "tres", 3),
+    ("航线今年累计开行班轮48航次。", "48", 48),
 ]
 
 

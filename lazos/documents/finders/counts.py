@@ -43,10 +43,10 @@ def zh_counted(text: str, pos: int, limit: int, num: Number) -> bool:
     classifiers = zh_classifiers()
     if num.kind == "zh" and text[num.start - 1 : num.start] != "等":
         classifiers = classifiers - {"国"}  # 两国: "the two countries" (but 等五国: "five countries, among them")
-    nxt = _ZH_NEXT_CHAR.match(text, pos, limit)
     if num.value == 1 and text[num.start : num.end] == "一":
         return False  # 一个 is usually an article
-    return bool(nxt) and nxt.group(1) in classifiers
+    m = _zh_classifier_re().match(text, pos, limit)
+    return bool(m and m.group(2)) and m.group(2) in classifiers
 
 
 def counted_noun(text: str, pos: int, limit: int, lang: str) -> str | None:
@@ -133,9 +133,6 @@ ZH_MORE = re.compile(r"\s*(多|余)")
 ZH_MORE_COUNTED = re.compile(r"\s*(多|余)(?:个|项|家|名|位|次|座|条|份|种)")
 
 
-_ZH_NEXT_CHAR = re.compile(r"\s*(?:多|余)?\s*(.)")
-
-
 FOLLOWING_WORD = re.compile(r"[\s-]+(\w+)")
 
 
@@ -165,7 +162,9 @@ def zh_classifiers() -> frozenset[str]:
 
 @cache
 def _zh_classifier_re() -> re.Pattern[str]:
-    return re.compile(r"\s*(多|余)?\s*([" + "".join(lexicon()["classifiers"]) + r"])?")
+    # longest first, so that 航次 ("voyages") is one classifier, not 航
+    words = sorted(set(lexicon()["classifiers"]), key=len, reverse=True)
+    return re.compile(r"\s*(多|余)?\s*(" + "|".join(map(re.escape, words)) + r")?")
 
 
 # A bare number after these is a count of what the sentence is about ("... had joined to 21").
@@ -178,12 +177,21 @@ REACHED = re.compile(
 )
 
 
+# "two of the five turbines", "dos de las tres plantas", "duas das cinco usinas": the total counts.
+_PART_OF_TOTAL = re.compile(
+    r"(?:\d+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|uno|una|dos|tres|cuatro|cinco|seis|siete|"
+    r"ocho|nueve|diez|um|uma|dois|duas|três|quatro|sete|oito|nove|dez))\s+"
+    r"(?:of\s+the|de\s+(?:los|las)|dos|das)\s+$",
+    re.IGNORECASE,
+)
+
+
 def word_reference(text: str, s: int, num: Number, lang: str) -> bool:
     """A number in words that refers rather than counts: "the two sides", "los dos países", a
     name ("the Five Connectivities", the “three tough battles”), "zero-sum"."""
     definite = DEFINITE.get(lang)
     if definite is not None and definite.search(text[max(s, num.start - 6) : num.start]):
-        return True
+        return not _PART_OF_TOTAL.search(text, max(s, num.start - 30), num.start)
     surface = text[num.start : num.end]
     following = FOLLOWING_WORD.match(text, num.end, num.end + 30)
     if surface[0].isupper() and num.start > s + 2 and following and following.group(1)[0].isupper():

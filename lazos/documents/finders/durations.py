@@ -36,8 +36,10 @@ def after(vocab: Vocabulary, text: str, s: int, pos: int, limit: int, num: Numbe
         return "", 0.0, m.end()
     if _RELATIVE_AFTER.match(text, m.end(), limit):
         return "", 0.0, m.end()  # "hace diez años", "five years ago", "前一年", "五年前": a time, not a length
-    if PERIOD_WORDS.search(text, max(s, num.start - 14), num.start) or _WITHIN.search(
-        text, max(s, num.start - 14), num.start
+    if (
+        PERIOD_WORDS.search(text, max(s, num.start - 14), num.start)
+        or _WITHIN.search(text, max(s, num.start - 14), num.start)
+        or _over_period(text, s, num)
     ):
         return (
             "",
@@ -53,6 +55,22 @@ _RELATIVE_AFTER = re.compile(
     r"seguintes\b|siguientes\b|following\b|前|以前|之前|以来|后)",
     re.IGNORECASE,
 )
+_IN = re.compile(r"\b(?:in|en|em)\s+$", re.IGNORECASE)
+_FIGURE = re.compile(r"(?<!\w)\d[\d.,]*")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def _over_period(text: str, s: int, num: Number) -> bool:
+    """ "em um ano", "in one year", and "94.5 millones de toneladas ... en 21 años": after "in", a
+    duration is the period an earlier figure of its sentence covers, not a length of its own
+    ("se terminó en 25 meses", with no figure before it, stays a duration)."""
+    if not _IN.search(text, max(s, num.start - 4), num.start):
+        return False
+    if text[num.start : num.end].lower() in ("un", "una", "um", "uma", "a", "one"):
+        return True
+    return any(not _YEAR.fullmatch(m.group().rstrip(".,")) for m in _FIGURE.finditer(text, s, num.start))
+
+
 # "en un año", "em um ano", "within five years": the period a figure covers ("se terminó en 25 meses" is a length).
 _WITHIN = re.compile(
     r"(?:\b(?:in|en|em)\s+(?:un|uno|una|um|uma|a)\s+|\b(?:within|dentro\s+de|nos|nas)\s+(?:(?:un|una|um|uma|a)\s+)?)$",
