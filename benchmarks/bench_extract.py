@@ -172,6 +172,8 @@ def main() -> None:
                 print(f"  {lang} EXTRA {line}")
             for line in t.wrong_values:
                 print(f"  {lang} VALUE {line}")
+            for line in t.wrong_attributions:
+                print(f"  {lang} ATTRIBUTION {line}")
     if args.real_only:
         return
 

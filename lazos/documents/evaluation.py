@@ -42,6 +42,7 @@ class Tally:
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
     wrong_values: list[str] = field(default_factory=list)
+    wrong_attributions: list[str] = field(default_factory=list)  # period or countries not as labelled
 
     @property
     def precision(self) -> float:
@@ -61,6 +62,7 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses += other.misses
         self.extras += other.extras
+        self.wrong_attributions += other.wrong_attributions
         self.wrong_values += other.wrong_values
 
     def summary(self) -> dict[str, Any]:
@@ -170,6 +172,11 @@ def score(text: str, predicted: list[Any], labels: list[Labelled], name: str = "
             )
         t.period_ok += int(p.period == lab.period)
         t.countries_ok += int(sorted(p.countries) == sorted(lab.countries))
+        if p.period != lab.period or sorted(p.countries) != sorted(lab.countries):
+            t.wrong_attributions.append(
+                f"{name}@{lab.start} {text[lab.start : lab.end]!r}: {p.period} {sorted(p.countries)} "
+                f"!= {lab.period} {sorted(lab.countries)}"
+            )
     for i, p in enumerate(predicted):
         if i not in used:
             tallies[p.lang].extras.append(f"{name}@{p.start} {p.text!r} {p.value:g} {p.unit}")
