@@ -144,6 +144,23 @@ def test_each_figure_of_a_change_has_its_own_year(text, periods):
     assert {span: got.get(span) for span in periods} == periods
 
 
+ELIDED_CURRENCY = [
+    ("Recibió US$ 1.682 millones. Negocia créditos adicionales por 600 millones.", "600 millones", 600e6, "USD"),
+    ("China granted a loan of 10 billion. Trade was US$ 5 billion.", "10 billion", 10e9, "USD"),
+    ("中國對委內瑞拉貸款約600億美元。其中投資達200億，", "200億", 200e8, "USD"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "unit"), ELIDED_CURRENCY)
+def test_an_amount_after_a_word_for_a_loan_or_investment_takes_the_documents_currency(text, span, value, unit):
+    got_value, got_unit, _ = only(text, span)
+    assert (got_unit, got_value) == (unit, pytest.approx(value))
+
+
+def test_a_scaled_number_after_a_word_for_investment_with_its_own_noun_stays_a_count():
+    assert only("La ciudad tiene una inversión de 3 millones de habitantes.", "3 millones")[1] == "count"
+
+
 PERIOD_A_FIGURE_COVERS = [
     "As exportações somaram US$ 58,60 bilhões em um ano.",
     "Em um ano, as vendas subiram de US$ 63,4 bilhões para US$ 67 bilhões.",

@@ -33,7 +33,12 @@ from lazos.documents.finders.counts import (
     ZH_MORE,
     ZH_MORE_COUNTED,
 )
-from lazos.documents.finders.money import inherit_currency, resolve_pesos_by_document, resolved_unit
+from lazos.documents.finders.money import (
+    inherit_currency,
+    inherit_currency_of_money_nouns,
+    resolve_pesos_by_document,
+    resolved_unit,
+)
 from lazos.documents.finders.ranges import RANGE_GAP, factor_of, range_claim
 from lazos.documents.lexicon import (
     lexicon,
@@ -103,6 +108,7 @@ def extract(text: str) -> Extraction:
                 decimal_comma = True if votes > 0 else False if votes < 0 or lang not in ("es", "pt") else None
                 claims.extend(_sentence_claims(text, s, e, p, lang, decimal_comma, opens, inherited))
             previous, previous_frame = opens, frame_at_end
+    inherit_currency_of_money_nouns(text, claims)
     resolve_pesos_by_document(text, paras, claims)
     _link_translations(claims, paras)
     if text is not original:

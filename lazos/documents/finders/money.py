@@ -48,6 +48,35 @@ def inherit_currency(claims: list[Claim]) -> None:
             c.unit, c.kind = last_currency, "money"
 
 
+@cache
+def _money_noun_re(lang: str) -> re.Pattern[str] | None:
+    spec = lexicon()["money_nouns"].get(lang)
+    if spec is None:
+        return None
+    latin = lang != "zh"
+    nouns, joiners = alternation(spec["nouns"], latin=latin), alternation(spec["joiners"], latin=latin)
+    if lang == "zh":
+        return re.compile(rf"(?:{nouns})(?:{joiners})?\s*$")
+    return re.compile(rf"\b(?:{nouns})\s+(?:\w+\s+){{0,2}}?(?:{joiners})\s+$", re.IGNORECASE)
+
+
+def inherit_currency_of_money_nouns(text: str, claims: list[Claim]) -> None:
+    """'negociaciones para créditos adicionales por 600 millones', '中在委投資4198億': an amount with
+    a scale but no currency, right after a word for a loan, credit or investment, is in the
+    currency of the document's last amount before it (else its first after it)."""
+    amounts = [c for c in claims if c.kind == "money"]
+    if not amounts:
+        return
+    for c in claims:
+        if c.unit != "count" or not c._scaled or c._counted:
+            continue
+        noun = _money_noun_re(c.lang)
+        if noun is None or not noun.search(text, max(0, c.start - 40), c.start):
+            continue
+        before = [m for m in amounts if m.start < c.start]
+        c.unit, c.kind = (before[-1] if before else amounts[0]).unit, "money"
+
+
 def resolved_unit(c: Claim, codes: list[str]) -> str:
     """Currencies named by a sign or word several countries use: pesos, ¥ (yuan or yen)."""
     if c.unit == "CNY" and ("¥" in c.text or "￥" in c.text) and "JPN" in codes and "CHN" not in codes:
