@@ -31,10 +31,10 @@ def _traditional_only() -> frozenset[str]:
 
 def has_traditional(text: str) -> bool:
     """Whether any character of ``text`` has a different simplified form."""
-    chars = _traditional_only()
-    return any(ch in chars for ch in text if ch >= "\u3400")
+    return not _traditional_only().isdisjoint(text)
 
 
 def to_simplified(text: str) -> str:
-    """``text`` with each traditional character replaced by its simplified form (same length)."""
-    return text.translate(_mapping())
+    """``text`` with each traditional character replaced by its simplified form (same length);
+    ``text`` itself when it has none (looking is cheaper than translating)."""
+    return text.translate(_mapping()) if has_traditional(text) else text
