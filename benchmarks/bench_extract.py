@@ -44,6 +44,7 @@ from lazos.documents.extract import extract  # noqa: E402
 
 DEVSET = ROOT / "tests" / "devset"
 REALSET = ROOT / "tests" / "realset"
+REALSET2 = ROOT / "tests" / "realset2"  # a second round of real articles, gathered after the first
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -58,13 +59,17 @@ class LabelledText:
 
 
 def real_articles(split: str) -> list[LabelledText]:
-    """The real-article excerpts of one split ("dev" or "test"), as listed in tests/realset/manifest.csv."""
-    out = []
-    with (REALSET / "manifest.csv").open(encoding="utf-8") as fh:
+    """The real-article excerpts of one split ("dev" or "test" of tests/realset, "round2" of
+    tests/realset2), as listed in their manifest.csv."""
+    out: list[LabelledText] = []
+    folder = REALSET2 if split == "round2" else REALSET
+    if not (folder / "manifest.csv").exists():
+        return out
+    with (folder / "manifest.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["split"] != split:
                 continue
-            path = REALSET / "articles" / row["file"]
+            path = folder / "articles" / row["file"]
             labels = path.with_name(path.name.replace(".txt", ".expected.jsonl"))
             out.append(
                 LabelledText(f"real-{split}", path.name, path.read_text("utf-8"), labels, row["lang"], row["group"])
@@ -75,7 +80,7 @@ def real_articles(split: str) -> list[LabelledText]:
 def labelled_texts(test_split: bool = False) -> list[LabelledText]:
     """Every labelled set; the real articles' test split only when asked (it is scored once per
     release, and its misses are never printed)."""
-    out = real_articles("dev") + (real_articles("test") if test_split else [])
+    out = real_articles("dev") + real_articles("round2") + (real_articles("test") if test_split else [])
     for f in sorted(DEVSET.glob("passages_*.txt")):
         labels = f.with_suffix(".expected.jsonl")
         out.append(LabelledText("passages", f.name, f.read_text("utf-8"), labels, f.stem[-2:]))
