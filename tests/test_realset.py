@@ -89,3 +89,18 @@ def test_f1_on_the_real_articles_dev_split_in_every_language(dev, lang):
 
 def test_f1_on_the_real_articles_dev_split_overall(dev):
     assert dev["all"].f1 >= 0.95, round(dev["all"].f1, 3)
+
+
+REALSET2 = Path(__file__).parent / "realset2"
+
+
+def test_round_two_excerpts_are_new_sourced_and_their_labels_name_spans_of_their_text():
+    with (REALSET2 / "manifest.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 24 and {r["lang"] for r in rows} == {"en", "es", "pt", "zh"}
+    assert not {r["url"] for r in rows} & {r["url"] for r in manifest()}
+    assert {r["file"] for r in rows} == {p.name for p in (REALSET2 / "articles").glob("*.txt")}
+    for r in rows:
+        assert r["url"].startswith("http") and r["publisher"] and r["split"] == "round2", r["file"]
+        text = (REALSET2 / "articles" / r["file"]).read_text("utf-8")
+        assert load_labels(text, REALSET2 / "articles" / r["file"].replace(".txt", ".expected.jsonl"), r["lang"])
