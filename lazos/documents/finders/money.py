@@ -8,6 +8,7 @@ countries the sentence, or else the document, names."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from lazos.documents.claim import Claim
@@ -64,17 +65,18 @@ def inherit_currency_of_money_nouns(text: str, claims: list[Claim]) -> None:
     """'negociaciones para créditos adicionales por 600 millones', '中在委投資4198億': an amount with
     a scale but no currency, right after a word for a loan, credit or investment, is in the
     currency of the document's last amount before it (else its first after it)."""
-    amounts = [c for c in claims if c.kind == "money"]
+    amounts = sorted((c for c in claims if c.kind == "money"), key=lambda c: c.start)
     if not amounts:
         return
+    starts = [a.start for a in amounts]
     for c in claims:
         if c.unit != "count" or not c._scaled or c._counted:
             continue
         noun = _money_noun_re(c.lang)
         if noun is None or not noun.search(text, max(0, c.start - 40), c.start):
             continue
-        before = [m for m in amounts if m.start < c.start]
-        c.unit, c.kind = (before[-1] if before else amounts[0]).unit, "money"
+        i = bisect_left(starts, c.start)  # amounts before it: amounts[:i]
+        c.unit, c.kind = (amounts[i - 1] if i else amounts[0]).unit, "money"
 
 
 def resolved_unit(c: Claim, codes: list[str]) -> str:
