@@ -15,6 +15,11 @@ def claims(text: str) -> list[tuple[str, float, str, str | None]]:
     return [(c.text, c.value, c.unit, c.period) for c in extract(text).claims]
 
 
+def assert_reads(text: str, span: str, value: float, unit: str) -> None:
+    got_value, got_unit, _ = only(text, span)
+    assert (got_unit, got_value) == (unit, pytest.approx(value))
+
+
 def only(text: str, span: str) -> tuple[float, str, str | None]:
     found = [c for c in claims(text) if c[0] == span]
     assert len(found) == 1, f"{span!r} in {text!r}: found {claims(text)}"
@@ -75,8 +80,7 @@ UNITS_AS_TYPED = [
 
 @pytest.mark.parametrize(("text", "span", "value", "unit"), UNITS_AS_TYPED)
 def test_units_and_currencies_as_reporters_type_them(text, span, value, unit):
-    got_value, got_unit, _ = only(text, span)
-    assert (got_unit, got_value) == (unit, pytest.approx(value))
+    assert_reads(text, span, value, unit)
 
 
 HYPHEN = [
@@ -89,8 +93,7 @@ HYPHEN = [
 
 @pytest.mark.parametrize(("text", "span", "value", "unit"), HYPHEN)
 def test_quantities_fused_to_their_unit_with_a_hyphen_keep_the_unit(text, span, value, unit):
-    got_value, got_unit, _ = only(text, span)
-    assert (got_unit, got_value) == (unit, pytest.approx(value))
+    assert_reads(text, span, value, unit)
 
 
 PROPORTIONS = [
@@ -153,8 +156,7 @@ ELIDED_CURRENCY = [
 
 @pytest.mark.parametrize(("text", "span", "value", "unit"), ELIDED_CURRENCY)
 def test_an_amount_after_a_word_for_a_loan_or_investment_takes_the_documents_currency(text, span, value, unit):
-    got_value, got_unit, _ = only(text, span)
-    assert (got_unit, got_value) == (unit, pytest.approx(value))
+    assert_reads(text, span, value, unit)
 
 
 def test_a_scaled_number_after_a_word_for_investment_with_its_own_noun_stays_a_count():

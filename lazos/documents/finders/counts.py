@@ -11,7 +11,7 @@ import re
 from functools import cache
 
 from lazos.documents.finders.base import CJK_ANY, Number
-from lazos.documents.lexicon import lexicon
+from lazos.documents.lexicon import alternation, lexicon, vocabulary
 
 ZH_STOP = "，。；：、,.;:！？!?（）()《》“”\"'「」【】[]\n"
 
@@ -178,12 +178,14 @@ REACHED = re.compile(
 
 
 # "two of the five turbines", "dos de las tres plantas", "duas das cinco usinas": the total counts.
-_PART_OF_TOTAL = re.compile(
-    r"(?:\d+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|uno|una|dos|tres|cuatro|cinco|seis|siete|"
-    r"ocho|nueve|diez|um|uma|dois|duas|três|quatro|sete|oito|nove|dez))\s+"
-    r"(?:of\s+the|de\s+(?:los|las)|dos|das)\s+$",
-    re.IGNORECASE,
-)
+_OF_THE = {"en": r"of\s+the", "es": r"de\s+(?:los|las)", "pt": r"(?:dos|das)"}
+
+
+@cache
+def _part_of_total_re(lang: str) -> re.Pattern[str]:
+    vocab = vocabulary(lang)
+    words = alternation([*vocab.number_units, *vocab.number_tens], latin=True)
+    return re.compile(rf"(?:\d+|{words})\s+{_OF_THE[lang]}\s+$", re.IGNORECASE)
 
 
 def word_reference(text: str, s: int, num: Number, lang: str) -> bool:
@@ -191,7 +193,7 @@ def word_reference(text: str, s: int, num: Number, lang: str) -> bool:
     name ("the Five Connectivities", the “three tough battles”), "zero-sum"."""
     definite = DEFINITE.get(lang)
     if definite is not None and definite.search(text[max(s, num.start - 6) : num.start]):
-        return not _PART_OF_TOTAL.search(text, max(s, num.start - 30), num.start)
+        return not _part_of_total_re(lang).search(text, max(s, num.start - 30), num.start)
     surface = text[num.start : num.end]
     following = FOLLOWING_WORD.match(text, num.end, num.end + 30)
     if surface[0].isupper() and num.start > s + 2 and following and following.group(1)[0].isupper():

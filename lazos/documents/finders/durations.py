@@ -66,7 +66,7 @@ def _over_period(text: str, s: int, num: Number) -> bool:
     ("se terminó en 25 meses", with no figure before it, stays a duration)."""
     if not _IN.search(text, max(s, num.start - 4), num.start):
         return False
-    if text[num.start : num.end].lower() in ("un", "una", "um", "uma", "a", "one"):
+    if num.word_one:
         return True
     return any(not _YEAR.fullmatch(m.group().rstrip(".,")) for m in _FIGURE.finditer(text, s, num.start))
 
