@@ -7,7 +7,7 @@ written from this registry.
 
 from __future__ import annotations
 
-from lazos.sources import cameo, comtrade, curated, fdi, gcdf, people, sovereign, trade, wdi, weo, wgi
+from lazos.sources import cameo, comtrade, curated, fdi, gcdf, gdelt, people, sovereign, trade, wdi, weo, wgi
 from lazos.sources.base import Connector
 
 REGISTRY: dict[str, Connector] = {
@@ -23,6 +23,7 @@ REGISTRY: dict[str, Connector] = {
         trade.CONNECTOR,
         comtrade.CONNECTOR,
         cameo.CONNECTOR,
+        gdelt.CONNECTOR,
         weo.CONNECTOR,
     )
 }

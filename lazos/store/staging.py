@@ -22,7 +22,14 @@ from lazos.store.package import ARROW_TYPES, convert_cell
 from lazos.store.resources import Resource, all_resources, row_problems
 from lazos.store.terms import decode, encode, intern_columns, term_keys
 
-SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
+SQL_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+}
 MAX_REPORTED = 50
 
 
