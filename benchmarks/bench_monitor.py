@@ -29,6 +29,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from lazos.monitor.pipeline import start_ray
+
 REAL = "20191024143000.export.CSV"
 LAC_FIPS = "AC AR BF BB BH BL BR CI CO CS CU DO DR EC ES GJ GT GY HA HO JM MX NU PM PA PE SC ST VC NS TD UY VE VI CJ"
 
@@ -190,8 +192,7 @@ def main() -> None:
         report("DuckDB query (baseline)", lambda: duckdb_query(one))
         report("Lazos stages, 1 process, no Ray", lambda: stages_in_process(files))
         for w in args.workers:
-            ray.init(num_cpus=w, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
-            ray.data.DataContext.get_current().enable_progress_bars = False
+            start_ray(w, None)
             on_ray(files[:2], w)  # warm the workers
             report(f"Lazos on Ray Data, {w} worker(s)", lambda w=w: on_ray(files, w))
             ray.shutdown()
@@ -219,12 +220,18 @@ def read_articles(args: argparse.Namespace) -> None:
     realset = Path(__file__).resolve().parents[1] / "tests" / "realset"
     with (realset / "manifest.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    folder = Path(tempfile.mkdtemp(prefix="bench-archive-"))
     archive, urls = {}, []
-    for copy in range(args.article_copies):
-        for r in rows:
-            url = f"{r['url']}#copy{copy}"  # the same real excerpt under one address per copy
-            archive[url] = realset / "articles" / r["file"]
-            urls.append({"url": url, "source_file": "bench", "file_date": "2019-10-24"})
+    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["url", "file"])
+        for copy in range(args.article_copies):
+            for r in rows:
+                url = f"{r['url']}#copy{copy}"  # the same real excerpt under one address per copy
+                shutil.copy(realset / "articles" / r["file"], folder / f"{copy}-{r['file']}")
+                out.writerow([url, f"{copy}-{r['file']}"])
+                archive[url] = folder / f"{copy}-{r['file']}"
+                urls.append({"url": url, "source_file": "bench", "file_date": "2019-10-24"})
     mb = sum(p.stat().st_size for p in archive.values()) / 1e6
     print(
         f"\nread: {len(urls)} articles ({mb:.1f} MB): "
@@ -245,16 +252,16 @@ def read_articles(args: argparse.Namespace) -> None:
     )
     table = as_table(urls)
     for w in args.workers:
-        ray.init(num_cpus=w, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
-        ray.data.DataContext.get_current().enable_progress_bars = False
-        run_read(table.slice(0, 4), archive, False, w, "2026-12-06")  # start the actors once
-        med, lo, hi, out = timed(lambda w=w: run_read(table, archive, False, w, "2026-12-06"), args.runs)
+        start_ray(w, None)
+        run_read(table.slice(0, 4), folder, False, w, "2026-12-06")  # start the actors once
+        med, lo, hi, out = timed(lambda w=w: run_read(table, folder, False, w, "2026-12-06"), args.runs)
         claims = sum(c or 0 for c in out["claims"].to_pylist())
         print(
             f"  {f'read stage on Ray, {w} worker(s)':<34} {mb / med:>8.2f} MB/s  ({med:.2f} s; min {lo:.2f}, "
             f"max {hi:.2f}; {claims} claims; {mb / med / base:.2f}x the loop)"
         )
         ray.shutdown()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def memory(args: argparse.Namespace, files: list[Path], work: Path) -> None:
@@ -271,7 +278,7 @@ def memory(args: argparse.Namespace, files: list[Path], work: Path) -> None:
     for label, folder, n in (("1x", work / "1x", len(files)), ("10x", ten, args.files * 10)):
         db = work / f"{label}.duckdb"
         lazos.build(db)
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+        start_ray(2, None)
         with PeakRSS() as peak:
             start = time.perf_counter()
             report = monitor(db, from_dir=folder, lake_dir=work / f"lake-{label}", workers=2)

@@ -482,10 +482,11 @@ class Lazos:
         series = frozenset(method.series_used() | rules.series_used())
         stand_ins = method.stand_ins()
         stated = frozenset(method.stated_used())
+        roots = frozenset(rules.news_roots())
         key = tuple(sorted((k, tuple(v)) for k, v in stand_ins.items()))
         return self.reader.memo(
             "api.facts",
-            (as_of, series, method.latest_year.indicator, method.latest_year.min_share, key, stated),
+            (as_of, series, method.latest_year.indicator, method.latest_year.min_share, key, stated, roots),
             lambda: gather(
                 self.reader,
                 as_of=as_of,
@@ -494,6 +495,7 @@ class Lazos:
                 min_share=method.latest_year.min_share,
                 equivalents=stand_ins,
                 stated=set(stated),
+                news_roots=set(roots),
             ),
         )
 
@@ -766,6 +768,92 @@ class Lazos:
         if severity:
             out = out[out["severity"] == severity]
         return self._table("alerts", out.reset_index(drop=True), parse_as_of(as_of))
+
+    # ------------------------------------------------------------------ news events (GDELT)
+
+    def _news_part(self, method: Any, family: str | None) -> tuple[Any, str | None, tuple[str, str]]:
+        """The method's news_events section, the family named (checked) and the method's key."""
+        from lazos.analytics.method import default_method
+
+        method = method or default_method()
+        part = method.news_events
+        if part is None:
+            raise LazosError(f"method {method.version} has no news_events section: it defines no news indicators")
+        if family:
+            family = choose(family, {k: f.label for k, f in part.families.items()}, "family")
+        return part, family, (method.version, method.sha256)
+
+    def _news_countries(self, country: str | list[str] | None, day: date | None) -> list[str] | None:
+        if not country:
+            return None
+        states = self.reader.countries(as_of=day)
+        celac = set(states[(states["kind"] == "state") & states["celac"]]["iso3"])
+        out = []
+        for name in [country] if isinstance(country, str) else list(country):
+            iso = self.resolve_country(name)
+            if iso not in celac:
+                raise LazosError(f"{name!r} ({iso}) is not one of the 33 CELAC states the news events cover")
+            out.append(iso)
+        return out
+
+    def news_indicators(
+        self,
+        country: str | list[str] | None = None,
+        *,
+        as_of: AsOf = None,
+        family: str | None = None,
+        method: Any = None,
+    ) -> Table:
+        """China–LAC events in the news (GDELT 2.0) per country, month and family (method.yaml
+        ``news_events``: cooperation CAMEO 03-06, conflict 11-14): ``events``, ``articles``,
+        article-weighted ``tone`` and the GDELT files read (``sources``). An event counts once its
+        day and the day GDELT added it are on or before ``as_of``. Counts measure news coverage,
+        not events: the table's note says how to read them."""
+        from lazos.analytics import news
+
+        part, family, version = self._news_part(method, family)
+        day = parse_as_of(as_of)
+        countries = self._news_countries(country, day)
+
+        def compute() -> Table:
+            roots = [r for name, f in part.families.items() if family in (None, name) for r in f.roots]
+            events = self.reader.news_events(as_of=day, roots=roots)
+            if countries is not None:
+                events = events[events["country"].isin(countries)]
+            states = self.reader.countries(as_of=day)
+            names = dict(zip(states["iso3"], states["name_en"], strict=True))
+            return self._table("news indicators", news.indicators(events, part, names), day, note=part.note)
+
+        key = (day, tuple(countries or ()), family, version)
+        return self.cached("api.news_indicators", key, compute)
+
+    def news_events(
+        self,
+        country: str | list[str] | None = None,
+        *,
+        as_of: AsOf = None,
+        family: str | None = None,
+        month: str | None = None,
+        method: Any = None,
+    ) -> Table:
+        """The China–LAC events in the news (GDELT 2.0) themselves, oldest first, each with its
+        family (None outside the method's families), CAMEO code, actors, article (``source_url``)
+        and GDELT file (``source_id``): the evidence behind news_indicators and news alerts.
+        ``month`` (YYYY-MM) keeps the events of that month."""
+        from lazos.analytics import news
+
+        part, family, _ = self._news_part(method, family)
+        day = parse_as_of(as_of)
+        countries = self._news_countries(country, day)
+        if month is not None and not (len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit()):
+            raise LazosError(f"invalid month {month!r}: expected YYYY-MM")
+        roots = None if family is None else list(part.families[family].roots)
+        events = self.reader.news_events(as_of=day, roots=roots)
+        if countries is not None:
+            events = events[events["country"].isin(countries)]
+        if month is not None:
+            events = events[events["day"].str.startswith(month)]
+        return self._table("news events", news.event_rows(events, part), day, note=part.note)
 
     @_cited
     def opportunities(
@@ -1138,3 +1226,13 @@ def save_analyses(db: str | Path | None = None, *, now: datetime | None = None) 
             handle.connectivity_index(), handle.risk(), handle.alerts().frame, handle.opportunities()
         )
     return saved.save(path, load_id, results, now=now)
+
+
+def monitor(*, db: str | Path | None = None, **options: Any) -> Any:
+    """Run the news monitor over GDELT files (``from_dir``, or online) into a database; returns a
+    :class:`lazos.monitor.pipeline.MonitorReport`. Options: ``from_dir``, ``since`` (a datetime),
+    ``workers``, ``address`` (a Ray cluster), ``lake_dir``, ``articles`` (an article archive),
+    ``online``, ``chunk_files``, ``progress`` (a callable given a message, files done and total)."""
+    from lazos.monitor.pipeline import monitor as run_monitor
+
+    return run_monitor(_db(db), **options)

@@ -166,7 +166,7 @@ def one(found, alert_id: str):
 )
 def test_sovereign_debt_events_of_2020_raise_alerts_with_their_source(fresh_alerts, alert_id, severity):
     a = one(fresh_alerts, alert_id)
-    assert a["severity"] == severity and a["rules_version"] == "1.1.0"
+    assert a["severity"] == severity and a["rules_version"] == "1.2.0"
     assert a["sources"] and a["inputs"][0]["source_url"]
     assert a["name"] in a["message"] and a["period"] in a["message"]
 

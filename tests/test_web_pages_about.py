@@ -59,7 +59,7 @@ def test_methodology_shows_every_alert_rule_with_its_thresholds(client):
     for key, rule in alerts.rules.items():
         shown = htmllib.unescape(row(page, f"alert-{key}"))
         assert rule.label in shown and " ".join(rule.explanation.split()) in " ".join(shown.split())
-        bound = rule.above or rule.below or rule.min_drop
+        bound = rule.above or rule.below or rule.min_drop or rule.min_events
         if bound is None:
             assert f"Severity: {rule.severity}" in shown
             continue

@@ -8,6 +8,7 @@ happened from a date on.
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import math
 from datetime import date
@@ -18,6 +19,7 @@ import pandas as pd
 from lazos.analytics.facts import Facts
 from lazos.analytics.measures import end_of, event_input, series_input
 from lazos.analytics.method import AlertRule, Alerts, Thresholds
+from lazos.analytics.news import finite, median, month_of, months_before, plural
 from lazos.dates import parse_fuzzy
 from lazos.errors import InvalidDateError
 from lazos.formatting import number, quantity
@@ -288,7 +290,114 @@ def _events(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str
     return out
 
 
-KINDS = {"level": _level, "change": _change, "ratio": _ratio, "governance_drop": _governance, "event": _events}
+def news_input(facts: Facts, e: Any, linked_by: str) -> dict[str, Any]:
+    """One news event as an input of an alert: its article (``source_url``) and the GDELT file
+    it was read from (``source_id``, ``file_url``), and what links it to Chinese projects or firms."""
+    sides = " → ".join(str(a or b or "?") for a, b in ((e.actor1_name, e.actor1_code), (e.actor2_name, e.actor2_code)))
+    return {
+        "kind": "news_event",
+        "event_id": e.event_id,
+        "label": f"CAMEO {e.event_code}: {sides}",
+        "period": e.day,
+        "value": finite(e.num_articles),
+        "unit": "articles",
+        "event_code": e.event_code,
+        "linked_by": linked_by,
+        "source_id": e.source_id,
+        "source": facts.source_label(e.source_id),
+        "source_url": e.source_url,
+        "file_url": e.file_url,
+    }
+
+
+def linked_events(facts: Facts, rule: AlertRule, country: str) -> pd.DataFrame:
+    """The country's news events of the rule's CAMEO roots that are linked to Chinese projects
+    or firms (rule ``linked``), each with why (``linked_by``) and its month, oldest first."""
+    news = facts.news
+    if news.empty or rule.linked is None:
+        return news
+    mine = news[(news["country"] == country) & news["event_root_code"].isin(list(rule.roots))]
+    columns = [mine[c].tolist() for c in ("match", "actor1_code", "actor1_country", "actor2_code", "actor2_country")]
+    why = [rule.linked.linked(m, ((a, ac), (b, bc))) for m, a, ac, b, bc in zip(*columns, strict=True)]
+    mine = mine.assign(linked_by=why, month=[month_of(d) for d in mine["day"]])
+    return mine[mine["linked_by"].notna()]
+
+
+def _news_surge(facts: Facts, rules: Alerts, rid: str, rule: AlertRule, country: str) -> list[dict[str, Any]]:
+    """A month whose count of linked events reaches ``min_events`` and ``ratio`` times the
+    median of the covered months before it (or ``without_history`` with too few of them)."""
+    events = linked_events(facts, rule, country)
+    if events.empty:
+        return []
+    assert rule.baseline_months and rule.min_history_months
+    assert rule.min_events and rule.ratio and rule.without_history
+    counts = events.groupby("month").size().to_dict()
+    today = facts.as_of or date.today()
+    out = []
+    for month in sorted(counts):
+        year, mon = int(month[:4]), int(month[5:7])
+        if year < rules.first_year:
+            continue
+        count = int(counts[month])
+        covered = [m for m in months_before(month, rule.baseline_months) if m in facts.news_months]
+        if len(covered) >= rule.min_history_months:
+            base = median([int(counts.get(m, 0)) for m in covered])
+            needs = {
+                s: math.ceil(max(getattr(rule.min_events, s), getattr(rule.ratio, s) * base))
+                for s in ("severe", "warning")
+            }
+            baseline = f"against a median of {base:g} a month in the " + (
+                f"{rule.baseline_months} months before it"
+                if len(covered) == rule.baseline_months
+                else f"{len(covered)} of the {rule.baseline_months} months before it with news read"
+            )
+        else:
+            needs = {s: math.ceil(getattr(rule.without_history, s)) for s in ("severe", "warning")}
+            baseline = (
+                f"with news read in only {len(covered)} of the {rule.baseline_months} months before it, too few "
+                f"for a baseline ({rule.min_history_months} needed), so the higher thresholds without one apply"
+            )
+        severity = next((s for s in ("severe", "warning") if count >= needs[s]), None)
+        if severity is None:
+            continue
+        shown = events[events["month"] == month]
+        by_root = shown["event_root_code"].value_counts()
+        kinds = ", ".join(
+            plural(int(n), rule.roots[str(r)]) for r, n in sorted(by_root.items(), key=lambda x: (-x[1], x[0]))
+        )
+        articles = shown["source_url"].dropna().nunique()
+        inputs = [news_input(facts, e, e.linked_by) for e in shown.itertuples(index=False)]
+        when = min(date(year, mon, calendar.monthrange(year, mon)[1]), today)
+        out.append(
+            _alert(
+                facts,
+                rules,
+                rid,
+                rule,
+                country,
+                month,
+                when,
+                severity,
+                float(count),
+                float(needs[severity]),
+                inputs,
+                kinds=kinds,
+                articles=plural(int(articles), "article"),
+                baseline=baseline,
+                level=severity,
+            )
+        )
+    return out
+
+
+KINDS = {
+    "level": _level,
+    "change": _change,
+    "ratio": _ratio,
+    "governance_drop": _governance,
+    "event": _events,
+    "news_surge": _news_surge,
+}
 
 
 def compute(facts: Facts, rules: Alerts, countries: list[str] | None = None) -> pd.DataFrame:

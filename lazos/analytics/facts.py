@@ -106,6 +106,10 @@ class Facts:
     # indicator -> [(equivalent indicator, scale)]: series that stand in when it has no value
     equivalents: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     stated: dict[tuple[str, str], list[Stated]] = field(default_factory=dict)  # (entity, indicator), by start
+    # News events (GDELT) of the CAMEO roots the alert rules read, known as of the date, oldest
+    # first (columns of Reader.news_events), and the months whose GDELT files were read.
+    news: pd.DataFrame = field(default_factory=pd.DataFrame)
+    news_months: frozenset[str] = frozenset()
 
     def point(self, entity: str, indicator: str, year: int, partner: str | None = None) -> Point | None:
         """The year's value of a series, else of the first equivalent series that has one."""
@@ -154,11 +158,13 @@ def gather(
     min_share: float,
     equivalents: dict[str, list[tuple[str, float]]] | None = None,
     stated: set[str] | None = None,
+    news_roots: set[str] | None = None,
 ) -> Facts:
     """Read what an analysis needs, as of a date, for the 33 CELAC states.
 
     ``equivalents`` are series that stand in for others (their indicators are read too);
-    ``stated`` the indicators read with every period, not only years (counts stated on a date).
+    ``stated`` the indicators read with every period, not only years (counts stated on a date);
+    ``news_roots`` the CAMEO root codes of the news events read (none: no news events).
     """
     equivalents = equivalents or {}
     stated = stated or set()
@@ -210,8 +216,25 @@ def gather(
                 gdp_years[year] += 1
     enough = [y for y, n in gdp_years.items() if n >= min_share * len(countries)]
     latest = max(enough) if enough else (as_of.year if as_of else date.today().year) - 1
+    news, months = pd.DataFrame(), frozenset[str]()
+    if news_roots:
+        news = db.news_events(as_of=as_of, roots=sorted(news_roots))
+        news = news[news["country"].isin(wanted)].reset_index(drop=True)
+        months = frozenset(db.news_months(as_of=as_of))
     return Facts(
-        as_of, countries, names, dict(series), info, dict(events), projects, sources, latest, equivalents, dict(dated)
+        as_of,
+        countries,
+        names,
+        dict(series),
+        info,
+        dict(events),
+        projects,
+        sources,
+        latest,
+        equivalents,
+        dict(dated),
+        news,
+        months,
     )
 
 

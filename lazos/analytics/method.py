@@ -271,6 +271,47 @@ class Equivalent(Strict):
     note: str
 
 
+CAMEO_ROOT = r"^(0[1-9]|1[0-9]|20)$"
+
+
+class NewsFamily(Strict):
+    """A family of CAMEO event root codes (code -> CAMEO's name for it)."""
+
+    label: str
+    roots: dict[Annotated[str, Field(pattern=CAMEO_ROOT)], str]
+
+    @model_validator(mode="after")
+    def _some_roots(self) -> NewsFamily:
+        if not self.roots:
+            raise ValueError("a family needs at least one CAMEO root code")
+        return self
+
+
+class NewsEvents(Strict):
+    """Indicators of China–LAC events in the news (GDELT), per country, month and family."""
+
+    label: str
+    families: dict[str, NewsFamily]
+    tone_weight: Literal["num_articles", "none"] = "num_articles"
+    note: str
+
+    @model_validator(mode="after")
+    def _families_apart(self) -> NewsEvents:
+        if not self.families:
+            raise ValueError("news_events needs at least one family")
+        seen: dict[str, str] = {}
+        for name, family in self.families.items():
+            for root in family.roots:
+                if root in seen:
+                    raise ValueError(f"CAMEO root {root} is in two families ({seen[root]} and {name})")
+                seen[root] = name
+        return self
+
+    def family_of(self) -> dict[str, str]:
+        """CAMEO root code -> the family it belongs to."""
+        return {root: name for name, f in self.families.items() for root in f.roots}
+
+
 class Method(Strict):
     version: str
     released: str
@@ -280,6 +321,7 @@ class Method(Strict):
     connectivity: Connectivity
     risk: Risk
     opportunities: Opportunities
+    news_events: NewsEvents | None = None  # method 2.1.0 on; a method file without it has no news indicators
     sha256: str = ""
 
     @model_validator(mode="after")
@@ -326,9 +368,32 @@ class Thresholds(Strict):
     severe: float | None = None
 
 
+class NewsLink(Strict):
+    """What links a news event to Chinese projects or firms: how the selection matched it
+    (``match``), or a Chinese actor in one of ``actor_roles``: a CAMEO actor code is made of
+    three-letter parts (country, then roles: CHNBUS, a Chinese business; MNCCHN, a multinational
+    based in China), and the actor is Chinese when one part, or its country code, is CHN."""
+
+    match: list[Literal["actor", "geo", "entity"]] = []
+    actor_roles: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = []
+
+    def linked(self, match: str | None, actors: tuple[tuple[str | None, str | None], ...]) -> str | None:
+        """Why an event is linked ("entity", or "Chinese actor CHNBUS"), or None; ``actors``
+        holds each actor's (CAMEO code, country code)."""
+        if match in self.match:
+            return str(match)
+        for code, country in actors:
+            if not isinstance(code, str) or not code:
+                continue
+            parts = {code[i : i + 3] for i in range(0, len(code) - 2, 3)}
+            if ("CHN" in parts or country == "CHN") and parts & set(self.actor_roles):
+                return f"Chinese actor {code}"
+        return None
+
+
 class AlertRule(Strict):
     label: str
-    kind: Literal["level", "change", "ratio", "governance_drop", "event"]
+    kind: Literal["level", "change", "ratio", "governance_drop", "event", "news_surge"]
     severity: Literal["info", "warning", "severe"] | None = None  # events only
     indicator: str | None = None
     indicators: list[str] = []
@@ -342,6 +407,14 @@ class AlertRule(Strict):
     min_drop: Thresholds | None = None
     confidence_z: float = 1.645
     kinds: list[str] = []
+    # news_surge: CAMEO root code -> what one event of it is called in the explanation
+    roots: dict[Annotated[str, Field(pattern=CAMEO_ROOT)], str] = {}
+    linked: NewsLink | None = None
+    baseline_months: int | None = Field(default=None, ge=1)
+    min_history_months: int | None = Field(default=None, ge=1)
+    min_events: Thresholds | None = None
+    ratio: Thresholds | None = None
+    without_history: Thresholds | None = None
     unit: str = ""
     explanation: str
 
@@ -353,9 +426,29 @@ class AlertRule(Strict):
             "ratio": bool(self.numerator and self.denominator and (self.above or self.below)),
             "governance_drop": bool(self.indicators and self.min_drop),
             "event": bool(self.kinds and self.severity),
+            "news_surge": bool(
+                self.roots
+                and self.linked
+                and (self.linked.match or self.linked.actor_roles)
+                and self.baseline_months
+                and self.min_history_months
+                and self.min_events
+                and self.ratio
+                and self.without_history
+            ),
         }[self.kind]
         if not ok:
             raise ValueError(f"an alert of kind {self.kind!r} is missing its parameters")
+        if self.kind == "news_surge":
+            assert self.min_history_months and self.baseline_months
+            if self.min_history_months > self.baseline_months:
+                raise ValueError("min_history_months cannot exceed baseline_months")
+            for name in ("min_events", "ratio", "without_history"):
+                bounds: Thresholds = getattr(self, name)
+                if bounds.warning is None or bounds.severe is None:
+                    raise ValueError(f"{name} needs both a warning and a severe threshold")
+                if not 0 < bounds.warning <= bounds.severe:
+                    raise ValueError(f"{name}: thresholds must be positive, warning at most severe")
         return self
 
 
@@ -373,6 +466,10 @@ class Alerts(Strict):
             out |= set(r.indicators) | {f"{i[:-4]}.STD.ERR" for i in r.indicators if i.endswith(".EST")}
             out |= {s.indicator for s in [*r.numerator, *r.denominator]}
         return out
+
+    def news_roots(self) -> set[str]:
+        """The CAMEO root codes of the news events the rules read."""
+        return {root for r in self.rules.values() for root in r.roots}
 
 
 # ---------------------------------------------------------------------------- loading

@@ -71,6 +71,8 @@ def input_text(items: list[dict[str, Any]], refs: References, limit: int = 3) ->
         for i in series
     ]
     parts += [f"{i['label']} {i['period']} {refs.mark(i)}" for i in events]
+    # news events (GDELT): each with the article it was read in
+    parts += [f"{i['period']} {i['label']} {refs.mark(i)}" for i in items if i["kind"] == "news_event"]
     if projects:
         ranked = sorted(projects, key=lambda i: -(i["value"] or 0))
         shown = [

@@ -16,6 +16,8 @@ from rich.text import Text
 from lazos import __version__, api
 from lazos.cli import analytics as analytics_cli
 from lazos.cli import documents as documents_cli
+from lazos.cli import monitor as monitor_cli
+from lazos.cli import news as news_cli
 from lazos.cli import serve as serve_cli
 from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, LimitOpt, SortOpt, db_defaults, errors, open_db
 from lazos.cli.output import (
@@ -809,6 +811,8 @@ app.command("extract")(documents_cli.extract)
 app.command("claims")(documents_cli.claims)
 app.command("documents")(documents_cli.documents)
 app.command("serve")(serve_cli.serve)
+app.command("monitor")(monitor_cli.monitor)
+app.command("news")(news_cli.news)
 
 
 def run() -> None:

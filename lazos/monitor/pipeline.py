@@ -132,7 +132,15 @@ def select_stage(batch: pa.Table, kind: str, entities: tuple[str, ...], event_id
         match = pc.if_else(kept, pa.scalar("event"), pa.scalar(None, pa.string()))
     out = batch.append_column("country", country).append_column("match", match)
     out = out.append_column("file_duplicates", duplicates)
-    return out.append_column("file_date", pa.array([_file_date(n) for n in batch["source_file"].to_pylist()]))
+    names = batch["source_file"]
+    dates = {n: _file_date(n) for n in pc.unique(names).to_pylist()}
+    return out.append_column(
+        "file_date",
+        pc.take(
+            pa.array(list(dates.values()), pa.string()),
+            pc.index_in(names, value_set=pa.array(list(dates), pa.string())),
+        ),
+    )
 
 
 def _row_key(table: pa.Table) -> pa.Array:
@@ -150,7 +158,9 @@ def _file_date(name: str) -> str:
 # ---------------------------------------------------------------------------- the run
 
 
-def _start_ray(workers: int | None, address: str | None) -> int:
+def start_ray(workers: int | None, address: str | None) -> int:
+    """Start (or join) Ray: a local cluster of ``workers`` CPUs, or the cluster at ``address``;
+    returns the CPUs Ray has. Ray's own logging and progress bars are kept quiet."""
     import logging
     import warnings
 
@@ -202,7 +212,7 @@ def run_parse_select(
     yield from ds.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=1)
 
 
-def run_read(urls: pa.Table, archive: dict[str, Path], online: bool, workers: int, retrieved: str) -> pa.Table:
+def run_read(urls: pa.Table, archive: Path | None, online: bool, workers: int, retrieved: str) -> pa.Table:
     """The read stage on Ray: one extractor per worker process."""
     import ray.data
 
@@ -210,14 +220,16 @@ def run_read(urls: pa.Table, archive: dict[str, Path], online: bool, workers: in
 
     if urls.num_rows == 0:
         return ARTICLE_SCHEMA.empty_table()
-    ds = ray.data.from_arrow(urls).repartition(max(1, min(urls.num_rows, workers * 4)))
+    # Blocks made here, not by a repartition task: the readers' actors hold every CPU.
+    size = max(1, -(-urls.num_rows // max(1, workers * 4)))
+    ds = ray.data.from_arrow([urls.slice(i, size) for i in range(0, urls.num_rows, size)])
     ds = ds.map_batches(
         ArticleReader,
         batch_size=4,
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=max(1, workers)),
         fn_constructor_kwargs={
-            "archive": {u: str(p) for u, p in archive.items()},
+            "archive": str(archive) if archive else None,
             "online": online,
             "retrieved": retrieved,
         },
@@ -258,7 +270,9 @@ def monitor(
     if not db.exists():
         raise LazosError(f"no Lazos database at {db}: run `lazos build` first")
     lake_path = Path(lake_dir) if lake_dir else db.parent / "lake"
-    archive = read_manifest(Path(articles)) if articles else {}
+    archive = Path(articles) if articles else None
+    if archive is not None:
+        read_manifest(archive)  # a missing or malformed manifest is refused before any work
     report = MonitorReport(lake=str(lake_path))
     tell = progress or (lambda message, done, total: None)
 
@@ -297,7 +311,7 @@ def monitor(
     if not pending:
         return report
 
-    report.workers = _start_ray(workers, address)
+    report.workers = start_ray(workers, address)
     retrieved = datetime.now(UTC).date().isoformat()
     done = 0
     for chunk in chunks(pending, max(1, chunk_files)):
@@ -444,7 +458,7 @@ def _bad_rows(report: MonitorReport, bad: pa.Table, lake_path: Path, files: list
 
 def _read_chunk(
     urls: pa.Table,
-    archive: dict[str, Path],
+    archive: Path | None,
     online: bool,
     report: MonitorReport,
     lake_path: Path,
@@ -456,7 +470,7 @@ def _read_chunk(
     report.articles += urls.num_rows
     if urls.num_rows == 0:
         return ARTICLE_SCHEMA.empty_table()
-    if not archive and not online:
+    if archive is None and not online:
         outcomes = pa.Table.from_pylist(
             [
                 r | {"doc_id": None, "bytes": None, "claims": None, "rows": None, "error": "text not at hand"}

@@ -110,13 +110,14 @@ def read_batch(
 
 class ArticleReader:
     """The read stage for Ray Data (``map_batches(ArticleReader, fn_constructor_kwargs=...)``):
-    the extractor is loaded once per worker process, when the worker starts."""
+    each worker process loads the extractor and reads the archive's manifest once, when it
+    starts (the archive is named by its folder, so the actor's arguments stay small)."""
 
-    def __init__(self, archive: dict[str, str] | None = None, online: bool = False, retrieved: str | None = None):
+    def __init__(self, archive: str | None = None, online: bool = False, retrieved: str | None = None):
         from lazos.documents.extract import extract
 
         extract("warm-up: 1 km")  # load lexicons and the language detector once, here
-        self.archive = {url: Path(p) for url, p in (archive or {}).items()}
+        self.archive = read_manifest(Path(archive)) if archive else {}
         self.online = online
         self.retrieved = retrieved
 

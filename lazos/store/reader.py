@@ -494,6 +494,67 @@ class Reader:
         out.index.name = "country"
         return out.reset_index().sort_values(["joined", "country"]).reset_index(drop=True)
 
+    # ------------------------------------------------------------------ news events
+
+    def news_events(
+        self, *, as_of: AsOf = None, country: str | None = None, roots: Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """Events GDELT coded from the news that involve China and a LAC state (table
+        news_event), oldest first; ``roots`` keeps those of these CAMEO root codes.
+
+        As of a date, an event counts once its day and the day GDELT added it are both on or
+        before that date (an event of 30 September first published on 2 October was not known
+        on 1 October). ``source_url`` is the article GDELT read it in, ``file_url`` the GDELT
+        file it came from (its source, ``source_id``)."""
+        day = parse_as_of(as_of)
+        held = self._all_news_events(day)
+        keep = np.ones(len(held.frame), dtype=bool)
+        if country:
+            keep &= held.rows_with("country", [self.resolve_country(country)])
+        if roots is not None:
+            keep &= held.rows_with("event_root_code", list(roots))
+        return subset(held.frame, keep)
+
+    def _all_news_events(self, day: date | None) -> Held:
+        known = (
+            "TRUE"
+            if day is None
+            else f"(CAST(n.day AS DATE) <= DATE '{day.isoformat()}' AND CAST(n.date_added AS DATE) "
+            f"<= DATE '{day.isoformat()}')"
+        )
+        return self._kept(
+            "news_events",
+            (day,),
+            f"""
+            SELECT n.event_id, n.day, n.date_added, n.country, n.match, n.actor1_code, n.actor1_name,
+                n.actor1_country, n.actor2_code, n.actor2_name, n.actor2_country, n.is_root_event,
+                n.event_code, n.event_root_code, n.quad_class, n.goldstein, n.num_mentions,
+                n.num_sources, n.num_articles, n.avg_tone, n.action_geo_country, n.action_geo_name,
+                n.action_geo_lat, n.action_geo_lon, n.source_url, n.source_id,
+                {SOURCE_LABEL} AS source_label, s.url AS file_url
+            FROM news_event n
+            JOIN source s ON s.source_id = n.source_id AND {self._v("s")}
+            WHERE {self._v("n")} AND {known}
+            ORDER BY n.day, n.date_added, CAST(n.event_id AS BIGINT)
+            """,
+        )
+
+    def news_months(self, *, as_of: AsOf = None) -> list[str]:
+        """The months (YYYY-MM) in which GDELT added a China–LAC news event Lazos holds, as of a
+        date: the months whose GDELT files were read (a month without one is a gap in what was
+        loaded, not a quiet month)."""
+        day = parse_as_of(as_of)
+        known = "TRUE" if day is None else f"CAST(n.date_added AS DATE) <= DATE '{day.isoformat()}'"
+
+        def read() -> list[str]:
+            rows = self.con.execute(
+                f"SELECT DISTINCT strftime(n.date_added, '%Y-%m') AS month FROM news_event n "
+                f"WHERE {self._v('n')} AND {known} ORDER BY month"
+            ).fetchall()
+            return [r[0] for r in rows]
+
+        return list(self.memo("news_months", (day,), read))
+
     # ------------------------------------------------------------------ countries
 
     def countries(self, *, as_of: AsOf = None, include_aggregates: bool = False) -> pd.DataFrame:

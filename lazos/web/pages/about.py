@@ -94,15 +94,23 @@ def alert_rows(alerts: Alerts) -> pd.DataFrame:
     """Every alert rule with its thresholds, one row each."""
     rows = []
     for key, rule in alerts.rules.items():
-        bound = rule.above or rule.below or rule.min_drop
+        bound = rule.above or rule.below or rule.min_drop or rule.min_events
         rows.append(
             {
                 "rule": key,
                 "label": rule.label,
                 "kind": rule.kind,
-                "series": _series(rule) if rule.kind != "event" else "",
-                "events": ", ".join(rule.kinds),
-                "direction": "above" if rule.above else "below" if rule.below else "drop" if rule.min_drop else "",
+                "series": _series(rule) if rule.kind not in ("event", "news_surge") else "",
+                "events": ", ".join(rule.kinds) or ("CAMEO " + ", ".join(rule.roots) if rule.roots else ""),
+                "direction": "above"
+                if rule.above
+                else "below"
+                if rule.below
+                else "drop"
+                if rule.min_drop
+                else "at_least"
+                if rule.min_events
+                else "",
                 "warning": bound.warning if bound else None,
                 "severe": bound.severe if bound else None,
                 "severity": rule.severity or "",
@@ -157,6 +165,7 @@ def alert_kind_labels(_: Callable[[str], str]) -> dict[str, str]:
         "ratio": _("ratio of series"),
         "governance_drop": _("fall in a governance estimate beyond its margin of error"),
         "event": _("an event"),
+        "news_surge": _("a surge of events in the news against the months before"),
     }
 
 
