@@ -11,10 +11,11 @@ it (lazos.monitor.derived: fresh event ids, dates shifted a day per copy; not re
 * read (claim extraction) in MB/s: the real article excerpts of tests/realset repeated
   ``--article-copies`` times, a single-process loop over lazos.documents.extract against the
   read stage on Ray with 1 and 2 workers;
-* memory: peak RSS of the driver and of all its Ray processes together, for a whole
-  ``monitor()`` run over the 1x and the 10x input.
+* memory: peak RSS of the driver and of all its Ray processes together (and their private
+  heaps), for a whole ``monitor()`` run over ``--memory-files`` files (96: a day) and ten
+  times as many.
 
-    .venv/bin/python benchmarks/bench_monitor.py [--files 24] [--runs 3] [--workers 1 2]
+    .venv/bin/python benchmarks/bench_monitor.py [--files 24] [--runs 3] [--workers 1 2] [--memory-files 96]
 """
 
 from __future__ import annotations
@@ -112,17 +113,20 @@ class PeakRSS:
     """Peak resident memory of this process, and of it with every descendant (Ray's processes)."""
 
     def __init__(self) -> None:
-        self.own = self.total = 0
+        self.own = self.total = self.own_anon = self.total_anon = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     @staticmethod
-    def _rss(pid: int) -> int:
+    def _rss(pid: int) -> tuple[int, int]:
+        """Resident memory (bytes) and its private anonymous part (RssAnon: the process's own
+        heap; the rest is shared: libraries, and Ray's object store mapped into each process)."""
         try:
-            with open(f"/proc/{pid}/statm") as fh:
-                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
-            return 0
+            with open(f"/proc/{pid}/status") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+            return int(fields["VmRSS"].split()[0]) * 1024, int(fields["RssAnon"].split()[0]) * 1024
+        except (OSError, KeyError, ValueError):
+            return 0, 0
 
     @staticmethod
     def _tree(root: int) -> list[int]:
@@ -145,8 +149,11 @@ class PeakRSS:
     def _run(self) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            self.own = max(self.own, self._rss(me))
-            self.total = max(self.total, sum(self._rss(p) for p in self._tree(me)))
+            rss, anon = self._rss(me)
+            self.own, self.own_anon = max(self.own, rss), max(self.own_anon, anon)
+            tree = [self._rss(p) for p in self._tree(me)]
+            self.total = max(self.total, sum(r for r, _ in tree))
+            self.total_anon = max(self.total_anon, sum(a for _, a in tree))
             time.sleep(0.1)
 
     def __enter__(self) -> PeakRSS:
@@ -165,8 +172,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--article-copies", type=int, default=4)
+    parser.add_argument("--memory-files", type=int, default=96, help="files in the 1x input of the memory test")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--memory-run", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_run:
+        memory_run(args.memory_run)
+        return
 
     import ray
 
@@ -265,30 +277,48 @@ def read_articles(args: argparse.Namespace) -> None:
 
 
 def memory(args: argparse.Namespace, files: list[Path], work: Path) -> None:
-    """Peak RSS of whole monitor() runs over the 1x and the 10x input (fresh database each)."""
-    import ray
+    """Peak memory of whole monitor() runs over the 1x and the 10x input, each in a fresh process
+    (so that nothing measured before counts) on a fresh database."""
+    import subprocess
+    import sys
 
-    import lazos
     from lazos.monitor.derived import derive_events
+
+    one, ten = work / "mem-1x", work / "mem-10x"
+    derive_events(args.raw / REAL, one, args.memory_files)
+    derive_events(args.raw / REAL, ten, args.memory_files * 10)
+    print("\nmemory: a whole monitor() run (parse, select, lake, load), 2 workers, chunks of 96 files, fresh process")
+    for label, folder in (("1x", one), ("10x", ten)):
+        out = subprocess.run(
+            [sys.executable, __file__, "--memory-run", str(folder)], capture_output=True, text=True, check=True
+        )
+        print(f"  {label:>4}: {out.stdout.strip().splitlines()[-1]}")
+
+
+def memory_run(folder: Path) -> None:
+    """One monitor() run over ``folder`` into a fresh database, with its peak memory (one line)."""
+    import lazos
     from lazos.monitor.pipeline import monitor
 
-    ten = work / "10x"
-    derive_events(args.raw / REAL, ten, args.files * 10)
-    print("\nmemory: a whole monitor() run (parse, select, lake, load), 2 workers, chunks of 96 files")
-    for label, folder, n in (("1x", work / "1x", len(files)), ("10x", ten, args.files * 10)):
-        db = work / f"{label}.duckdb"
+    work = Path(tempfile.mkdtemp(prefix="bench-memory-"))
+    try:
+        db = work / "lazos.duckdb"
         lazos.build(db)
         start_ray(2, None)
+        before = PeakRSS._rss(os.getpid())[1]
         with PeakRSS() as peak:
             start = time.perf_counter()
-            report = monitor(db, from_dir=folder, lake_dir=work / f"lake-{label}", workers=2)
+            report = monitor(db, from_dir=folder, lake_dir=work / "lake", workers=2)
             took = time.perf_counter() - start
-        ray.shutdown()
+        files = report.files_loaded
         print(
-            f"  {label:>4}: {n} files, {report.rows_read:,} rows in {took:.1f} s "
-            f"({report.rows_read / took:,.0f} rows/s "
-            f"end to end); peak RSS driver {peak.own / 1e6:.0f} MB, driver + Ray processes {peak.total / 1e6:.0f} MB"
+            f"{files} files, {report.rows_read:,} rows in {took:.1f} s ({report.rows_read / took:,.0f} rows/s end to "
+            f"end); driver: peak RSS {peak.own / 1e6:.0f} MB, own heap {peak.own_anon / 1e6:.0f} MB "
+            f"({before / 1e6:.0f} MB before the run); driver + Ray processes: {peak.total / 1e6:.0f} MB "
+            f"(heaps {peak.total_anon / 1e6:.0f} MB)"
         )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -96,13 +96,15 @@ def test_monitor_events_answer_as_of_their_date_and_as_recorded(ray_cluster, gde
         started = handle.con.execute(
             "SELECT started_at FROM load_run WHERE load_id = (SELECT max(load_id) FROM monitor_file)"
         ).fetchall()[0][0]
-    before = started - timedelta(seconds=1)
+    before = started - timedelta(microseconds=1)  # just before the load: the build is seen
     with lazos.open(db_copy, recorded_as_of=before) as handle:
         visible = handle.con.execute(
             f"SELECT count(*) FROM news_event e WHERE {handle.visible('e')} "
             "AND source_id = 'gdelt-events-20191025143000'"
         ).fetchall()[0][0]
+        embedded = handle.con.execute(f"SELECT count(*) FROM news_event e WHERE {handle.visible('e')}").fetchall()[0][0]
     assert visible == 0, "as recorded before the monitor's load, the derived events are not there"
+    assert embedded == CHINA_BRAZIL, "and the events that were there are"
     assert derived.exists()
 
 

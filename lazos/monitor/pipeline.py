@@ -6,7 +6,7 @@ For each chunk of new files (oldest first):
    driver streams the typed rows into the lake (lake.py), batch by batch, so its memory is
    that of a batch, not of the input;
 2. the selected events' (and GKG records') articles whose text is at hand are read on Ray
-   workers, each holding one extractor (read.ArticleReader);
+   workers, each process loading the extractor once (read.read_stage);
 3. the chunk is loaded into the store in one transaction, with history, and its files are
    written to the ledger in that same transaction.
 
@@ -38,6 +38,8 @@ from lazos.sources.common import file_sha256
 KIND_ORDER = ("events", "mentions", "gkg")
 CHUNK_FILES = 96  # a day of 15-minute files per transaction
 MAX_REPORTED = 50
+MAX_FILES_PER_TASK = {"events": 8, "mentions": 8, "gkg": 1}
+ARTICLES_PER_TASK = 16
 # Test hook: a file path; while that file exists, the next parse task renames it (to
 # <path>.done) and kills its own worker process, to show that Ray retries the task and that
 # nothing is lost or doubled. Unset, it costs one environment lookup per file.
@@ -189,6 +191,14 @@ def start_ray(workers: int | None, address: str | None) -> int:
     return int(ray.cluster_resources().get("CPU", 0))
 
 
+def files_per_task(kind: str, files: int, workers: int) -> int:
+    """Files one parse task reads: enough to pay for a task's overhead (a few tens of ms), few
+    enough that every worker gets several tasks and a task's memory stays that of a few files
+    (an events or mentions file is about 1 MB unzipped; a GKG file can be 50 MB)."""
+    most = MAX_FILES_PER_TASK[kind]
+    return max(1, min(most, files // max(1, workers * 2)))
+
+
 def run_parse_select(
     paths: list[Path],
     kind: str,
@@ -199,9 +209,13 @@ def run_parse_select(
     """Parse and select ``paths`` (all of one kind) on Ray; the rows come back batch by batch."""
     import ray.data
 
-    ds = ray.data.from_items([{"path": str(p)} for p in paths], override_num_blocks=max(1, len(paths)))
+    per_task = files_per_task(kind, len(paths), workers)
+    ds = ray.data.from_items([{"path": str(p)} for p in paths], override_num_blocks=-(-len(paths) // per_task))
     ds = ds.map_batches(
-        parse_stage, batch_size=1, batch_format="pyarrow", compute=ray.data.TaskPoolStrategy(size=max(1, workers))
+        parse_stage,
+        batch_size=per_task,
+        batch_format="pyarrow",
+        compute=ray.data.TaskPoolStrategy(size=max(1, workers)),
     )
     ds = ds.map_batches(
         select_stage,
@@ -216,23 +230,19 @@ def run_read(urls: pa.Table, archive: Path | None, online: bool, workers: int, r
     """The read stage on Ray: one extractor per worker process."""
     import ray.data
 
-    from lazos.monitor.read import ARTICLE_SCHEMA, ArticleReader
+    from lazos.monitor.read import ARTICLE_SCHEMA, read_stage
 
     if urls.num_rows == 0:
         return ARTICLE_SCHEMA.empty_table()
-    # Blocks made here, not by a repartition task: the readers' actors hold every CPU.
-    size = max(1, -(-urls.num_rows // max(1, workers * 4)))
+    # Blocks made here, not by a repartition task: a few articles per task, several tasks per worker.
+    size = max(1, min(ARTICLES_PER_TASK, -(-urls.num_rows // max(1, workers * 4))))
     ds = ray.data.from_arrow([urls.slice(i, size) for i in range(0, urls.num_rows, size)])
     ds = ds.map_batches(
-        ArticleReader,
-        batch_size=4,
+        read_stage,
+        batch_size=None,
         batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=max(1, workers)),
-        fn_constructor_kwargs={
-            "archive": str(archive) if archive else None,
-            "online": online,
-            "retrieved": retrieved,
-        },
+        compute=ray.data.TaskPoolStrategy(size=max(1, workers)),
+        fn_kwargs={"archive": str(archive) if archive else None, "online": online, "retrieved": retrieved},
     )
     tables = [t for t in (ray.get(ref) for ref in ds.to_arrow_refs()) if t.num_rows]
     return pa.concat_tables(tables).cast(ARTICLE_SCHEMA) if tables else ARTICLE_SCHEMA.empty_table()

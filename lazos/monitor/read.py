@@ -8,8 +8,8 @@ same decoding, HTML main-text extraction and extractor, so its claims are the on
 ``lazos ingest`` would store. An article that cannot be read is reported with the reason and
 the others go on.
 
-:class:`ArticleReader` is the Ray Data stage: a callable class, so each worker process loads
-the extractor (its lexicons and language detector) once and reads every batch it is given.
+:func:`read_stage` is the Ray Data stage; each worker process loads the extractor (its
+lexicons and language detector) once, on its first batch, and keeps it for every later one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import csv
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -108,21 +109,19 @@ def read_batch(
     return pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA)
 
 
-class ArticleReader:
-    """The read stage for Ray Data (``map_batches(ArticleReader, fn_constructor_kwargs=...)``):
-    each worker process loads the extractor and reads the archive's manifest once, when it
-    starts (the archive is named by its folder, so the actor's arguments stay small)."""
+def read_stage(
+    batch: pa.Table, archive: str | None = None, online: bool = False, retrieved: str | None = None
+) -> pa.Table:
+    """The read stage for Ray Data (``map_batches(read_stage, fn_kwargs=...)``): the archive is
+    named by its folder (small task arguments) and its manifest read once per worker process;
+    the extractor's lexicons and language detector are cached per process too, so a worker
+    that Ray reuses for the next batch, or the next chunk, reads on at once."""
+    return read_batch(batch, _manifest(archive) if archive else {}, online, retrieved)
 
-    def __init__(self, archive: str | None = None, online: bool = False, retrieved: str | None = None):
-        from lazos.documents.extract import extract
 
-        extract("warm-up: 1 km")  # load lexicons and the language detector once, here
-        self.archive = read_manifest(Path(archive)) if archive else {}
-        self.online = online
-        self.retrieved = retrieved
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        return read_batch(batch, self.archive, self.online, self.retrieved)
+@lru_cache(maxsize=4)
+def _manifest(archive: str) -> dict[str, Path]:
+    return read_manifest(Path(archive))
 
 
 def article_rows(outcomes: pa.Table) -> dict[str, list[dict[str, Any]]]:
