@@ -24,7 +24,7 @@ from lazos.web import errors, pages
 from lazos.web.caching import ETagMiddleware
 from lazos.web.pages.i18n import LANGS
 from lazos.web.response_cache import DEFAULT_MAX_BYTES, ResponseCache, ResponseCacheMiddleware
-from lazos.web.routes import analytics, countries, documents, events, meta, observations, projects, sql
+from lazos.web.routes import analytics, countries, documents, events, meta, news, observations, projects, sql
 
 PREFIX = "/api/v1"
 # What is kept whole and tagged (ETag, 304): the API's reads and the pages, whose answers depend only
@@ -98,7 +98,7 @@ def create_app(
     app.state.sql_time_limit = sql_time_limit
     errors.install(app)
 
-    for module in (meta, countries, events, projects, observations, analytics, documents):
+    for module in (meta, countries, events, projects, observations, analytics, documents, news):
         app.include_router(module.router, prefix=PREFIX)
     if enable_sql:
         app.include_router(sql.router, prefix=PREFIX)

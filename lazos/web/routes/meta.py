@@ -32,6 +32,8 @@ RESOURCES = {
     "document": "/api/v1/documents/{doc_id}",
     "document_text": "/api/v1/documents/{doc_id}/text",
     "claims": "/api/v1/claims",
+    "news": "/api/v1/news",
+    "news_events": "/api/v1/news/events",
     "sources": "/api/v1/sources",
     "method": "/api/v1/method",
     "analysis_runs": "/api/v1/analysis-runs",
