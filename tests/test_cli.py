@@ -112,13 +112,15 @@ def test_project_shows_every_sourced_amount_with_the_headline(cli):
 
 
 def test_readme_tour_commands_run_on_the_embedded_data(cli):
-    """Every offline command of the README's tour works as written (imports, fetches and exports need files;
-    `lazos serve` runs until stopped: tests/test_web_serve.py starts it)."""
+    """Every offline command of the README's tour works as written (imports, fetches, exports and the
+    monitor write or need files: tests/test_monitor_pipeline.py runs the monitor on a copy; `lazos
+    serve` runs until stopped: tests/test_web_serve.py starts it)."""
     readme = (ROOT / "README.md").read_text("utf-8")
     tour = readme.split("## A quick tour", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     lines = [line.split("  #", 1)[0].strip() for line in tour.splitlines() if line.startswith("lazos ")]
     runnable = [shlex.split(line)[1:] for line in lines]
-    runnable = [args for args in runnable if args[0] not in ("import", "fetch", "export", "build", "ingest", "serve")]
+    writing = ("import", "fetch", "export", "build", "ingest", "serve", "monitor")
+    runnable = [args for args in runnable if args[0] not in writing]
     assert len(runnable) >= 15
     for args in runnable:
         if args[0] == "extract":  # reads files, no database

@@ -72,7 +72,7 @@ def test_the_registry_is_the_list_of_sources_an_unknown_one_is_told():
         connector("nope")
     assert str(info.value) == (
         "unknown source 'nope' (choose from curated, sovereign, people, fdi, wdi, wgi, gcdf, trade, comtrade, "
-        "cameo, weo)"
+        "cameo, gdelt, weo)"
     )
 
 

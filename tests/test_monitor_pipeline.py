@@ -34,6 +34,8 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory):
     ray = pytest.importorskip("ray")
     request = tmp_path_factory.mktemp("kill") / "kill-one-worker"
     os.environ[KILL_ONCE_ENV] = str(request)
+    if ray.is_initialized():  # workers must start after the variable is set
+        ray.shutdown()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     yield request
     ray.shutdown()
