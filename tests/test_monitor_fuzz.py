@@ -8,8 +8,6 @@ the damage is not real data, which is the point."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +15,9 @@ from hypothesis import strategies as st
 
 from lazos.monitor.layouts import EVENTS, schema
 from lazos.monitor.parse import parse_bytes
+from lazos.sources.snapshot import default_raw_dir
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "gdelt" / "20191024143000.export.CSV"
+REAL = default_raw_dir() / "gdelt" / "20191024143000.export.CSV"
 ROWS = REAL.read_text("utf-8").splitlines()[:40] if REAL.exists() else []
 pytestmark = pytest.mark.skipif(not ROWS, reason=f"raw shared data not found at {REAL}")
 
