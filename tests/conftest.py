@@ -82,6 +82,15 @@ def shared_data() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def gdelt(shared_data: Path) -> Path:
+    """The raw GDELT 2.0 files of ../shared/data/gdelt (events, mentions, GKG, CAMEO codes)."""
+    path = shared_data / "gdelt"
+    if not (path / "20191024143000.export.CSV").exists():
+        pytest.skip(f"GDELT files not found in {path}")
+    return path
+
+
 def table_content(path: Path) -> dict[str, list[tuple]]:
     """Every table's rows, without the load timestamps (for comparing databases), and the
     dictionary of observation terms (an import that fails must not add to it either)."""

@@ -22,14 +22,6 @@ GKG_FILES = ("gkg_1row_1.tsv", "gkg_1row_2.tsv")
 
 
 @pytest.fixture(scope="module")
-def gdelt(shared_data: Path) -> Path:
-    path = shared_data / "gdelt"
-    if not (path / EVENTS_FILE).exists():
-        pytest.skip(f"GDELT files not found in {path}")
-    return path
-
-
-@pytest.fixture(scope="module")
 def events(gdelt: Path) -> pa.Table:
     return parse_file(gdelt / EVENTS_FILE)
 

@@ -42,11 +42,6 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory):
     os.environ.pop(KILL_ONCE_ENV, None)
 
 
-@pytest.fixture()
-def gdelt(shared_data: Path) -> Path:
-    return shared_data / "gdelt"
-
-
 def current(db: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:

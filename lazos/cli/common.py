@@ -75,3 +75,13 @@ def open_db(db: Path | None) -> Lazos:
         errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
         build_database(path)
     return Lazos(path)
+
+
+def db_for_writing(db: Path | None) -> Path:
+    """The database a writing command (import, ingest, monitor) works on: the default one is
+    built from the embedded data on first use, as ``open_db`` does for reading."""
+    path = db or default_db_path()
+    if not path.exists() and db is None:
+        errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
+        build_database(path)
+    return path

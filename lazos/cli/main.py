@@ -19,7 +19,17 @@ from lazos.cli import documents as documents_cli
 from lazos.cli import monitor as monitor_cli
 from lazos.cli import news as news_cli
 from lazos.cli import serve as serve_cli
-from lazos.cli.common import AsOfOpt, DbOpt, FormatOpt, LimitOpt, SortOpt, db_defaults, errors, open_db
+from lazos.cli.common import (
+    AsOfOpt,
+    DbOpt,
+    FormatOpt,
+    LimitOpt,
+    SortOpt,
+    db_defaults,
+    db_for_writing,
+    errors,
+    open_db,
+)
 from lazos.cli.output import (
     Format,
     amount_text,
@@ -37,7 +47,6 @@ from lazos.errors import LazosError
 from lazos.paths import default_db_path
 from lazos.sources.base import Connector, FetchOption
 from lazos.sources.registry import REGISTRY, fetchable
-from lazos.store.build import build as build_database
 
 app = typer.Typer(
     name="lazos",
@@ -181,7 +190,7 @@ def import_(
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    path = _db_for_writing(db)
+    path = db_for_writing(db)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as bar:
         task = bar.add_task(f"Importing {source}", total=None)
@@ -232,7 +241,7 @@ def _add_fetch_command(dataset: Connector) -> None:
     assert download is not None, dataset.name
 
     def command(**values: Any) -> None:
-        path = _db_for_writing(values.pop("db"))
+        path = db_for_writing(values.pop("db"))
         _report(api.fetch(dataset.name, download.request(values), db=path))
 
     db = inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, annotation=DbOpt, default=None)
@@ -243,14 +252,6 @@ def _add_fetch_command(dataset: Connector) -> None:
 
 for _dataset in fetchable().values():
     _add_fetch_command(_dataset)
-
-
-def _db_for_writing(db: Path | None) -> Path:
-    path = db or default_db_path()
-    if not path.exists() and db is None:
-        errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
-        build_database(path)
-    return path
 
 
 @app.command()

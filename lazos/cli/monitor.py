@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from lazos import api
-from lazos.cli.common import DbOpt, errors
+from lazos.cli.common import DbOpt, db_for_writing, errors
 from lazos.cli.output import console
 from lazos.errors import LazosError
 
@@ -65,9 +65,7 @@ def monitor(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from lazos.cli.main import _db_for_writing
-
-    path = _db_for_writing(db)
+    path = db_for_writing(db)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as bar:
         task = bar.add_task("Monitor: listing files", total=None)

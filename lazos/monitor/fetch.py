@@ -12,6 +12,7 @@ passes the folder on. Offline, it takes the files of a folder (``--from-dir``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -82,7 +83,7 @@ def wanted(listed: list[Listed], kinds: tuple[str, ...], since: datetime | None,
     return sorted(keep, key=lambda f: (f.stamp or datetime.min, f.name))
 
 
-def download(files: list[Listed], raw_dir: Path, progress=lambda message: None) -> list[Path]:
+def download(files: list[Listed], raw_dir: Path, progress: Callable[[str], None] = lambda message: None) -> list[Path]:
     """Download files into ``raw_dir`` (skipping those already there with the right MD5)."""
     import httpx
 

@@ -108,7 +108,8 @@ def parse_stage(batch: pa.Table) -> pa.Table:
 
 def select_stage(batch: pa.Table, kind: str, entities: tuple[str, ...], event_ids: pa.Array | None) -> pa.Table:
     """Select (the Ray task): every parsed row, with ``country`` and ``match`` set on the rows
-    that involve China and a LAC state (null elsewhere), and ``file_date`` for partitioning."""
+    that involve China and a LAC state (null elsewhere; select.mark), and ``file_date`` for
+    partitioning."""
     from lazos.monitor import select
 
     duplicates = (
@@ -117,37 +118,11 @@ def select_stage(batch: pa.Table, kind: str, entities: tuple[str, ...], event_id
         else pa.array([0] * batch.num_rows, pa.int32())
     )
     batch = batch.drop_columns([c for c in ("file_duplicates",) if c in batch.column_names])
-    if kind == "events":
-        chosen = select.select_events(batch, entities)
-    elif kind == "gkg":
-        chosen = select.select_gkg(batch, entities)
-    else:
-        chosen = select.select_mentions(batch, event_ids if event_ids is not None else pa.array([], pa.int64()))
-        chosen = chosen.append_column("country", pa.nulls(chosen.num_rows, pa.string()))
-        chosen = chosen.append_column("match", pa.nulls(chosen.num_rows, pa.string()))
-    chosen = chosen.filter(pc.is_null(chosen["error"]))
-    found = pc.index_in(_row_key(batch), value_set=_row_key(chosen))
-    country = pc.take(chosen["country"], found) if chosen.num_rows else pa.nulls(batch.num_rows, pa.string())
-    match = pc.take(chosen["match"], found) if chosen.num_rows else pa.nulls(batch.num_rows, pa.string())
-    if kind == "mentions":  # a mention is kept when its event is: marked "event", with no country of its own
-        kept = pc.is_valid(found)
-        match = pc.if_else(kept, pa.scalar("event"), pa.scalar(None, pa.string()))
-    out = batch.append_column("country", country).append_column("match", match)
-    out = out.append_column("file_duplicates", duplicates)
+    out = select.mark(batch, kind, entities, event_ids).append_column("file_duplicates", duplicates)
     names = batch["source_file"]
     dates = {n: _file_date(n) for n in pc.unique(names).to_pylist()}
-    return out.append_column(
-        "file_date",
-        pc.take(
-            pa.array(list(dates.values()), pa.string()),
-            pc.index_in(names, value_set=pa.array(list(dates), pa.string())),
-        ),
-    )
-
-
-def _row_key(table: pa.Table) -> pa.Array:
-    line = pc.fill_null(pc.cast(table["line"], pa.string()), "")
-    return pc.binary_join_element_wise(table["source_file"], line, "\x00")
+    index = pc.index_in(names, value_set=pa.array(list(dates), pa.string()))
+    return out.append_column("file_date", pc.take(pa.array(list(dates.values()), pa.string()), index))
 
 
 def _file_date(name: str) -> str:

@@ -7,7 +7,9 @@ Caribbean (LAC) state.
 - ``select_events``, ``select_gkg``: the China–LAC rows, with two columns added: ``country``, the ISO3
   code of the LAC state involved, and ``match``, how the row was found (``"actor"``, ``"geo"`` or
   ``"entity"``, see each function). ``selected_schema(layout)`` is their output schema.
-- ``select_mentions``: the mentions of given events; ``select_batch``: the Ray Data stage.
+- ``select_mentions``: the mentions of given events; ``select_batch``: the stage by kind.
+- ``mark_events``, ``mark_gkg``, ``mark_mentions``, ``mark``: every row, the selection marked in
+  ``country`` and ``match`` (null where not chosen); the ``select_*`` functions keep the marked rows.
 
 Rows whose ``error`` is set (bad lines, see parse.py) always pass through, with ``country`` and
 ``match`` null, so that problems reach the end of the pipeline.
@@ -131,11 +133,15 @@ def _names_matching(names: pa.Array | pa.ChunkedArray, entities: Sequence[str]) 
     return _true(pc.take(pc.match_substring_regex(pc.utf8_lower(spaced), pattern), encoded.indices))
 
 
-def _with_selection(table: pa.Table, chosen: pa.Array, country: pa.Array, match: pa.Array, layout: Layout) -> pa.Table:
-    """``table`` with ``country`` and ``match`` added, keeping the chosen rows and every error row."""
+def _marked(table: pa.Table, country: pa.Array, match: pa.Array, layout: Layout) -> pa.Table:
+    """``table`` with ``country`` and ``match`` added on every row."""
     out = table.append_column(SELECTION_FIELDS[0], country).append_column(SELECTION_FIELDS[1], match)
-    keep = pc.or_(_true(chosen), pc.is_valid(table["error"]))
-    return out.filter(keep).cast(selected_schema(layout))
+    return out.cast(selected_schema(layout))
+
+
+def _kept(marked: pa.Table) -> pa.Table:
+    """The chosen rows of a marked table (``match`` set) and every error row."""
+    return marked.filter(pc.or_(pc.is_valid(marked["match"]), pc.is_valid(marked["error"])))
 
 
 def _labels(good: pa.Array | pa.ChunkedArray, rules: Sequence[tuple[pa.Array | pa.ChunkedArray, str]]) -> pa.Array:
@@ -156,7 +162,13 @@ def _check_columns(table: pa.Table, layout: Layout) -> None:
 
 
 def select_events(table: pa.Table, entities: Sequence[str] = ()) -> pa.Table:
-    """The events that involve China and a LAC state (and every error row), with ``country`` and ``match``.
+    """The events that involve China and a LAC state (and every error row), with ``country`` and ``match``
+    (see ``mark_events``)."""
+    return _kept(mark_events(table, entities))
+
+
+def mark_events(table: pa.Table, entities: Sequence[str] = ()) -> pa.Table:
+    """Every event, with ``country`` and ``match`` set where it involves China and a LAC state.
 
     China: an actor country code ``CHN``, a geo country code ``CH``, or (with ``entities``) an actor
     name that names a known entity. LAC: an actor country code in ``LAC_ISO3`` or a geo country code in
@@ -181,7 +193,7 @@ def select_events(table: pa.Table, entities: Sequence[str] = ()) -> pa.Table:
     country = pc.if_else(good, pc.coalesce(*lac_actors, *lac_geos), pa.scalar(None, pa.string()))
     entity_only = pc.and_not(china_entity, pc.or_(china_actor, china_geo))
     match = _labels(good, [(pc.and_(china_actor, lac_actor), "actor"), (entity_only, "entity"), (good, "geo")])
-    return _with_selection(table, good, country, match, layout)
+    return _marked(table, country, match, layout)
 
 
 # --- GKG ----------------------------------------------------------------------------------------------
@@ -211,7 +223,13 @@ def _first_lac(values: pa.Array, parents: np.ndarray, rows: int) -> pa.Array:
 
 
 def select_gkg(table: pa.Table, entities: Sequence[str] = ()) -> pa.Table:
-    """The GKG records that involve China and a LAC state (and every error row), with ``country`` and ``match``.
+    """The GKG records that involve China and a LAC state (and every error row), with ``country`` and
+    ``match`` (see ``mark_gkg``)."""
+    return _kept(mark_gkg(table, entities))
+
+
+def mark_gkg(table: pa.Table, entities: Sequence[str] = ()) -> pa.Table:
+    """Every GKG record, with ``country`` and ``match`` set where it involves China and a LAC state.
 
     A record is kept when its ``LocationCountries`` hold ``CH`` and a LAC FIPS code (``match`` =
     ``"geo"``), or when one of its ``Organizations`` names a known entity and its locations hold a LAC
@@ -231,7 +249,7 @@ def select_gkg(table: pa.Table, entities: Sequence[str] = ()) -> pa.Table:
     good = pc.and_(pc.is_null(table["error"]), pc.and_(pc.or_(china, entity), lac))
     country = pc.if_else(good, country, pa.scalar(None, pa.string()))
     match = _labels(good, [(china, "geo"), (entity, "entity")])
-    return _with_selection(table, good, country, match, layout)
+    return _marked(table, country, match, layout)
 
 
 # --- mentions and the Ray stage -----------------------------------------------------------------------
@@ -239,12 +257,32 @@ def select_gkg(table: pa.Table, entities: Sequence[str] = ()) -> pa.Table:
 
 def select_mentions(table: pa.Table, event_ids: pa.Array | pa.ChunkedArray | Sequence[int]) -> pa.Table:
     """The mentions of the events ``event_ids`` (GLOBALEVENTIDs), and every error row; columns unchanged."""
+    return _kept(mark_mentions(table, event_ids)).drop_columns([f.name for f in SELECTION_FIELDS])
+
+
+def mark_mentions(table: pa.Table, event_ids: pa.Array | pa.ChunkedArray | Sequence[int]) -> pa.Table:
+    """Every mention, with ``match`` = ``"event"`` where it mentions one of ``event_ids`` (``country``
+    stays null: a mention's country is its event's)."""
     _check_columns(table, LAYOUTS["mentions"])
     if isinstance(event_ids, pa.ChunkedArray):
         event_ids = event_ids.combine_chunks()
     ids = pc.cast(event_ids if isinstance(event_ids, pa.Array) else pa.array(list(event_ids)), pa.int64())
-    keep = pc.or_(_true(pc.is_in(table["GLOBALEVENTID"], value_set=ids)), pc.is_valid(table["error"]))
-    return table.filter(keep)
+    kept = pc.and_(_true(pc.is_in(table["GLOBALEVENTID"], value_set=ids)), pc.is_null(table["error"]))
+    match = pc.if_else(kept, pa.scalar("event"), pa.scalar(None, pa.string()))
+    return _marked(table, pa.nulls(table.num_rows, pa.string()), match, LAYOUTS["mentions"])
+
+
+def mark(
+    batch: pa.Table,
+    kind: str,
+    entities: Sequence[str] = (),
+    event_ids: pa.Array | pa.ChunkedArray | Sequence[int] | None = None,
+) -> pa.Table:
+    """Every row of a parsed batch with ``country`` and ``match`` (null where not chosen): what the
+    pipeline streams on, the selection marked. ``event_ids`` (mentions only) as for ``select_batch``."""
+    if kind == "mentions":
+        return mark_mentions(batch, event_ids if event_ids is not None else [])
+    return mark_events(batch, entities) if kind == "events" else mark_gkg(batch, entities)
 
 
 def select_batch(
