@@ -259,7 +259,7 @@ def _connectivity_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: An
                     "scale": {"domain": [0, 20]},
                 },
                 "color": {"field": "series", "type": "nominal", "title": None, "sort": [name, median]},
-                "strokeDash": {"field": "series", "type": "nominal", "title": None, "sort": [name, median]},
+                "strokeDash": {"field": "series", "type": "nominal", "title": None, "sort": [name, median], "legend": None},
                 "tooltip": [
                     {"field": "dimension", "type": "nominal", "title": _("Dimension")},
                     {"field": "series", "type": "nominal", "title": _("Series")},
@@ -329,7 +329,7 @@ def _trade_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: Any, quer
             "x": {"field": "year", "type": "temporal", "timeUnit": "year", "title": None},
             "y": {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions")},
             "color": {"field": "flow", "type": "nominal", "title": None},
-            "strokeDash": {"field": "flow", "type": "nominal", "title": None},
+            "strokeDash": {"field": "flow", "type": "nominal", "title": None, "legend": None},
             "tooltip": [
                 {"field": "flow", "type": "nominal", "title": _("Flow")},
                 {"field": "year", "type": "temporal", "timeUnit": "year", "title": _("Year")},
@@ -548,10 +548,10 @@ def country_page(
         return RedirectResponse(f"/{lang}/countries/{iso}" + (f"?{query}" if query else ""), status_code=301)
     fmt = formatter(request, lang)
     key = ("country", iso, as_of, lang)
-    return cached_page(request, lang, "country.html", key, lambda: _values(db, iso, as_of, lang, fmt))
+    return cached_page(request, lang, "country.html", key, lambda: profile_values(db, iso, as_of, lang, fmt))
 
 
-def _values(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Formatter) -> dict[str, Any]:
+def profile_values(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Formatter) -> dict[str, Any]:
     """What the country's page shows, in ``lang`` (kept for the database's version: see
     lazos.web.pages.projects.cached_page)."""
     _ = gettext_for(lang)

@@ -1,0 +1,316 @@
+"""What a brief says: the values its templates draw, in one language, as of one date.
+
+A country's brief takes the values of its web profile (lazos.web.pages.country.profile_values:
+the same Python API calls, the same Vega-Lite chart specifications, the same translated labels)
+and keeps what fits on 2–4 pages: the headline ties, the latest scores, the current alerts, the
+largest projects. The region's brief gathers the same figures for the 33 CELAC states. Both
+carry a :class:`~lazos.briefs.notes.Notes` the templates cite sources through.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from lazos import __version__
+from lazos.api import Lazos
+from lazos.dates import parse_as_of
+from lazos.errors import LazosError
+from lazos.jsonable import records
+from lazos.results import SourceRef, Table
+from lazos.web.pages.analyses import celac_states, scores_frame, sources_of, value_map
+from lazos.web.pages.charts import Chart, base_spec
+from lazos.web.pages.country import CONNECTIVITY, SEVERITY, profile_values
+from lazos.web.pages.country import TRADE as TRADE_FLOWS
+from lazos.web.pages.i18n import Formatter
+from lazos.web.pages.projects import sector_label
+from lazos.web.pages.render import N_, _country_names, gettext_for
+
+from .notes import Notes
+
+EVENTS_SHOWN = 12  # the headline ties on the timeline, latest first
+ALERTS_SHOWN = 6
+PROJECTS_SHOWN = 10
+CLAIMS_SHOWN = 8
+REGION_ALERTS_SHOWN = 10
+SEVERITY_ORDER = {"severe": 0, "warning": 1, "info": 2}
+KINDS = ("country", "region")
+TITLE = {"country": N_("China–%(country)s: country brief"), "region": N_("China–Latin America and the Caribbean")}
+
+
+def formatter(db: Lazos, lang: str) -> Formatter:
+    return Formatter(lang, _country_names(db.version, lang, db))
+
+
+def _common(db: Lazos, lang: str, as_of: str | None) -> dict[str, Any]:
+    """What every brief prints about itself: the date of its data, the methods' versions, Lazos's version."""
+    day = parse_as_of(as_of)
+    runs = db.analysis_runs().frame
+    methods = {r["analysis"]: r["method_version"] for r in records(runs.sort_values("run_id"))} if len(runs) else {}
+    sources = db.sources(as_of=day).frame
+    return dict(
+        lang=lang,
+        fmt=formatter(db, lang),
+        as_of=as_of,
+        as_of_day=day,
+        made=date.today(),
+        version=__version__,
+        methods=methods,
+        retrieved=sources["retrieved"].dropna().astype(str).max() if len(sources) else None,
+        source_rows={r["source_id"]: r for r in records(sources)},
+        notes=Notes(),
+    )
+
+
+def _current_alerts(alerts: Table | None, shown: int) -> list[dict[str, Any]]:
+    """The alerts of the latest period alerted, severe first."""
+    if alerts is None or alerts.frame.empty:
+        return []
+    frame = alerts.frame
+    latest = frame["period"].astype(str).max()
+    now = frame[frame["period"].astype(str) == latest]
+    now = now.assign(order=now["severity"].map(SEVERITY_ORDER).fillna(9)).sort_values(["order", "country", "rule"])
+    return records(now.drop(columns=["order", "inputs"], errors="ignore").head(shown))
+
+
+def _alert_refs(db: Lazos, rows: list[dict[str, Any]]) -> list[list[SourceRef]]:
+    return [list(db.source_refs(r.get("sources") or [])) for r in rows]
+
+
+def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None) -> dict[str, Any]:
+    """The values of a country's brief (see the module's docstring)."""
+    iso = db.resolve_country(country)
+    base = _common(db, lang, as_of)
+    fmt, _ = base["fmt"], gettext_for(lang)
+    values = profile_values(db, iso, as_of, lang, fmt)
+    info = values["info"]
+    if not info.get("celac"):
+        raise LazosError(f"briefs cover the 33 CELAC states and the region; {iso} is not one of them")
+    events = values["events"].frame
+    headline = events[events["is_headline"].fillna(False).astype(bool)] if "is_headline" in events else events
+    timeline = records(headline.sort_values("date_start").tail(EVENTS_SHOWN))
+    scores = _index_scores(db, iso, base["as_of_day"])
+    risk = values["risk"]
+    alerts = _current_alerts(values["alerts"], ALERTS_SHOWN)
+    trade = values["trade"].table.frame
+    latest_trade = trade.sort_values("period_end").groupby("indicator").tail(1) if len(trade) else trade
+    claims = values["claims"]
+    claim_rows = records(claims.frame.head(CLAIMS_SHOWN)) if claims is not None else []
+    finance = values["finance"].table.frame
+    return dict(
+        base,
+        kind="country",
+        iso=iso,
+        title=_(TITLE["country"]) % {"country": values["name"]},
+        name=values["name"],
+        info=info,
+        bri_label=values["bri_label"],
+        timeline=timeline,
+        events_total=len(events),
+        events_sources=values["events"].sources,
+        index=scores,
+        connectivity=values["connectivity"],
+        connectivity_missing=values["connectivity_missing"],
+        connectivity_latest=_latest(values["connectivity"]),
+        dimension_label=lambda code: _(CONNECTIVITY.get(code, code)),
+        risk=risk,
+        risk_missing=values["risk_missing"],
+        risk_label=values["risk_label"],
+        measure_status=values["measure_status"],
+        alerts=alerts,
+        alert_refs=_alert_refs(db, alerts),
+        alerts_total=len(values["alerts"].frame) if values["alerts"] is not None else 0,
+        severity_label=values["severity_label"],
+        trade=values["trade"],
+        latest_trade=records(latest_trade),
+        flow_label=lambda code: _(TRADE_FLOWS.get(code, code)),
+        finance=values["finance"],
+        finance_total=float(finance["amount_usd"].sum()) if len(finance) else None,
+        finance_projects=int(finance["projects"].sum()) if len(finance) else 0,
+        finance_left=values["finance_left"],
+        projects=values["projects"],
+        project_rows=values["project_rows"][:PROJECTS_SHOWN],
+        sector_label=values["sector_label"],
+        status_label=values["status_label"],
+        project_map=values["project_map"],
+        located=values["located"],
+        unlocated=values["unlocated"],
+        has_documents=values["has_documents"],
+        claims=claim_rows,
+        claims_total=len(claims.frame) if claims is not None else 0,
+        claims_sources=claims.sources if claims is not None else (),
+        claim_status=values["claim_status"],
+        value_text=values["value_text"],
+    )
+
+
+def _index_scores(db: Lazos, iso: str, day: date | None) -> dict[str, Any] | None:
+    """The country's composite index and rank in the latest year scored (None before the method's years)."""
+    try:
+        result = db.connectivity_index(as_of=day)
+    except LazosError as exc:
+        if str(exc).startswith("no analysis as of"):
+            return None
+        raise
+    mine = result.scores[result.scores["country"] == iso]
+    if mine.empty:
+        return None
+    row = records(mine.sort_values("year").tail(1))[0]
+    row["ranked"] = int(result.scores[result.scores["year"] == row["year"]]["rank"].notna().sum())
+    return row
+
+
+def _latest(chart: Chart | None) -> list[dict[str, Any]]:
+    """The latest year's rows of the connectivity chart's table (dimension, score, median, coverage)."""
+    if chart is None or chart.table.frame.empty:
+        return []
+    frame = chart.table.frame
+    return records(frame[frame["year"] == frame["year"].max()])
+
+
+# ---------------------------------------------------------------------------- the region
+
+
+def region_content(db: Lazos, lang: str, as_of: str | None = None) -> dict[str, Any]:
+    """The values of the region's brief: a map and ranking of the index, the risk grades, regional
+    trade and finance, and the current alerts of the 33 CELAC states."""
+    base = _common(db, lang, as_of)
+    fmt, _ = base["fmt"], gettext_for(lang)
+    day = base["as_of_day"]
+    states = celac_states(db)
+    index = db.connectivity_index(as_of=day)
+    year = int(index.scores["year"].max())
+    index_rows = scores_frame(index)
+    index_rows = index_rows[(index_rows["year"] == year) & index_rows["country"].isin(states["iso3"])]
+    risk = db.risk(as_of=day)
+    risk_rows = scores_frame(risk)
+    risk_rows = risk_rows[risk_rows["year"] == risk_rows["year"].max()][["country", "score", "grade", "sources"]]
+    figure = value_map(
+        index_rows.rename(columns={"composite": "value"}),
+        kind="score",
+        lang=lang,
+        fmt=fmt,
+        _=_,
+        db=db,
+        title=_("Five Connectivities index, %(year)s") % {"year": year},
+        what=_("the composite index in %(year)s") % {"year": year},
+        map_id="region-map",
+        href=lambda iso: "",
+    )
+    ranking = index_rows[["country", "composite", "rank", "dimensions_scored", *CONNECTIVITY]].merge(
+        risk_rows.rename(columns={"score": "risk_score", "sources": "risk_sources"}), on="country", how="outer"
+    )
+    ranking = ranking.sort_values(["rank", "country"], na_position="last")
+    trade_chart, trade_table = _region_trade(db, day, lang, fmt, _)
+    finance_chart, finance_table = _region_finance(db, day, lang, fmt, _)
+    alerts = db.alerts(as_of=day)
+    shown_alerts = _current_alerts(alerts, REGION_ALERTS_SHOWN)
+    overview = db.overview(as_of=day)
+    bri = db.bri_participants(as_of=day)
+    return dict(
+        base,
+        kind="region",
+        title=_(TITLE["region"]),
+        name=_("Latin America and the Caribbean"),
+        year=year,
+        counts=overview.counts,
+        coverage=overview.coverage,
+        bri=records(bri.frame),
+        bri_sources=bri.sources,
+        map=figure,
+        map_sources=sources_of(db, index_rows),
+        ranking=records(ranking),
+        ranking_sources=sources_of(db, index_rows),
+        risk_sources=sources_of(db, risk_rows),
+        grade_counts=risk_rows["grade"].value_counts().to_dict(),
+        risk_year=int(risk.scores["year"].max()),
+        dimension_label=lambda code: _(CONNECTIVITY.get(code, code)),
+        trade=trade_chart,
+        trade_table=trade_table,
+        finance=finance_chart,
+        finance_table=finance_table,
+        alerts=shown_alerts,
+        alert_refs=_alert_refs(db, shown_alerts),
+        alerts_total=len(alerts.frame),
+        severity_label=lambda code: _(SEVERITY.get(code, code)),
+        methods_index=index.method.version,
+    )
+
+
+def _region_trade(db: Lazos, day: date | None, lang: str, fmt: Formatter, _: Any) -> tuple[Chart, Table]:
+    """The CELAC states' goods trade with China by year, as they report it, with how many reported."""
+    states = set(celac_states(db)["iso3"])
+    obs = db.observations(as_of=day, partner="CHN", indicator=list(TRADE_FLOWS))
+    frame = obs.frame[obs.frame["entity"].isin(states) & obs.frame["period"].astype(str).str.fullmatch(r"\d{4}")]
+    grouped = (
+        frame.assign(year=frame["period"].astype(int))
+        .groupby(["year", "indicator"])
+        .agg(value=("value", "sum"), reporters=("entity", "nunique"))
+        .reset_index()
+    )
+    long = [
+        {"year": str(r["year"]), "flow": _(TRADE_FLOWS[r["indicator"]]), "usd_bn": r["value"] / 1e9}
+        for r in records(grouped)
+    ]
+    description = _("Goods trade of the CELAC states with China as they report it, summed by year.")
+    spec = base_spec(
+        description,
+        long,
+        mark={"type": "line", "point": True},
+        encoding={
+            "x": {"field": "year", "type": "temporal", "timeUnit": "year", "title": None},
+            "y": {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions")},
+            "color": {"field": "flow", "type": "nominal", "title": None},
+        },
+    )
+    table = Table("CELAC goods trade with China by year", grouped, day, obs.with_frame(frame).sources)
+    return Chart("region-trade", _("Trade in goods with China"), description, spec, table, ""), table
+
+
+def _region_finance(db: Lazos, day: date | None, lang: str, fmt: Formatter, _: Any) -> tuple[Chart, Table]:
+    """Chinese finance in the CELAC states by sector and year (headline US$ amounts of the projects
+    counted, by the year of their first dated milestone), as each country's profile counts it."""
+    projects = db.projects(as_of=day)
+    frame = projects.frame
+    year = frame["first_date"].dt.year
+    left_out = frame["in_totals"].eq(False).fillna(False).astype(bool) | frame["status"].eq("cancelled")
+    kept = ~left_out.to_numpy(dtype=bool)
+    counted = frame[kept & frame["amount_usd"].notna() & year.notna()].assign(year=year.astype("Int64"))
+    grouped = (
+        counted.groupby(["year", "sector"], dropna=False)
+        .agg(amount_usd=("amount_usd", "sum"), projects=("project_id", "count"))
+        .reset_index()
+    )
+    long = [
+        {"year": r["year"], "sector": sector_label(_, r["sector"]) or _("Unknown sector"), "usd_bn": r["amount_usd"] / 1e9}
+        for r in records(grouped)
+    ]
+    description = _("Chinese finance in the CELAC states by sector and year, %(total)s in all.") % {
+        "total": fmt.money(counted["amount_usd"].sum())
+    }
+    spec = base_spec(
+        description,
+        long,
+        mark={"type": "bar"},
+        encoding={
+            "x": {"field": "year", "type": "ordinal", "title": None},
+            "y": {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions"), "stack": "zero"},
+            "color": {"field": "sector", "type": "nominal", "title": _("Sector"), "legend": {"columns": 4}},
+        },
+    )
+    table = Table(
+        "Chinese finance in the CELAC states by sector and year",
+        grouped,
+        day,
+        projects.with_frame(counted).sources,
+        note=f"{len(frame) - len(counted)} of {len(frame)} projects are not counted.",
+    )
+    chart = Chart("region-finance", _("Chinese finance by sector and year"), description, spec, table, "")
+    return chart, table
+
+
+def content(db: Lazos, target: str | None, lang: str, as_of: str | None = None) -> dict[str, Any]:
+    """A country's brief (``target`` names it) or the region's (``target`` None)."""
+    if target is None:
+        return region_content(db, lang, as_of)
+    return country_content(db, target, lang, as_of)
