@@ -17,7 +17,7 @@ from lazos.api import Lazos
 from lazos.dates import parse_as_of
 from lazos.errors import LazosError
 from lazos.jsonable import records
-from lazos.results import SourceRef, Table
+from lazos.results import Table
 from lazos.web.pages.analyses import celac_states, scores_frame, sources_of, value_map
 from lazos.web.pages.charts import Chart, base_spec
 from lazos.web.pages.country import CONNECTIVITY, SEVERITY, profile_values
@@ -26,7 +26,7 @@ from lazos.web.pages.i18n import Formatter
 from lazos.web.pages.projects import sector_label
 from lazos.web.pages.render import N_, _country_names, gettext_for
 
-from .notes import Notes
+from .notes import Notes, by_dataset, by_source
 
 EVENTS_SHOWN = 12  # the headline ties on the timeline, latest first
 ALERTS_SHOWN = 6
@@ -42,12 +42,13 @@ def formatter(db: Lazos, lang: str) -> Formatter:
     return Formatter(lang, _country_names(db.version, lang, db))
 
 
-def _common(db: Lazos, lang: str, as_of: str | None) -> dict[str, Any]:
+def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> dict[str, Any]:
     """What every brief prints about itself: the date of its data, the methods' versions, Lazos's version."""
     day = parse_as_of(as_of)
     runs = db.analysis_runs().frame
     methods = {r["analysis"]: r["method_version"] for r in records(runs.sort_values("run_id"))} if len(runs) else {}
     sources = db.sources(as_of=day).frame
+    rows = {r["source_id"]: r for r in records(sources)}
     return dict(
         lang=lang,
         fmt=formatter(db, lang),
@@ -57,24 +58,19 @@ def _common(db: Lazos, lang: str, as_of: str | None) -> dict[str, Any]:
         version=__version__,
         methods=methods,
         retrieved=sources["retrieved"].dropna().astype(str).max() if len(sources) else None,
-        source_rows={r["source_id"]: r for r in records(sources)},
-        notes=Notes(),
+        notes=Notes(rows=rows, group=group),
     )
 
 
-def _current_alerts(alerts: Table | None, shown: int) -> list[dict[str, Any]]:
-    """The alerts of the latest period alerted, severe first."""
+def current_alerts(alerts: Table | None, since: int) -> list[dict[str, Any]]:
+    """The alerts of the year ``since`` (the analyses' latest year) and after, severe first."""
     if alerts is None or alerts.frame.empty:
         return []
     frame = alerts.frame
-    latest = frame["period"].astype(str).max()
-    now = frame[frame["period"].astype(str) == latest]
-    now = now.assign(order=now["severity"].map(SEVERITY_ORDER).fillna(9)).sort_values(["order", "country", "rule"])
-    return records(now.drop(columns=["order", "inputs"], errors="ignore").head(shown))
-
-
-def _alert_refs(db: Lazos, rows: list[dict[str, Any]]) -> list[list[SourceRef]]:
-    return [list(db.source_refs(r.get("sources") or [])) for r in rows]
+    now = frame[frame["period"].astype(str).str[:4] >= str(since)]
+    order = now["severity"].map(SEVERITY_ORDER).fillna(9)
+    now = now.assign(order=order).sort_values(["order", "period", "country", "rule"], ascending=[True, False, True, True])
+    return records(now.drop(columns=["order", "inputs"], errors="ignore"))
 
 
 def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None) -> dict[str, Any]:
@@ -91,7 +87,8 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
     timeline = records(headline.sort_values("date_start").tail(EVENTS_SHOWN))
     scores = _index_scores(db, iso, base["as_of_day"])
     risk = values["risk"]
-    alerts = _current_alerts(values["alerts"], ALERTS_SHOWN)
+    since = db.latest_analysis_year(as_of=base["as_of_day"])
+    alerts = current_alerts(values["alerts"], since)
     trade = values["trade"].table.frame
     latest_trade = trade.sort_values("period_end").groupby("indicator").tail(1) if len(trade) else trade
     claims = values["claims"]
@@ -117,9 +114,9 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
         risk_missing=values["risk_missing"],
         risk_label=values["risk_label"],
         measure_status=values["measure_status"],
-        alerts=alerts,
-        alert_refs=_alert_refs(db, alerts),
-        alerts_total=len(values["alerts"].frame) if values["alerts"] is not None else 0,
+        alerts=alerts[:ALERTS_SHOWN],
+        alerts_current=len(alerts),
+        alerts_since=since,
         severity_label=values["severity_label"],
         trade=values["trade"],
         latest_trade=records(latest_trade),
@@ -174,7 +171,7 @@ def _latest(chart: Chart | None) -> list[dict[str, Any]]:
 def region_content(db: Lazos, lang: str, as_of: str | None = None) -> dict[str, Any]:
     """The values of the region's brief: a map and ranking of the index, the risk grades, regional
     trade and finance, and the current alerts of the 33 CELAC states."""
-    base = _common(db, lang, as_of)
+    base = _common(db, lang, as_of, by_dataset)
     fmt, _ = base["fmt"], gettext_for(lang)
     day = base["as_of_day"]
     states = celac_states(db)
@@ -197,14 +194,15 @@ def region_content(db: Lazos, lang: str, as_of: str | None = None) -> dict[str, 
         map_id="region-map",
         href=lambda iso: "",
     )
-    ranking = index_rows[["country", "composite", "rank", "dimensions_scored", *CONNECTIVITY]].merge(
+    ranking = index_rows[["country", "composite", "rank", "comparable", "dimensions_scored", *CONNECTIVITY]].merge(
         risk_rows.rename(columns={"score": "risk_score", "sources": "risk_sources"}), on="country", how="outer"
     )
     ranking = ranking.sort_values(["rank", "country"], na_position="last")
     trade_chart, trade_table = _region_trade(db, day, lang, fmt, _)
     finance_chart, finance_table = _region_finance(db, day, lang, fmt, _)
     alerts = db.alerts(as_of=day)
-    shown_alerts = _current_alerts(alerts, REGION_ALERTS_SHOWN)
+    since = db.latest_analysis_year(as_of=day)
+    shown_alerts = current_alerts(alerts, since)
     overview = db.overview(as_of=day)
     bri = db.bri_participants(as_of=day)
     return dict(
@@ -229,8 +227,9 @@ def region_content(db: Lazos, lang: str, as_of: str | None = None) -> dict[str, 
         trade_table=trade_table,
         finance=finance_chart,
         finance_table=finance_table,
-        alerts=shown_alerts,
-        alert_refs=_alert_refs(db, shown_alerts),
+        alerts=shown_alerts[:REGION_ALERTS_SHOWN],
+        alerts_current=len(shown_alerts),
+        alerts_since=since,
         alerts_total=len(alerts.frame),
         severity_label=lambda code: _(SEVERITY.get(code, code)),
         methods_index=index.method.version,

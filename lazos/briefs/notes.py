@@ -1,44 +1,85 @@
 """A brief's footnotes: every figure cites its sources by number, and the numbers resolve to the
-numbered list of sources at the end of the brief (label, address, licence).
+numbered list of sources at the end of the brief.
 
-A source cited twice keeps its first number, so a brief's notes are as short as its sources.
+A note is one source, or one group of sources: the files of one dataset (the 24 World Bank
+series a country's rating reads are one note, "World Bank, wb-wdi: 24 files"), and in the
+region's brief also every web page cited for a curated fact (hundreds, each listed with its fact
+by ``lazos events`` and ``lazos sources``). A source cited twice keeps its first number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lazos.results import SourceRef
+
+WEB_PAGES = "web pages"  # the group of web pages in a region's brief
+
+
+@dataclass
+class Note:
+    number: int
+    key: str
+    refs: list[SourceRef] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the sources table's rows of refs
+
+    @property
+    def grouped(self) -> bool:
+        return self.key.startswith("dataset:") or self.key == WEB_PAGES
+
+
+def by_source(ref: SourceRef, row: dict[str, Any]) -> str:
+    """One note per source, the files of a dataset together (a country's brief)."""
+    return f"dataset:{row['dataset']}" if row.get("dataset") else ref.source_id
+
+
+def by_dataset(ref: SourceRef, row: dict[str, Any]) -> str:
+    """One note per dataset and one for all web pages (the region's brief)."""
+    if row.get("dataset"):
+        return f"dataset:{row['dataset']}"
+    return WEB_PAGES if row.get("kind") == "web_page" else ref.source_id
 
 
 @dataclass
 class Notes:
-    """The numbered sources of one brief, in the order they are first cited."""
+    """The numbered notes of one brief, in the order they are first cited. ``rows``: the
+    sources table's rows by source id; ``group``: the note a source belongs to."""
 
-    refs: list[SourceRef] = field(default_factory=list)
-    numbers: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    group: Callable[[SourceRef, dict[str, Any]], str] = by_source
+    notes: dict[str, Note] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
 
-    def cite(self, sources: Iterable[SourceRef | None]) -> list[int]:
-        """The note numbers of ``sources`` (numbering the ones not cited before), in order."""
-        cited: list[int] = []
-        for ref in sources:
+    def ref(self, source_id: str) -> SourceRef:
+        row = self.rows.get(source_id, {})
+        return SourceRef(source_id, row.get("publisher") or row.get("title"), row.get("url"), row.get("licence"))
+
+    def cite(self, sources: Iterable[SourceRef | str | None]) -> list[int]:
+        """The note numbers of ``sources`` (refs or ids; numbering the ones not cited before)."""
+        cited: set[int] = set()
+        for item in sources:
+            ref = self.ref(item) if isinstance(item, str) else item
             if ref is None or not ref.source_id:
                 continue
-            number = self.numbers.get(ref.source_id)
-            if number is None:
-                self.refs.append(ref)
-                number = self.numbers[ref.source_id] = len(self.refs)
-            if number not in cited:
-                cited.append(number)
+            row = self.rows.get(ref.source_id, {})
+            key = self.group(ref, row)
+            note = self.notes.get(key)
+            if note is None:
+                note = self.notes[key] = Note(len(self.notes) + 1, key)
+            if ref.source_id not in self.seen:
+                self.seen.add(ref.source_id)
+                note.refs.append(ref)
+                note.rows.append(row)
+            cited.add(note.number)
         return sorted(cited)
 
-    def cite_row(self, row: dict) -> list[int]:
+    def cite_row(self, row: dict[str, Any]) -> list[int]:
         """The note of a row that names its own source (source_id, source_label, source_url)."""
         if not row.get("source_id"):
             return []
-        ref = SourceRef(row["source_id"], row.get("source_label"), row.get("source_url"))
-        return self.cite([ref])
+        return self.cite([SourceRef(row["source_id"], row.get("source_label"), row.get("source_url"))])
 
-    def listed(self) -> list[tuple[int, SourceRef]]:
-        return list(enumerate(self.refs, start=1))
+    def listed(self) -> list[Note]:
+        return sorted(self.notes.values(), key=lambda n: n.number)

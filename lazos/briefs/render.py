@@ -1,8 +1,8 @@
 """Drawing a brief: HTML (one self-contained file), PDF (WeasyPrint, from the same HTML) and
 Markdown (with its images in a folder beside it).
 
-The charts are the web app's Vega-Lite specifications drawn offline by vl-convert, and the maps
-the web app's SVG drawn to PNG by the same library, so a brief shows what the pages show. Text
+The charts are the web app's Vega-Lite specifications drawn offline by vl-convert (PNG), and the
+maps the web app's own SVG, so a brief shows what the pages show. Text
 is translated by the web app's gettext catalogs and formatted by Babel for the language's locale
 (lazos.web.pages.i18n). The fonts are the system's: Noto Sans CJK (Debian's fonts-noto-cjk,
 installed by ``make system``) draws Chinese as well as the Latin alphabets.
@@ -23,7 +23,6 @@ from markupsafe import Markup
 
 from lazos.api import Lazos
 from lazos.errors import LazosError
-from lazos.results import SourceRef
 from lazos.web.pages.charts import Chart
 from lazos.web.pages.i18n import HTML_LANG, LANGS, translations
 from lazos.web.pages.maps import MapFigure
@@ -39,7 +38,7 @@ SCALE = 2  # PNG pixels per CSS pixel (sharp in print)
 
 @dataclass
 class Images:
-    """The PNG images of one brief, by name (connectivity.png...), drawn once per brief."""
+    """The images of one brief, by name (connectivity.png, region-map.svg...), drawn once per brief."""
 
     files: dict[str, bytes] = field(default_factory=dict)
 
@@ -55,9 +54,9 @@ class Images:
         return int.from_bytes(data[16:20], "big") // SCALE, int.from_bytes(data[20:24], "big") // SCALE
 
     def map(self, figure: MapFigure, svg: str) -> str:
-        name = f"{figure.id}.png"
+        name = f"{figure.id}.svg"
         if name not in self.files:
-            self.files[name] = vl_convert.svg_to_png(svg, scale=SCALE)
+            self.files[name] = svg.encode("utf-8")
         return name
 
 
@@ -111,7 +110,8 @@ def render_html(values: dict[str, Any], images: Images, *, embed: bool = True, f
 
     def image(name: str) -> str:
         if embed:
-            return "data:image/png;base64," + base64.b64encode(images.files[name]).decode("ascii")
+            kind = "svg+xml" if name.endswith(".svg") else "png"
+            return f"data:image/{kind};base64," + base64.b64encode(images.files[name]).decode("ascii")
         return f"{folder}/{name}"
 
     def chart(c: Chart, width: int = CHART_WIDTH, height: int | None = None) -> Markup:
@@ -211,15 +211,10 @@ def file_stem(iso: str | None, lang: str, as_of: str | None) -> str:
 def citations(values: dict[str, Any], markdown: bool = False) -> dict[str, Any]:
     """The templates' note calls: ``cite(source_refs)``, ``cite_ids(source_ids)`` and
     ``cite_row(row)`` (a row naming its source), each numbering its sources in the brief's notes."""
-    notes, rows = values["notes"], values["source_rows"]
-
-    def ref(source_id: str) -> SourceRef:
-        row = rows.get(source_id, {})
-        return SourceRef(source_id, row.get("publisher") or row.get("title"), row.get("url"))
-
+    notes = values["notes"]
     return {
         "cite": lambda refs: footnote_markup(notes.cite(refs), markdown),
-        "cite_ids": lambda ids: footnote_markup(notes.cite(ref(i) for i in ids if isinstance(i, str) and i), markdown),
+        "cite_ids": lambda ids: footnote_markup(notes.cite(i for i in ids if isinstance(i, str) and i), markdown),
         "cite_row": lambda row: footnote_markup(notes.cite_row(row), markdown),
     }
 
