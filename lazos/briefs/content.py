@@ -69,7 +69,9 @@ def current_alerts(alerts: Table | None, since: int) -> list[dict[str, Any]]:
     frame = alerts.frame
     now = frame[frame["period"].astype(str).str[:4] >= str(since)]
     order = now["severity"].map(SEVERITY_ORDER).fillna(9)
-    now = now.assign(order=order).sort_values(["order", "period", "country", "rule"], ascending=[True, False, True, True])
+    now = now.assign(order=order).sort_values(
+        ["order", "period", "country", "rule"], ascending=[True, False, True, True]
+    )
     return records(now.drop(columns=["order", "inputs"], errors="ignore"))
 
 
@@ -281,7 +283,11 @@ def _region_finance(db: Lazos, day: date | None, lang: str, fmt: Formatter, _: A
         .reset_index()
     )
     long = [
-        {"year": r["year"], "sector": sector_label(_, r["sector"]) or _("Unknown sector"), "usd_bn": r["amount_usd"] / 1e9}
+        {
+            "year": r["year"],
+            "sector": sector_label(_, r["sector"]) or _("Unknown sector"),
+            "usd_bn": r["amount_usd"] / 1e9,
+        }
         for r in records(grouped)
     ]
     description = _("Chinese finance in the CELAC states by sector and year, %(total)s in all.") % {

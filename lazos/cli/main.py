@@ -16,6 +16,7 @@ from rich.text import Text
 from lazos import __version__, api
 from lazos.cli import analytics as analytics_cli
 from lazos.cli import documents as documents_cli
+from lazos.cli import brief as brief_cli
 from lazos.cli import monitor as monitor_cli
 from lazos.cli import news as news_cli
 from lazos.cli import serve as serve_cli
@@ -814,6 +815,7 @@ app.command("documents")(documents_cli.documents)
 app.command("serve")(serve_cli.serve)
 app.command("monitor")(monitor_cli.monitor)
 app.command("news")(news_cli.news)
+app.command("brief")(brief_cli.brief)
 
 
 def run() -> None:
