@@ -22,7 +22,8 @@ from lazos.web.pages.analyses import celac_states, scores_frame, sources_of, val
 from lazos.web.pages.charts import Chart, base_spec
 from lazos.web.pages.country import CONNECTIVITY, SEVERITY, profile_values
 from lazos.web.pages.country import TRADE as TRADE_FLOWS
-from lazos.web.pages.i18n import Formatter
+from lazos.web.pages.country import _value as value_text
+from lazos.web.pages.i18n import Formatter, translations
 from lazos.web.pages.projects import sector_label
 from lazos.web.pages.render import N_, _country_names, gettext_for
 
@@ -35,6 +36,7 @@ CLAIMS_SHOWN = 8
 REGION_ALERTS_SHOWN = 10
 SEVERITY_ORDER = {"severe": 0, "warning": 1, "info": 2}
 KINDS = ("country", "region")
+CONFIDENCE = (N_("high"), N_("medium"), N_("low"))  # a rating's confidence, shown with label()
 TITLE = {"country": N_("China–%(country)s: country brief"), "region": N_("China–Latin America and the Caribbean")}
 
 
@@ -49,9 +51,12 @@ def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> 
     methods = {r["analysis"]: r["method_version"] for r in records(runs.sort_values("run_id"))} if len(runs) else {}
     sources = db.sources(as_of=day).frame
     rows = {r["source_id"]: r for r in records(sources)}
+    fmt = formatter(db, lang)
     return dict(
         lang=lang,
-        fmt=formatter(db, lang),
+        fmt=fmt,
+        label=translations(lang).gettext,  # a label of the data's or methods' vocabularies (web.pages.vocabulary)
+        value_text=lambda value, unit: value_text(fmt, value, unit),
         as_of=as_of,
         as_of_day=day,
         made=date.today(),
@@ -139,7 +144,6 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
         claims_total=len(claims.frame) if claims is not None else 0,
         claims_sources=claims.sources if claims is not None else (),
         claim_status=values["claim_status"],
-        value_text=values["value_text"],
     )
 
 

@@ -15,8 +15,8 @@ from rich.text import Text
 
 from lazos import __version__, api
 from lazos.cli import analytics as analytics_cli
-from lazos.cli import documents as documents_cli
 from lazos.cli import brief as brief_cli
+from lazos.cli import documents as documents_cli
 from lazos.cli import monitor as monitor_cli
 from lazos.cli import news as news_cli
 from lazos.cli import serve as serve_cli

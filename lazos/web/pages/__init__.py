@@ -19,7 +19,7 @@ from lazos.web.pages.i18n import negotiate
 from lazos.web.pages.render import STATIC
 from lazos.web.pages.routing import page_router
 
-_HELPERS = {"charts", "data", "errors", "i18n", "maps", "render", "routing"}
+_HELPERS = {"charts", "data", "errors", "i18n", "maps", "render", "routing", "vocabulary"}
 
 
 def page_modules() -> list[str]:
