@@ -259,7 +259,13 @@ def _connectivity_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: An
                     "scale": {"domain": [0, 20]},
                 },
                 "color": {"field": "series", "type": "nominal", "title": None, "sort": [name, median]},
-                "strokeDash": {"field": "series", "type": "nominal", "title": None, "sort": [name, median], "legend": None},
+                "strokeDash": {
+                    "field": "series",
+                    "type": "nominal",
+                    "title": None,
+                    "sort": [name, median],
+                    "legend": None,
+                },
                 "tooltip": [
                     {"field": "dimension", "type": "nominal", "title": _("Dimension")},
                     {"field": "series", "type": "nominal", "title": _("Series")},
