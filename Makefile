@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup build lint format snapshot bench clean lock assets browser translations
+.PHONY: run test setup build lint format snapshot bench clean lock assets browser briefs system translations
 
 # Set-up: a virtual environment with exactly the versions in requirements.lock (hashes checked),
 # then Lazos itself on top without resolving anything again.
@@ -24,14 +24,15 @@ build: setup
 
 # The main job: build the database from the embedded data and serve the web app and the REST API
 # at http://127.0.0.1:8000 (Ctrl-C stops it; `make run` again keeps what was ingested or imported).
-run: build
+run: build briefs
 	@echo
 	@echo "Also:     $(BIN)/lazos --help   (the same answers on the command line)"
 	$(BIN)/lazos serve
 
-# The whole suite: lint, then tests (the browser tests need Chromium and axe-core: `browser`
-# installs them where it can; where it cannot they skip with the reason).
-test: setup browser
+# The whole suite: lint, then tests (the browser tests need Chromium and axe-core, the brief tests
+# Pango, a CJK font and poppler-utils: `system` installs them where it can; where it cannot those
+# tests skip with the reason).
+test: setup system
 	$(BIN)/ruff check lazos tests benchmarks
 	$(BIN)/python -m pytest
 
@@ -74,10 +75,17 @@ translations: setup
 		fi; \
 	done
 
-# What the browser tests need: Debian's chromium (apt-get, when missing and allowed) and axe-core
-# (npm). Idempotent; prints why when it cannot, and the browser tests then skip.
+# Debian packages (apt-get, when missing and allowed) and front-end files beyond Python, each step
+# idempotent, printing why when it cannot: `briefs` Pango, fonts-noto-cjk and poppler-utils (PDF
+# briefs and their tests), `browser` chromium and axe-core (the browser tests), `system` both.
+system:
+	@sh scripts/install_system.sh
+
+briefs:
+	@sh scripts/install_system.sh briefs
+
 browser:
-	@sh scripts/install_browser.sh
+	@sh scripts/install_system.sh browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -9,7 +9,7 @@ accessibility scan) and ``transfer`` (the bytes a page's load moved).
 
 The directory skips with the reason when Playwright cannot be imported, Chromium is missing
 (``$LAZOS_CHROMIUM``, default /usr/bin/chromium) or Chromium does not start;
-``sh scripts/install_browser.sh`` (``make browser``) installs what it can.
+``sh scripts/install_system.sh browser`` (``make browser``) installs what it can.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _why_no_browser() -> str | None:
     except ImportError as exc:
         return f"Playwright for Python cannot be imported ({exc}); pip install playwright"
     if not os.access(CHROMIUM, os.X_OK):
-        return f"Chromium not found at {CHROMIUM} (set $LAZOS_CHROMIUM, or run `sh scripts/install_browser.sh` as root)"
+        return f"Chromium not found at {CHROMIUM} (set $LAZOS_CHROMIUM, or run `sh scripts/install_system.sh browser` as root)"
     return None
 
 
@@ -453,5 +453,5 @@ def axe() -> Callable[[Any], list[dict[str, Any]]]:
     """``axe(page)``: axe-core's serious and critical violations on the page (skips when
     node_modules/axe-core is missing: `npm ci`)."""
     if not AXE.exists():
-        pytest.skip(f"axe-core not installed ({AXE} missing; run `npm ci` or `sh scripts/install_browser.sh`)")
+        pytest.skip(f"axe-core not installed ({AXE} missing; run `npm ci` or `sh scripts/install_system.sh browser`)")
     return make_scan()
