@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from lazos import __version__
+from lazos.analytics.method import default_alerts, default_method
 from lazos.api import Lazos
 from lazos.dates import parse_as_of
 from lazos.errors import LazosError
@@ -47,8 +48,8 @@ def formatter(db: Lazos, lang: str) -> Formatter:
 def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> dict[str, Any]:
     """What every brief prints about itself: the date of its data, the methods' versions, Lazos's version."""
     day = parse_as_of(as_of)
-    runs = db.analysis_runs().frame
-    methods = {r["analysis"]: r["method_version"] for r in records(runs.sort_values("run_id"))} if len(runs) else {}
+    # the analyses are computed with the packaged method and alert rules (lazos/analytics/*.yaml)
+    methods = {"index": default_method().version, "risk": default_method().version, "alerts": default_alerts().version}
     sources = db.sources(as_of=day).frame
     rows = {r["source_id"]: r for r in records(sources)}
     fmt = formatter(db, lang)
@@ -93,7 +94,16 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
     headline = events[events["is_headline"].fillna(False).astype(bool)] if "is_headline" in events else events
     timeline = records(headline.sort_values("date_start").tail(EVENTS_SHOWN))
     scores = _index_scores(db, iso, base["as_of_day"])
-    risk = values["risk"]
+    risk, risk_missing = values["risk"], values["risk_missing"]
+    if risk is not None:
+        latest = risk["latest"]
+        risk = {**risk, "confidence": str(latest.get("confidence") or "").split(":")[0].strip()}
+        if latest.get("grade") is None:
+            risk_missing = _(
+                "Not rated in %(year)s: fewer than four of the five dimensions could be scored with the data "
+                "known as of this date."
+            ) % {"year": latest["year"]}
+            risk = None
     since = db.latest_analysis_year(as_of=base["as_of_day"])
     alerts = current_alerts(values["alerts"], since)
     trade = values["trade"].table.frame
@@ -118,7 +128,7 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
         connectivity_latest=_latest(values["connectivity"]),
         dimension_label=lambda code: _(CONNECTIVITY.get(code, code)),
         risk=risk,
-        risk_missing=values["risk_missing"],
+        risk_missing=risk_missing,
         risk_label=values["risk_label"],
         measure_status=values["measure_status"],
         alerts=alerts[:ALERTS_SHOWN],

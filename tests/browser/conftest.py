@@ -58,7 +58,7 @@ def _why_no_browser() -> str | None:
     except ImportError as exc:
         return f"Playwright for Python cannot be imported ({exc}); pip install playwright"
     if not os.access(CHROMIUM, os.X_OK):
-        return f"Chromium not found at {CHROMIUM} (set $LAZOS_CHROMIUM, or run `sh scripts/install_system.sh browser` as root)"
+        return f"Chromium not found at {CHROMIUM} (set $LAZOS_CHROMIUM, or run `make browser` as root)"
     return None
 
 
