@@ -37,6 +37,7 @@ CLAIMS_SHOWN = 8
 REGION_ALERTS_SHOWN = 10
 SEVERITY_ORDER = {"severe": 0, "warning": 1, "info": 2}
 KINDS = ("country", "region")
+UNITLESS = ("level", "score", "index")  # units that read as a bare number (a level 0-1, a score)
 CONFIDENCE = (N_("high"), N_("medium"), N_("low"))  # a rating's confidence, shown with label()
 TITLE = {"country": N_("China–%(country)s: country brief"), "region": N_("China–Latin America and the Caribbean")}
 
@@ -57,7 +58,7 @@ def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> 
         lang=lang,
         fmt=fmt,
         label=translations(lang).gettext,  # a label of the data's or methods' vocabularies (web.pages.vocabulary)
-        value_text=lambda value, unit: value_text(fmt, value, unit),
+        value_text=lambda value, unit: value_text(fmt, value, "" if unit in UNITLESS else unit),
         as_of=as_of,
         as_of_day=day,
         made=date.today(),
