@@ -57,6 +57,7 @@ def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> 
     return dict(
         lang=lang,
         fmt=fmt,
+        stop="。" if lang == "zh" else ". ",  # between a caption's title and its text
         label=translations(lang).gettext,  # a label of the data's or methods' vocabularies (web.pages.vocabulary)
         value_text=lambda value, unit: value_text(fmt, value, "" if unit in UNITLESS else unit),
         as_of=as_of,

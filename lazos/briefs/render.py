@@ -22,6 +22,7 @@ import vl_convert
 from markupsafe import Markup
 
 from lazos.api import Lazos
+from lazos.briefs import FORMATS
 from lazos.errors import LazosError
 from lazos.web.pages.charts import Chart
 from lazos.web.pages.i18n import HTML_LANG, LANGS, translations
@@ -30,7 +31,6 @@ from lazos.web.pages.render import TEMPLATES as WEB_TEMPLATES
 
 from .content import content
 
-FORMATS = ("html", "pdf", "md")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_WIDTH = 620  # CSS pixels: the text block of an A4 page at the brief's margins
 SCALE = 2  # PNG pixels per CSS pixel (sharp in print)

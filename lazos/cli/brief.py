@@ -13,8 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lazos.briefs.batch import Done, default_workers, jobs, make_all
-from lazos.briefs.render import FORMATS, check, file_stem, make_brief
+from lazos.briefs import FORMATS  # the rest of lazos.briefs is imported when a brief is asked for
 from lazos.cli.common import AsOfOpt, DbOpt, errors, open_db
 from lazos.cli.output import console
 from lazos.errors import LazosError
@@ -72,6 +71,8 @@ def brief(
     the as-of date printed, charts drawn from the web app's specifications. HTML is one
     self-contained file; a Markdown brief writes its images in a folder beside it.
     """
+    from lazos.briefs.render import check, file_stem, make_brief
+
     if sum([country is not None, region, all_]) != 1:
         raise LazosError("name a country, or give --region or --all (one of them)")
     chosen = _format(fmt, None if all_ else output)
@@ -97,6 +98,8 @@ def _with_images(files: list[Path]) -> str:
 
 
 def _all(database: object, outdir: Path, lang: str, fmt: str, as_of: str | None, workers: int | None) -> None:
+    from lazos.briefs.batch import Done, default_workers, jobs, make_all
+
     if outdir.exists() and not outdir.is_dir():
         raise LazosError(f"--all writes into a folder, and {outdir} is a file")
     outdir.mkdir(parents=True, exist_ok=True)
