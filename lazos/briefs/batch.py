@@ -81,11 +81,17 @@ def make_all(
     workers = workers or default_workers()
     results: list[Done] = []
     if workers == 1:
+        global _db
         _open(str(db_path))
-        for job in todo:
-            results.append(run_job(job))
-            if progress:
-                progress(results[-1])
+        try:
+            for job in todo:
+                results.append(run_job(job))
+                if progress:
+                    progress(results[-1])
+        finally:
+            if _db is not None:
+                _db.close()
+            _db = None
         return results
     # spawn: a fresh interpreter per worker (DuckDB's and Pango's threads do not survive fork)
     context = multiprocessing.get_context("spawn")

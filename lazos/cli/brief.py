@@ -77,14 +77,14 @@ def brief(
         raise LazosError("name a country, or give --region or --all (one of them)")
     chosen = _format(fmt, None if all_ else output)
     check(lang, chosen)
-    database = open_db(db)
-    if all_:
-        _all(database, output or Path("briefs"), lang, chosen, as_of, workers)
-        return
-    target = None if region else database.resolve_country(country or "")
-    path = output or Path(f"{file_stem(target, lang, as_of)}.{chosen}")
-    made = make_brief(database, target, lang=lang, fmt=chosen, as_of=as_of, stem=path.stem)
-    files = made.write(path)
+    with open_db(db) as database:
+        if all_:
+            _all(database, output or Path("briefs"), lang, chosen, as_of, workers)
+            return
+        target = None if region else database.resolve_country(country or "")
+        path = output or Path(f"{file_stem(target, lang, as_of)}.{chosen}")
+        made = make_brief(database, target, lang=lang, fmt=chosen, as_of=as_of, stem=path.stem)
+        files = made.write(path)
     errors.print(f"[green]Wrote[/green] {path} ({_size(files)}){_with_images(files)}", highlight=False)
 
 
