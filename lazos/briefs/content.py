@@ -20,8 +20,16 @@ from lazos.errors import LazosError
 from lazos.jsonable import records
 from lazos.results import Table
 from lazos.web.pages.analyses import celac_states, scores_frame, sources_of, value_map
-from lazos.web.pages.charts import Chart, base_spec
-from lazos.web.pages.country import CONNECTIVITY, SEVERITY, profile_values
+from lazos.web.pages.charts import Chart
+from lazos.web.pages.country import (
+    CONNECTIVITY,
+    SEVERITY,
+    counted_projects,
+    finance_by_sector,
+    finance_spec,
+    profile_values,
+    trade_spec,
+)
 from lazos.web.pages.country import TRADE as TRADE_FLOWS
 from lazos.web.pages.country import _value as value_text
 from lazos.web.pages.i18n import Formatter, translations
@@ -270,16 +278,7 @@ def _region_trade(db: Lazos, day: date | None, lang: str, fmt: Formatter, _: Any
         for r in records(grouped)
     ]
     description = _("Goods trade of the CELAC states with China as they report it, summed by year.")
-    spec = base_spec(
-        description,
-        long,
-        mark={"type": "line", "point": True},
-        encoding={
-            "x": {"field": "year", "type": "temporal", "timeUnit": "year", "title": None},
-            "y": {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions")},
-            "color": {"field": "flow", "type": "nominal", "title": None},
-        },
-    )
+    spec = trade_spec(description, long, _)
     table = Table("CELAC goods trade with China by year", grouped, day, obs.with_frame(frame).sources)
     return Chart("region-trade", _("Trade in goods with China"), description, spec, table, ""), table
 
@@ -289,36 +288,21 @@ def _region_finance(db: Lazos, day: date | None, lang: str, fmt: Formatter, _: A
     counted, by the year of their first dated milestone), as each country's profile counts it."""
     projects = db.projects(as_of=day)
     frame = projects.frame
-    year = frame["first_date"].dt.year
-    left_out = frame["in_totals"].eq(False).fillna(False).astype(bool) | frame["status"].eq("cancelled")
-    kept = ~left_out.to_numpy(dtype=bool)
-    counted = frame[kept & frame["amount_usd"].notna() & year.notna()].assign(year=year.astype("Int64"))
-    grouped = (
-        counted.groupby(["year", "sector"], dropna=False)
-        .agg(amount_usd=("amount_usd", "sum"), projects=("project_id", "count"))
-        .reset_index()
-    )
+    counted = counted_projects(frame)
+    grouped = finance_by_sector(counted)
     long = [
         {
             "year": r["year"],
             "sector": sector_label(_, r["sector"]) or _("Unknown sector"),
             "usd_bn": r["amount_usd"] / 1e9,
+            "projects": r["projects"],
         }
         for r in records(grouped)
     ]
     description = _("Chinese finance in the CELAC states by sector and year, %(total)s in all.") % {
         "total": fmt.money(counted["amount_usd"].sum())
     }
-    spec = base_spec(
-        description,
-        long,
-        mark={"type": "bar"},
-        encoding={
-            "x": {"field": "year", "type": "ordinal", "title": None},
-            "y": {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions"), "stack": "zero"},
-            "color": {"field": "sector", "type": "nominal", "title": _("Sector"), "legend": {"columns": 4}},
-        },
-    )
+    spec = finance_spec(description, long, "usd_bn", _("US$ billions"), _)
     table = Table(
         "Chinese finance in the CELAC states by sector and year",
         grouped,

@@ -116,6 +116,24 @@ def trade_table(db: Lazos, params: dict[str, str]) -> Table:
     return db.observations(as_of=params.get("as_of"), entity=iso, partner="CHN", indicator=list(TRADE))
 
 
+def counted_projects(frame: pd.DataFrame) -> pd.DataFrame:
+    """The projects whose amounts Chinese finance totals count, each with the ``year`` of its
+    first dated milestone: not cancelled, not marked out of totals, with an amount in US$ and a date."""
+    year = frame["first_date"].dt.year
+    left_out = frame["in_totals"].eq(False).fillna(False).astype(bool) | frame["status"].eq("cancelled")
+    kept = ~left_out.to_numpy(dtype=bool)
+    return frame[kept & frame["amount_usd"].notna() & year.notna()].assign(year=year.astype("Int64"))
+
+
+def finance_by_sector(counted: pd.DataFrame) -> pd.DataFrame:
+    """The counted projects' US$ amounts and number by year and sector."""
+    return (
+        counted.groupby(["year", "sector"], dropna=False)
+        .agg(amount_usd=("amount_usd", "sum"), projects=("project_id", "count"))
+        .reset_index()
+    )
+
+
 @dataset("country-finance")
 def finance_table(db: Lazos, params: dict[str, str]) -> Table:
     """Chinese finance by sector and year: the headline amounts in US dollars of the country's
@@ -125,15 +143,8 @@ def finance_table(db: Lazos, params: dict[str, str]) -> Table:
     def compute() -> Table:
         projects = db.country(iso, as_of=day).projects
         frame = projects.frame
-        year = frame["first_date"].dt.year
-        left_out = frame["in_totals"].eq(False).fillna(False).astype(bool) | frame["status"].eq("cancelled")
-        kept = ~left_out.to_numpy(dtype=bool)
-        counted = frame[kept & frame["amount_usd"].notna() & year.notna()].assign(year=year.astype("Int64"))
-        out = (
-            counted.groupby(["year", "sector"], dropna=False)
-            .agg(amount_usd=("amount_usd", "sum"), projects=("project_id", "count"))
-            .reset_index()
-        )
+        counted = counted_projects(frame)
+        out = finance_by_sector(counted)
         out.insert(0, "country", iso)
         sources = projects.with_frame(counted).sources
         left = len(frame) - len(counted)
@@ -299,6 +310,26 @@ def _connectivity_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: An
     )
 
 
+def trade_spec(description: str, long: list[dict[str, Any]], _: Any) -> dict[str, Any]:
+    """Exports to and imports from China by year (rows: year, flow, usd_bn), one line each."""
+    return base_spec(
+        description,
+        long,
+        mark={"type": "line", "point": True},
+        encoding={
+            "x": {"field": "year", "type": "temporal", "timeUnit": "year", "title": None},
+            "y": {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions")},
+            "color": {"field": "flow", "type": "nominal", "title": None},
+            "strokeDash": {"field": "flow", "type": "nominal", "title": None, "legend": None},
+            "tooltip": [
+                {"field": "flow", "type": "nominal", "title": _("Flow")},
+                {"field": "year", "type": "temporal", "timeUnit": "year", "title": _("Year")},
+                {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions"), "format": ".2f"},
+            ],
+        },
+    )
+
+
 def _trade_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: Any, query: dict) -> Chart:
     name = fmt.country(iso)
     frame = table.frame
@@ -327,22 +358,7 @@ def _trade_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: Any, quer
             "country": name,
             "latest": "; ".join(parts),
         }
-    spec = base_spec(
-        description,
-        long,
-        mark={"type": "line", "point": True},
-        encoding={
-            "x": {"field": "year", "type": "temporal", "timeUnit": "year", "title": None},
-            "y": {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions")},
-            "color": {"field": "flow", "type": "nominal", "title": None},
-            "strokeDash": {"field": "flow", "type": "nominal", "title": None, "legend": None},
-            "tooltip": [
-                {"field": "flow", "type": "nominal", "title": _("Flow")},
-                {"field": "year", "type": "temporal", "timeUnit": "year", "title": _("Year")},
-                {"field": "usd_bn", "type": "quantitative", "title": _("US$ billions"), "format": ".2f"},
-            ],
-        },
-    )
+    spec = trade_spec(description, long, _)
     return Chart(
         id="trade",
         title=_("Trade in goods with China"),
@@ -356,6 +372,26 @@ def _trade_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: Any, quer
         csv_url=data_url(lang, "country-trade", query),
         zip_url=data_url(lang, "country-trade", query, "zip"),
         columns=[("flow_text", _("Flow")), ("period", _("Year")), ("value_text", _("Value"))],
+    )
+
+
+def finance_spec(description: str, long: list[dict[str, Any]], field: str, title: str, _: Any) -> dict[str, Any]:
+    """Amounts by year stacked by sector (rows: year, sector, ``field``, projects)."""
+    return base_spec(
+        description,
+        long,
+        mark={"type": "bar"},
+        encoding={
+            "x": {"field": "year", "type": "ordinal", "title": None},
+            "y": {"field": field, "type": "quantitative", "title": title, "stack": "zero"},
+            "color": {"field": "sector", "type": "nominal", "title": _("Sector"), "legend": {"columns": 4}},
+            "tooltip": [
+                {"field": "year", "type": "ordinal", "title": _("Year")},
+                {"field": "sector", "type": "nominal", "title": _("Sector")},
+                {"field": field, "type": "quantitative", "title": title, "format": ",.1f"},
+                {"field": "projects", "type": "quantitative", "title": _("Projects")},
+            ],
+        },
     )
 
 
@@ -387,22 +423,7 @@ def _finance_chart(table: Table, iso: str, lang: str, fmt: Formatter, _: Any, qu
             "sector": sector_label(_, top) or _("Unknown sector"),
             "amount": fmt.money(by_sector.iloc[0]),
         }
-    spec = base_spec(
-        description,
-        long,
-        mark={"type": "bar"},
-        encoding={
-            "x": {"field": "year", "type": "ordinal", "title": None},
-            "y": {"field": "usd_m", "type": "quantitative", "title": _("US$ millions"), "stack": "zero"},
-            "color": {"field": "sector", "type": "nominal", "title": _("Sector"), "legend": {"columns": 4}},
-            "tooltip": [
-                {"field": "year", "type": "ordinal", "title": _("Year")},
-                {"field": "sector", "type": "nominal", "title": _("Sector")},
-                {"field": "usd_m", "type": "quantitative", "title": _("US$ millions"), "format": ",.1f"},
-                {"field": "projects", "type": "quantitative", "title": _("Projects")},
-            ],
-        },
-    )
+    spec = finance_spec(description, long, "usd_m", _("US$ millions"), _)
     return Chart(
         id="finance",
         title=_("Chinese finance by sector and year"),
