@@ -174,6 +174,14 @@ def test_as_of_changes_the_brief_before_and_after_argentina_joined_the_belt_and_
     assert "BRI memorandum of understanding signed" not in before
 
 
+def test_a_date_before_the_analyses_gives_a_brief_that_says_why_they_are_missing(handle):
+    html = make_brief(handle, "ARG", lang="en", fmt="html", as_of="1990").data.decode()
+    assert "Data as of December 31, 1990" in html and "not a participant" in html
+    assert html.count("no analysis as of 1990-12-31") == 2  # the index and the risk rating
+    assert "No alert for this country as of this date." in html
+    assert "Recognition switched from Taipei to Beijing" in html  # 1972: known then
+
+
 def test_markdown_brief_writes_its_images_beside_it(handle, tmp_path):
     brief = make_brief(handle, "ARG", lang="pt", fmt="md", stem="ar")
     files = brief.write(tmp_path / "ar.md")

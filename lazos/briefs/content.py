@@ -59,8 +59,9 @@ def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> 
     day = parse_as_of(as_of)
     # the analyses are computed with the packaged method and alert rules (lazos/analytics/*.yaml)
     methods = {"index": default_method().version, "risk": default_method().version, "alerts": default_alerts().version}
-    sources = db.sources(as_of=day).frame
-    rows = {r["source_id"]: r for r in records(sources)}
+    sources = db.sources(as_of=day).frame  # the sources known on the date: the data's vintage
+    # every source described (a fact known on the date may cite a source recorded later)
+    rows = {r["source_id"]: r for r in records(db.sources().frame)}
     fmt = formatter(db, lang)
     return dict(
         lang=lang,
@@ -73,7 +74,7 @@ def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> 
         made=date.today(),
         version=__version__,
         methods=methods,
-        retrieved=sources["retrieved"].dropna().astype(str).max() if len(sources) else None,
+        retrieved=max(sources["retrieved"].dropna().astype(str), default=None),
         notes=Notes(rows=rows, group=group),
     )
 
@@ -114,8 +115,11 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
                 "known as of this date."
             ) % {"year": latest["year"]}
             risk = None
-    since = db.latest_analysis_year(as_of=base["as_of_day"])
-    alerts = current_alerts(values["alerts"], since)
+    try:
+        since: int | None = db.latest_analysis_year(as_of=base["as_of_day"])
+    except LazosError:  # a date before the analyses' first year: no analysis, so no alert (the sections say why)
+        since = None
+    alerts = current_alerts(values["alerts"], since) if since is not None else []
     trade = values["trade"].table.frame
     latest_trade = trade.sort_values("period_end").groupby("indicator").tail(1) if len(trade) else trade
     claims = values["claims"]

@@ -63,7 +63,7 @@ class Notes:
             ref = self.ref(item) if isinstance(item, str) else item
             if ref is None or not ref.source_id:
                 continue
-            row = self.rows.get(ref.source_id, {})
+            row = self.rows.get(ref.source_id) or {"source_id": ref.source_id, "publisher": ref.label, "url": ref.url}
             key = self.group(ref, row)
             note = self.notes.get(key)
             if note is None:
