@@ -31,8 +31,7 @@ from lazos.briefs.batch import jobs, make_all
 from lazos.briefs.content import content
 from lazos.briefs.render import Images, make_brief, pdf_from_html, render_html
 from lazos.web.pages.country import profile_values
-from lazos.web.pages.i18n import Formatter
-from lazos.web.pages.render import _country_names
+from lazos.web.pages.render import formatter_for
 
 LAZOS = Path(sys.executable).parent / "lazos"
 
@@ -84,7 +83,7 @@ def main() -> None:
         # 2. warm, in one process
         db = lazos.open(db_path)
         make_brief(db, args.country, lang=args.lang, fmt="pdf")  # the first brief computes the analyses
-        fmt = Formatter(args.lang, _country_names(db.version, args.lang, db))
+        fmt = formatter_for(db, args.lang)
         iso = db.resolve_country(args.country)
         page_s, _ = timed(lambda: profile_values(db, iso, None, args.lang, fmt), args.runs)
         content_s, _ = timed(lambda: content(db, args.country, args.lang), args.runs)

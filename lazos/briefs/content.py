@@ -24,17 +24,18 @@ from lazos.web.pages.charts import Chart
 from lazos.web.pages.country import (
     CONNECTIVITY,
     SEVERITY,
+    analysis_or_reason,
     counted_projects,
     finance_by_sector,
     finance_spec,
+    format_value,
     profile_values,
     trade_spec,
 )
 from lazos.web.pages.country import TRADE as TRADE_FLOWS
-from lazos.web.pages.country import _value as value_text
 from lazos.web.pages.i18n import Formatter, translations
 from lazos.web.pages.projects import sector_label
-from lazos.web.pages.render import N_, _country_names, gettext_for
+from lazos.web.pages.render import N_, formatter_for, gettext_for
 
 from .notes import Notes, by_dataset, by_source
 
@@ -44,14 +45,9 @@ PROJECTS_SHOWN = 10
 CLAIMS_SHOWN = 8
 REGION_ALERTS_SHOWN = 10
 SEVERITY_ORDER = {"severe": 0, "warning": 1, "info": 2}
-KINDS = ("country", "region")
 UNITLESS = ("level", "score", "index")  # units that read as a bare number (a level 0-1, a score)
 CONFIDENCE = (N_("high"), N_("medium"), N_("low"))  # a rating's confidence, shown with label()
 TITLE = {"country": N_("China–%(country)s: country brief"), "region": N_("China–Latin America and the Caribbean")}
-
-
-def formatter(db: Lazos, lang: str) -> Formatter:
-    return Formatter(lang, _country_names(db.version, lang, db))
 
 
 def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> dict[str, Any]:
@@ -62,13 +58,13 @@ def _common(db: Lazos, lang: str, as_of: str | None, group: Any = by_source) -> 
     sources = db.sources(as_of=day).frame  # the sources known on the date: the data's vintage
     # every source described (a fact known on the date may cite a source recorded later)
     rows = {r["source_id"]: r for r in records(db.sources().frame)}
-    fmt = formatter(db, lang)
+    fmt = formatter_for(db, lang)
     return dict(
         lang=lang,
         fmt=fmt,
         stop="。" if lang == "zh" else ". ",  # between a caption's title and its text
         label=translations(lang).gettext,  # a label of the data's or methods' vocabularies (web.pages.vocabulary)
-        value_text=lambda value, unit: value_text(fmt, value, "" if unit in UNITLESS else unit),
+        value_text=lambda value, unit: format_value(fmt, value, "" if unit in UNITLESS else unit),
         as_of=as_of,
         as_of_day=day,
         made=date.today(),
@@ -135,7 +131,6 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
         bri_label=values["bri_label"],
         timeline=timeline,
         events_total=len(events),
-        events_sources=values["events"].sources,
         index=scores,
         connectivity=values["connectivity"],
         connectivity_missing=values["connectivity_missing"],
@@ -143,8 +138,6 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
         dimension_label=lambda code: _(CONNECTIVITY.get(code, code)),
         risk=risk,
         risk_missing=risk_missing,
-        risk_label=values["risk_label"],
-        measure_status=values["measure_status"],
         alerts=alerts[:ALERTS_SHOWN],
         alerts_current=len(alerts),
         alerts_since=since,
@@ -160,25 +153,18 @@ def country_content(db: Lazos, country: str, lang: str, as_of: str | None = None
         project_rows=values["project_rows"][:PROJECTS_SHOWN],
         sector_label=values["sector_label"],
         status_label=values["status_label"],
-        project_map=values["project_map"],
-        located=values["located"],
-        unlocated=values["unlocated"],
         has_documents=values["has_documents"],
         claims=claim_rows,
         claims_total=len(claims.frame) if claims is not None else 0,
-        claims_sources=claims.sources if claims is not None else (),
         claim_status=values["claim_status"],
     )
 
 
 def _index_scores(db: Lazos, iso: str, day: date | None) -> dict[str, Any] | None:
     """The country's composite index and rank in the latest year scored (None before the method's years)."""
-    try:
-        result = db.connectivity_index(as_of=day)
-    except LazosError as exc:
-        if str(exc).startswith("no analysis as of"):
-            return None
-        raise
+    result, _ = analysis_or_reason(lambda: db.connectivity_index(as_of=day))
+    if result is None:
+        return None
     mine = result.scores[result.scores["country"] == iso]
     if mine.empty:
         return None
@@ -228,8 +214,8 @@ def region_content(db: Lazos, lang: str, as_of: str | None = None) -> dict[str, 
         risk_rows.rename(columns={"score": "risk_score", "sources": "risk_sources"}), on="country", how="outer"
     )
     ranking = ranking.sort_values(["rank", "country"], na_position="last")
-    trade_chart, trade_table = _region_trade(db, day, lang, fmt, _)
-    finance_chart, finance_table = _region_finance(db, day, lang, fmt, _)
+    trade_chart, trade_table = _region_trade(db, day, _)
+    finance_chart, finance_table = _region_finance(db, day, fmt, _)
     alerts = db.alerts(as_of=day)
     since = db.latest_analysis_year(as_of=day)
     shown_alerts = current_alerts(alerts, since)
@@ -244,13 +230,10 @@ def region_content(db: Lazos, lang: str, as_of: str | None = None) -> dict[str, 
         counts=overview.counts,
         coverage=overview.coverage,
         bri=records(bri.frame),
-        bri_sources=bri.sources,
         map=figure,
-        map_sources=sources_of(db, index_rows),
+        index_sources=sources_of(db, index_rows),
         ranking=records(ranking),
-        ranking_sources=sources_of(db, index_rows),
         risk_sources=sources_of(db, risk_rows),
-        grade_counts=risk_rows["grade"].value_counts().to_dict(),
         risk_year=int(risk.scores["year"].max()),
         dimension_label=lambda code: _(CONNECTIVITY.get(code, code)),
         trade=trade_chart,
@@ -262,11 +245,10 @@ def region_content(db: Lazos, lang: str, as_of: str | None = None) -> dict[str, 
         alerts_since=since,
         alerts_total=len(alerts.frame),
         severity_label=lambda code: _(SEVERITY.get(code, code)),
-        methods_index=index.method.version,
     )
 
 
-def _region_trade(db: Lazos, day: date | None, lang: str, fmt: Formatter, _: Any) -> tuple[Chart, Table]:
+def _region_trade(db: Lazos, day: date | None, _: Any) -> tuple[Chart, Table]:
     """The CELAC states' goods trade with China by year, as they report it, with how many reported."""
     states = set(celac_states(db)["iso3"])
     obs = db.observations(as_of=day, partner="CHN", indicator=list(TRADE_FLOWS))
@@ -287,7 +269,7 @@ def _region_trade(db: Lazos, day: date | None, lang: str, fmt: Formatter, _: Any
     return Chart("region-trade", _("Trade in goods with China"), description, spec, table, ""), table
 
 
-def _region_finance(db: Lazos, day: date | None, lang: str, fmt: Formatter, _: Any) -> tuple[Chart, Table]:
+def _region_finance(db: Lazos, day: date | None, fmt: Formatter, _: Any) -> tuple[Chart, Table]:
     """Chinese finance in the CELAC states by sector and year (headline US$ amounts of the projects
     counted, by the year of their first dated milestone), as each country's profile counts it."""
     projects = db.projects(as_of=day)

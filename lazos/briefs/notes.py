@@ -25,9 +25,57 @@ class Note:
     refs: list[SourceRef] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)  # the sources table's rows of refs
 
+    SHOWN = 3  # addresses listed for a group of sources
+
     @property
     def grouped(self) -> bool:
         return self.key.startswith("dataset:") or self.key == WEB_PAGES
+
+    @property
+    def web_pages(self) -> bool:
+        return self.key == WEB_PAGES
+
+    @property
+    def dataset(self) -> str | None:
+        """The dataset a group of files belongs to (e.g. wb-wdi)."""
+        return self.key.removeprefix("dataset:") if self.key.startswith("dataset:") else None
+
+    @property
+    def label(self) -> str:
+        """Who published the source (for a dataset's files, the first file's publisher)."""
+        first = self.rows[0]
+        return first.get("publisher") or self.refs[0].label or self.refs[0].source_id
+
+    @property
+    def title(self) -> str | None:
+        """A single source's title, when it says more than its publisher."""
+        title = self.rows[0].get("title")
+        return title if not self.grouped and title and title != self.label else None
+
+    @property
+    def published(self) -> str | None:
+        return None if self.grouped else self.rows[0].get("published")
+
+    @property
+    def licence(self) -> str | None:
+        return None if self.web_pages else self.rows[0].get("licence")
+
+    @property
+    def retrieved(self) -> tuple[str, str] | None:
+        """The first and last retrieval dates of the note's sources."""
+        dates = sorted(str(r["retrieved"]) for r in self.rows if r.get("retrieved"))
+        return (dates[0], dates[-1]) if dates else None
+
+    @property
+    def addresses(self) -> list[str]:
+        """The addresses of the first sources (all of a single source's)."""
+        urls = (ref.url or row.get("url") for ref, row in zip(self.refs, self.rows, strict=True))
+        return [u for u in urls if u][: self.SHOWN]
+
+    @property
+    def more(self) -> int:
+        """How many sources of a group are not listed by address."""
+        return max(len(self.refs) - self.SHOWN, 0)
 
 
 def by_source(ref: SourceRef, row: dict[str, Any]) -> str:

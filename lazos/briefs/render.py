@@ -104,15 +104,18 @@ def check(lang: str, fmt: str) -> None:
         raise LazosError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def render_html(values: dict[str, Any], images: Images, *, embed: bool = True, folder: str = "") -> str:
-    """The brief as HTML; images inline as data: URIs (``embed``) or as files under ``folder``."""
+def _map_svg(lang: str, figure: MapFigure) -> str:
+    """A map drawn as the web pages draw it (templates/_map.html)."""
+    return str(environment(lang).get_template("_map.html").module.map_svg(figure))  # type: ignore[attr-defined]
+
+
+def render_html(values: dict[str, Any], images: Images) -> str:
+    """The brief as one HTML file: its images inline as data: URIs."""
     env = environment(values["lang"])
 
     def image(name: str) -> str:
-        if embed:
-            kind = "svg+xml" if name.endswith(".svg") else "png"
-            return f"data:image/{kind};base64," + base64.b64encode(images.files[name]).decode("ascii")
-        return f"{folder}/{name}"
+        kind = "svg+xml" if name.endswith(".svg") else "png"
+        return f"data:image/{kind};base64," + base64.b64encode(images.files[name]).decode("ascii")
 
     def chart(c: Chart, width: int = CHART_WIDTH, height: int | None = None) -> Markup:
         name = images.chart(c, width, height)
@@ -120,8 +123,7 @@ def render_html(values: dict[str, Any], images: Images, *, embed: bool = True, f
         return Markup(f'src="{image(name)}" width="{w}" height="{h}"')
 
     def map_image(figure: MapFigure) -> str:
-        svg = env.get_template("_map.html").module.map_svg(figure)  # type: ignore[attr-defined]
-        return image(images.map(figure, str(svg)))
+        return image(images.map(figure, _map_svg(values["lang"], figure)))
 
     template = env.get_template(f"brief_{values['kind']}.html")
     return template.render(
@@ -130,15 +132,14 @@ def render_html(values: dict[str, Any], images: Images, *, embed: bool = True, f
 
 
 def render_markdown(values: dict[str, Any], images: Images, folder: str) -> str:
-    """The brief as Markdown (footnotes as [^n]); its images are written to ``folder``."""
+    """The brief as Markdown (footnotes as [^n]); its images are linked under ``folder``."""
     env = environment(values["lang"], markdown=True)
 
     def chart(c: Chart, width: int = CHART_WIDTH, height: int | None = None) -> str:
         return f"{folder}/{images.chart(c, width, height)}"
 
     def map_image(figure: MapFigure) -> str:
-        svg = environment(values["lang"]).get_template("_map.html").module.map_svg(figure)  # type: ignore[attr-defined]
-        return f"{folder}/{images.map(figure, str(svg))}"
+        return f"{folder}/{images.map(figure, _map_svg(values['lang'], figure))}"
 
     template = env.get_template(f"brief_{values['kind']}.md")
     return template.render(values, chart_src=chart, map_src=map_image, **citations(values, markdown=True))

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from lazos.api import Lazos
 from lazos.briefs import FORMATS  # the rest of lazos.briefs is imported when a brief is asked for
-from lazos.cli.common import AsOfOpt, DbOpt, errors, open_db
+from lazos.cli.common import AsOfOpt, DbOpt, errors, open_db, progress_bar
 from lazos.cli.output import console
 from lazos.errors import LazosError
 from lazos.web.pages.i18n import LANGS
@@ -97,32 +97,24 @@ def _with_images(files: list[Path]) -> str:
     return f" and {len(files) - 1} images in {files[1].parent}" if len(files) > 1 else ""
 
 
-def _all(database: object, outdir: Path, lang: str, fmt: str, as_of: str | None, workers: int | None) -> None:
+def _all(database: Lazos, outdir: Path, lang: str, fmt: str, as_of: str | None, workers: int | None) -> None:
     from lazos.briefs.batch import Done, default_workers, jobs, make_all
 
     if outdir.exists() and not outdir.is_dir():
         raise LazosError(f"--all writes into a folder, and {outdir} is a file")
     outdir.mkdir(parents=True, exist_ok=True)
-    todo = jobs(database, outdir, [lang], [fmt], as_of)  # type: ignore[arg-type]
+    todo = jobs(database, outdir, [lang], [fmt], as_of)
     n = workers or default_workers()
     failed: list[Done] = []
-    with Progress(
-        TextColumn("[bold]Briefs[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=errors,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("", total=len(todo))
+    with progress_bar(transient=False) as bar:  # its last state stays: how many were written, in how long
+        task = bar.add_task("Briefs", total=len(todo))
 
         def advance(done: Done) -> None:
             if done.error:
                 failed.append(done)
-            bar.update(task, advance=1, description=done.job.path.name)
+            bar.update(task, advance=1, description=f"Briefs: {done.job.path.name}")
 
-        make_all(database.path, todo, n, advance)  # type: ignore[attr-defined]
+        make_all(database.path, todo, n, advance)
     for done in failed:
         errors.print(f"lazos: error: {done.job.path.name}: {done.error}", markup=False, highlight=False)
     made = len(todo) - len(failed)

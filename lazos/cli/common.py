@@ -85,3 +85,11 @@ def db_for_writing(db: Path | None) -> Path:
         errors.print(f"[dim]First run: building the embedded database at {path}…[/dim]")
         build_database(path)
     return path
+
+
+def progress_bar(*, transient: bool = True) -> Any:
+    """A progress bar on stderr: what is being done, the bar, done of total, time so far."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=errors, transient=transient)

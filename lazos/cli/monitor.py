@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from lazos import api
-from lazos.cli.common import DbOpt, db_for_writing, errors
+from lazos.cli.common import DbOpt, db_for_writing, errors, progress_bar
 from lazos.cli.output import console
 from lazos.errors import LazosError
 
@@ -63,11 +63,8 @@ def monitor(
     with history. Runs on Ray (local workers, or a cluster with --address). Running it again
     over the same files changes nothing; a run that was killed is taken up where it stopped.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     path = db_for_writing(db)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=errors, transient=True) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("Monitor: listing files", total=None)
 
         def progress(message: str, done: int, total: int) -> None:

@@ -16,9 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from lazos.briefs.render import Brief, file_stem, make_brief
-from lazos.store.cache import LRUCache
 from lazos.web.pages.country import _resolve
-from lazos.web.pages.projects import DateParam
+from lazos.web.pages.projects import DateParam, page_cache
 from lazos.web.pages.render import db_of
 from lazos.web.pages.routing import check_lang, page_router
 
@@ -30,10 +29,7 @@ def _made(request: Request, target: str | None, lang: str, ext: str, as_of: str 
     if ext not in MEDIA:
         raise HTTPException(404)
     db = db_of(request)
-    state = request.app.state
-    cache = getattr(state, "page_cache", None)
-    if cache is None:
-        cache = state.page_cache = LRUCache(size=512, max_bytes=256 << 20)
+    cache = page_cache(request)
     stem = file_stem(target, lang, as_of)
 
     def build() -> bytes:
@@ -66,8 +62,6 @@ def country_brief(
 ) -> Response:
     """A country's brief (PDF, self-contained HTML, or Markdown with its images as a zip)."""
     check_lang(lang)
-    if ext not in MEDIA:
-        raise HTTPException(404)
     iso = _resolve(db_of(request), country)
     if iso != country:
         query = f"?{request.url.query}" if request.url.query else ""

@@ -500,7 +500,7 @@ def _risk_chart(table: Table, lang: str, fmt: Formatter, _: Any, query: dict, na
 # ---------------------------------------------------------------------------- the page
 
 
-def _analysis(compute: Any) -> tuple[Any, str | None]:
+def analysis_or_reason(compute: Any) -> tuple[Any, str | None]:
     """An analysis's result, or the reason it has none as of the page's date (a date before the
     method's first year: the API says so); shown in the section instead of the figures."""
     try:
@@ -589,8 +589,8 @@ def profile_values(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Forma
     name = fmt.country(iso)
 
     if info.get("celac"):
-        connectivity, connectivity_missing = _analysis(lambda: connectivity_table(db, query))
-        risk, risk_missing = _analysis(lambda: _risk(db, iso, as_of, lang, fmt, _, query))
+        connectivity, connectivity_missing = analysis_or_reason(lambda: connectivity_table(db, query))
+        risk, risk_missing = analysis_or_reason(lambda: _risk(db, iso, as_of, lang, fmt, _, query))
         alerts = db.alerts(country=iso, as_of=as_of)
     else:  # China, territories, regional aggregates: the analyses cover the CELAC states
         outside = _("The index, the risk rating and the alerts cover the 33 CELAC states; %(country)s is not one.")
@@ -647,7 +647,7 @@ def profile_values(db: Lazos, iso: str, as_of: str | None, lang: str, fmt: Forma
         claims=claims,
         claims_csv=f"/api/v1/claims.csv?country={iso}",
         claim_status=lambda code: _(CLAIM_STATUS.get(code, code)),
-        value_text=lambda value, unit: _value(fmt, value, unit),
+        value_text=lambda value, unit: format_value(fmt, value, unit),
     )
 
 
@@ -665,7 +665,7 @@ def _resolve(db: Lazos, country: str) -> str:
         raise nothing_close("country", country, list(dict.fromkeys(codes.get(n, n) for n in near))) from exc
 
 
-def _value(fmt: Formatter, value: Any, unit: Any) -> str:
+def format_value(fmt: Formatter, value: Any, unit: Any) -> str:
     """An indicator's value as its unit reads: money, a percentage, people, or a number and its unit."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return fmt.missing

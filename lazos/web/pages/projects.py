@@ -120,6 +120,15 @@ FILTERS = ("as_of", "country", "sector", "status", "year_from", "year_to", "amou
 # ---------------------------------------------------------------------------- shared with the country page
 
 
+def page_cache(request: Request) -> LRUCache:
+    """The app's cache of rendered pages and briefs (least recently used first out; 512 entries
+    or 256 MB at most), made on first use."""
+    state = request.app.state
+    if getattr(state, "page_cache", None) is None:
+        state.page_cache = LRUCache(size=512, max_bytes=256 << 20)
+    return state.page_cache
+
+
 def cached_page(
     request: Request, lang: str, template: str, key: tuple[Any, ...], compute: Callable[[], dict[str, Any]]
 ) -> Response:
@@ -130,10 +139,7 @@ def cached_page(
     page is kept gzipped too, and answered so to a client that takes gzip (the app's gzip
     middleware passes an encoded answer on as it is): compressing a 200 KB page costs more
     than rendering it."""
-    state = request.app.state
-    cache = getattr(state, "page_cache", None)
-    if cache is None:
-        cache = state.page_cache = LRUCache(size=512, max_bytes=256 << 20)
+    cache = page_cache(request)
 
     def build() -> tuple[bytes, bytes] | dict[str, Any]:
         values = compute()

@@ -113,9 +113,13 @@ def _country_names(db_version: str, lang: str, db: Lazos) -> dict[str, str]:
     return names
 
 
-def formatter(request: Request, lang: str) -> Formatter:
-    db = db_of(request)
+def formatter_for(db: Lazos, lang: str) -> Formatter:
+    """Locale formats for ``lang`` with the database's country names in it (pages and briefs)."""
     return Formatter(lang, _country_names(db.version, lang, db))
+
+
+def formatter(request: Request, lang: str) -> Formatter:
+    return formatter_for(db_of(request), lang)
 
 
 def context(request: Request, lang: str) -> dict[str, Any]:
